@@ -1,0 +1,48 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/vparrot/garage/internal/config"
+)
+
+// runCheck is the production self-check: one line per problem, exit code 1
+// when any problem is fatal.
+func runCheck(ctx context.Context, e *env) error {
+	fs := newFlags(e, "check", "check")
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e)
+	if err != nil {
+		fmt.Fprintf(e.stdout, "ERREUR : %v\n", err)
+		return exitError{1}
+	}
+	problems := checkAll(ctx, cfg)
+	for _, p := range problems {
+		fmt.Fprintln(e.stdout, p.String())
+	}
+	if config.HasFatal(problems) {
+		return exitError{1}
+	}
+	if len(problems) == 0 {
+		fmt.Fprintf(e.stdout, "Configuration %s : aucun problème.\n", cfg.Env)
+	}
+	return nil
+}
+
+// checkAll validates the configuration, then that the database answers
+// and its schema is current.
+func checkAll(ctx context.Context, cfg *config.Config) []config.Problem {
+	problems := cfg.Validate()
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return append(problems, config.Problem{Fatal: true, Message: "DATABASE_URL : " + err.Error()})
+	}
+	defer s.Close()
+	if err := requireSchema(ctx, s); err != nil {
+		problems = append(problems, config.Problem{Fatal: true, Message: "DATABASE_URL : " + err.Error()})
+	}
+	return problems
+}

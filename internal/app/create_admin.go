@@ -1,0 +1,123 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/mail"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/vparrot/garage/internal/password"
+	"github.com/vparrot/garage/internal/store"
+)
+
+func runCreateAdmin(ctx context.Context, e *env) error {
+	fs := newFlags(e, "create-admin", "create-admin --email ADRESSE [--first-name PRÉNOM --last-name NOM]\n\n"+
+		"Le mot de passe est demandé au clavier (deux fois), ou lu sur la première ligne de l'entrée standard\n"+
+		"(par exemple : garage create-admin --email v@exemple.fr < fichier). Il n'est jamais passé en argument.")
+	email := fs.String("email", "", "adresse e-mail de l'administrateur (obligatoire)")
+	first := fs.String("first-name", "Vincent", "prénom")
+	last := fs.String("last-name", "Parrot", "nom")
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	addr, err := mail.ParseAddress(*email)
+	if err != nil || addr.Address != strings.TrimSpace(*email) {
+		fmt.Fprintln(e.stderr, "garage create-admin : --email doit être une adresse e-mail valide, par exemple vincent@garage-parrot.fr")
+		return errUsage
+	}
+	if strings.TrimSpace(*first) == "" || strings.TrimSpace(*last) == "" {
+		fmt.Fprintln(e.stderr, "garage create-admin : le prénom et le nom ne peuvent pas être vides")
+		return errUsage
+	}
+	cfg, err := loadConfig(e)
+	if err != nil {
+		return err
+	}
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := requireSchema(ctx, s); err != nil {
+		return err
+	}
+	if _, err := s.UserByEmail(ctx, addr.Address); err == nil {
+		return fmt.Errorf("un compte existe déjà avec l'adresse %s", addr.Address)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	pw, err := readNewPassword(e)
+	if err != nil {
+		return err
+	}
+	if err := password.CheckStrength(pw, addr.Address); err != nil {
+		return fmt.Errorf("mot de passe refusé : %v", err)
+	}
+	h := password.NewHasher(password.DefaultParams(), runtime.NumCPU())
+	hash, err := h.Hash(ctx, pw)
+	if err != nil {
+		return err
+	}
+	u := &store.User{Email: addr.Address, PasswordHash: hash, FirstName: strings.TrimSpace(*first),
+		LastName: strings.TrimSpace(*last), Role: store.RoleAdmin, Active: true}
+	if err := createAdminUser(ctx, s, u); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Administrateur %s créé.\n", u.Email)
+	return nil
+}
+
+// createAdminUser stores the account and writes the audit row.
+func createAdminUser(ctx context.Context, s *store.Store, u *store.User) error {
+	if err := s.CreateUser(ctx, u, time.Now()); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return fmt.Errorf("un compte existe déjà avec l'adresse %s", u.Email)
+		}
+		if n, rerr := s.InitRoles(ctx); rerr == nil && n > 0 {
+			return errors.New("les rôles n'étaient pas initialisés : lancez « garage init-roles » puis recommencez")
+		}
+		return err
+	}
+	return s.AddAudit(ctx, &store.AuditEntry{At: time.Now(), Action: "user.create", Target: fmt.Sprintf("user:%d", u.ID),
+		ActorEmail: "garage create-admin", Details: fmt.Sprintf(`{"email":%q,"role":"admin"}`, u.Email)})
+}
+
+// readNewPassword asks twice on a terminal, or reads the first line of a
+// non-terminal standard input.
+func readNewPassword(e *env) (string, error) {
+	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(e.stderr, "Mot de passe (12 caractères au moins) : ")
+		p1, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(e.stderr)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprint(e.stderr, "Confirmez le mot de passe : ")
+		p2, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(e.stderr)
+		if err != nil {
+			return "", err
+		}
+		if string(p1) != string(p2) {
+			return "", errors.New("les deux mots de passe saisis sont différents")
+		}
+		return string(p1), nil
+	}
+	line, err := bufio.NewReader(io.LimitReader(e.stdin, 4096)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", errors.New("aucun mot de passe reçu sur l'entrée standard")
+	}
+	return line, nil
+}

@@ -1,0 +1,134 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/vparrot/garage/internal/config"
+	"github.com/vparrot/garage/internal/hours"
+	"github.com/vparrot/garage/internal/password"
+	"github.com/vparrot/garage/internal/store"
+)
+
+// demoAdminEmail is the administrator account of the demo site.
+const demoAdminEmail = "vincent.parrot@garage-parrot.test"
+
+// runDemo starts a local development site on SQLite, filled with demo
+// content the first time. Running it again reuses the same database.
+func runDemo(ctx context.Context, e *env) error {
+	fs := newFlags(e, "demo", "demo")
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e)
+	if err != nil {
+		return err
+	}
+	if cfg.Production {
+		return errors.New("« garage demo » est réservé au développement : utilisez « garage serve » en production")
+	}
+	if cfg.IsPostgres() {
+		return errors.New("« garage demo » utilise une base SQLite locale : retirez DATABASE_URL ou donnez un chemin de fichier")
+	}
+	log := newLogger(cfg, e.stdout)
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx); err != nil {
+		return err
+	}
+	if _, err := s.InitRoles(ctx); err != nil {
+		return err
+	}
+	if err := seedDemo(ctx, s, time.Now()); err != nil {
+		return err
+	}
+	pw, err := ensureDemoAdmin(ctx, s)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "\nSite de démonstration : %s  (base : %s)\n", demoURL(cfg), s.Path())
+	if pw != "" {
+		fmt.Fprintf(e.stdout, "Compte administrateur créé — notez ce mot de passe, il ne sera plus affiché :\n  e-mail : %s\n  mot de passe : %s\n\n", demoAdminEmail, pw)
+	} else {
+		fmt.Fprintf(e.stdout, "Compte administrateur : %s (mot de passe affiché lors du premier lancement ; supprimez %s pour repartir de zéro)\n\n", demoAdminEmail, s.Path())
+	}
+	return serve(ctx, cfg, s, log, e)
+}
+
+func demoURL(cfg *config.Config) string {
+	if cfg.PublicURL != "" {
+		return cfg.PublicURL
+	}
+	return "http://" + cfg.Addr
+}
+
+// ensureDemoAdmin creates the demo administrator with a generated password
+// when it does not exist yet, and returns that password ("" otherwise).
+func ensureDemoAdmin(ctx context.Context, s *store.Store) (string, error) {
+	if _, err := s.UserByEmail(ctx, demoAdminEmail); err == nil {
+		return "", nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return "", err
+	}
+	pw := password.Generate()
+	hash, err := password.NewHasher(password.DefaultParams(), 1).Hash(ctx, pw)
+	if err != nil {
+		return "", err
+	}
+	u := &store.User{Email: demoAdminEmail, PasswordHash: hash, FirstName: "Vincent", LastName: "Parrot", Role: store.RoleAdmin, Active: true}
+	if err := createAdminUser(ctx, s, u); err != nil {
+		return "", err
+	}
+	return pw, nil
+}
+
+// seedDemo fills an empty database with the garage's demo details, hours
+// and services. It does nothing when the garage's details already exist.
+func seedDemo(ctx context.Context, s *store.Store, now time.Time) error {
+	if _, err := s.GarageDetails(ctx); err == nil {
+		return nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	g := &store.Garage{
+		Name: "Garage V. Parrot", Street: "12 avenue des Mécaniciens", PostalCode: "31200", City: "Toulouse",
+		Phone: "05 61 00 00 00", Email: "contact@garage-parrot.test",
+		LegalName: "Garage V. Parrot SARL", SIRET: "000 000 000 00000", Host: "Hébergement de démonstration",
+	}
+	if err := s.SaveGarageDetails(ctx, g, now); err != nil {
+		return err
+	}
+	if err := s.SaveOpeningHours(ctx, hours.DefaultWeek()); err != nil {
+		return err
+	}
+	for _, sv := range demoServices() {
+		if err := s.CreateService(ctx, sv, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func euros(n int) *int { return &n }
+
+func demoServices() []*store.Service {
+	return []*store.Service{
+		{Title: "Entretien et révision", Visible: true, PriceFrom: euros(129),
+			Description: "Vidange, filtres et points de contrôle du constructeur, sans perdre votre garantie."},
+		{Title: "Réparation mécanique", Visible: true,
+			Description: "Diagnostic électronique, moteur, embrayage, distribution et boîte de vitesses, toutes marques."},
+		{Title: "Freinage", Visible: true, PriceFrom: euros(89),
+			Description: "Plaquettes, disques et liquide de frein, contrôlés et remplacés avec des pièces d'origine ou équivalentes."},
+		{Title: "Carrosserie et peinture", Visible: true,
+			Description: "Débosselage, remplacement d'éléments et peinture en cabine, avec devis gratuit et prise en charge des assurances."},
+		{Title: "Pneumatiques et géométrie", Visible: true, PriceFrom: euros(25),
+			Description: "Montage, équilibrage, permutation et réglage du parallélisme."},
+		{Title: "Climatisation", Visible: true, PriceFrom: euros(79),
+			Description: "Recharge, désinfection et recherche de fuite du circuit de climatisation."},
+	}
+}

@@ -1,0 +1,137 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"strings"
+)
+
+// MinSecretKeyLen is the shortest SECRET_KEY accepted in production, in bytes.
+const MinSecretKeyLen = 32
+
+// Problem is one finding of Validate.
+type Problem struct {
+	Fatal   bool   // the configuration must not run in production
+	Message string // one line, in French, naming the variable
+}
+
+// String returns the problem prefixed with its severity, in French.
+func (p Problem) String() string {
+	if p.Fatal {
+		return "ERREUR : " + p.Message
+	}
+	return "AVERTISSEMENT : " + p.Message
+}
+
+// HasFatal reports whether any of problems is fatal.
+func HasFatal(problems []Problem) bool {
+	for _, p := range problems {
+		if p.Fatal {
+			return true
+		}
+	}
+	return false
+}
+
+// Validate is the production self-check behind `garage check`, also run by
+// `garage serve` at start-up in production. It returns every problem found,
+// fatal ones first.
+//
+// In development only the problems that would break the site whatever the
+// environment are reported: an unparsable MAINTENANCE_START_DATE and
+// MAIL_USE_TLS together with MAIL_USE_SSL.
+func (c *Config) Validate() []Problem {
+	var fatal, warn []Problem
+	bad := func(format string, args ...any) {
+		fatal = append(fatal, Problem{Fatal: true, Message: fmt.Sprintf(format, args...)})
+	}
+	note := func(format string, args ...any) {
+		warn = append(warn, Problem{Message: fmt.Sprintf(format, args...)})
+	}
+
+	if c.maintenanceErr != nil {
+		bad("MAINTENANCE_START_DATE « %s » n'est pas une date valide (formats acceptés : 2026-12-01 08:00, 2026-12-01 ou 2026-12-01T08:00:00+01:00).", c.MaintenanceStartRaw)
+	}
+	if c.Mail.UseTLS && c.Mail.UseSSL {
+		bad("MAIL_USE_TLS et MAIL_USE_SSL sont tous deux activés : choisissez l'un ou l'autre (SSL pour le port 465, TLS pour le port 587).")
+	}
+	if !c.Production {
+		return append(fatal, warn...)
+	}
+
+	switch k := c.SecretKey; {
+	case k == "":
+		bad("SECRET_KEY est vide : définissez une clé aléatoire d'au moins %d octets (ex. : openssl rand -base64 48).", MinSecretKeyLen)
+	case isPlaceholderSecret(k):
+		bad("SECRET_KEY est une valeur d'exemple ou trop prévisible : remplacez-la par une clé aléatoire (ex. : openssl rand -base64 48).")
+	case len(k) < MinSecretKeyLen:
+		bad("SECRET_KEY est trop courte (%d octets) : il en faut au moins %d (ex. : openssl rand -base64 48).", len(k), MinSecretKeyLen)
+	}
+
+	if u, err := url.Parse(c.PublicURL); c.PublicURL == "" || err != nil || u.Scheme != "https" || u.Host == "" {
+		if c.PublicURL == "" {
+			bad("PUBLIC_URL est vide : indiquez l'adresse publique du site en https://, ex. https://garage-parrot.fr.")
+		} else {
+			bad("PUBLIC_URL « %s » doit être une adresse https://, ex. https://garage-parrot.fr.", c.PublicURL)
+		}
+	} else if len(c.TrustedProxies) == 0 {
+		note("TRUSTED_PROXIES est vide alors que PUBLIC_URL est en https : derrière un proxy TLS (Caddy, nginx), indiquez son adresse pour connaître l'IP réelle des visiteurs.")
+	}
+
+	switch info, err := os.Stat(c.DataDir); {
+	case errors.Is(err, fs.ErrNotExist):
+		// Created at start-up with mode 0700.
+	case err != nil:
+		bad("DATA_DIR « %s » est inaccessible : %v.", c.DataDir, err)
+	case !info.IsDir():
+		bad("DATA_DIR « %s » n'est pas un répertoire.", c.DataDir)
+	case info.Mode().Perm()&0o007 != 0:
+		bad("DATA_DIR « %s » est accessible à tous les utilisateurs (droits %04o) : exécutez chmod 700 %s.", c.DataDir, info.Mode().Perm(), c.DataDir)
+	}
+
+	if !c.IsPostgres() {
+		note("DATABASE_URL : SQLite en production : convient à une seule instance ; sauvegardez le fichier régulièrement (garage db backup) ou passez à PostgreSQL pour plusieurs instances.")
+	}
+	if c.Mail.Server == "" {
+		note("MAIL_SERVER est vide : les e-mails ne seront pas envoyés (les messages restent visibles dans l'administration).")
+	}
+	return append(fatal, warn...)
+}
+
+// isPlaceholderSecret reports whether k is a known example value, contains
+// one, or is a short pattern repeated (such as "aaaa…" or "abcabc…").
+func isPlaceholderSecret(k string) bool {
+	// Values copied from examples and tutorials, compared in lower case.
+	placeholderSecrets := []string{
+		"change-me", "changeme", "change_me", "change-this", "changethis",
+		"replace-me", "replaceme", "secret", "secret-key", "secretkey", "secret_key",
+		"your-secret-key", "your_secret_key", "yoursecretkey", "mysecretkey",
+		"dev", "development", "test", "password", "motdepasse", "garage", "parrot",
+		"remplacez-moi-par-une-valeur-aleatoire-de-32-octets-ou-plus",
+	}
+	// Fragments that betray a placeholder even inside a longer value.
+	placeholderMarkers := []string{
+		"change-me", "changeme", "change_me", "remplacez-moi", "remplacez_moi",
+		"replace-me", "replace_me", "your-secret", "your_secret",
+	}
+	lower := strings.ToLower(strings.TrimSpace(k))
+	for _, p := range placeholderSecrets {
+		if lower == p {
+			return true
+		}
+	}
+	for _, m := range placeholderMarkers {
+		if strings.Contains(lower, m) {
+			return true
+		}
+	}
+	for period := 1; period <= 8 && period < len(k); period++ {
+		if len(k)%period == 0 && strings.Repeat(k[:period], len(k)/period) == k {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,42 @@
+package config
+
+// Var documents one environment variable.
+type Var struct {
+	Name    string // e.g. "SECRET_KEY"
+	Default string // the default value, "" when there is none
+	Help    string // one line, in French
+}
+
+// Vars documents every variable that Load reads, grouped by concern in the
+// order of .env.example. It is used by --help, and a test checks that
+// .env.example covers them all.
+func Vars() []Var {
+	return []Var{
+		// Environment and secrets.
+		{"APP_ENV", EnvDevelopment, "« production » active le mode production (contrôles de sécurité, cookies Secure, logs JSON)"},
+		{"FLASK_ENV", "", "équivalent accepté de APP_ENV, pour reprendre l'environnement d'un ancien déploiement Flask"},
+		{"SECRET_KEY", "", "clé secrète aléatoire d'au moins 32 octets (ex. : openssl rand -base64 48) ; obligatoire en production"},
+		// Network.
+		{"PUBLIC_URL", "http://" + DefaultAddr + " (développement)", "adresse publique du site, sans barre oblique finale (https:// obligatoire en production)"},
+		{"ADDR", DefaultAddr, "adresse et port d'écoute du serveur HTTP"},
+		{"TRUSTED_PROXIES", "", "adresses IP ou plages CIDR des proxys de confiance (séparées par des virgules), ex. 127.0.0.1,10.0.0.0/8"},
+		{"METRICS_ADDR", DefaultMetricsAddr, "adresse d'écoute interne des métriques Prometheus (/metrics) ; « off » pour les désactiver"},
+		// Storage.
+		{"DATA_DIR", DefaultDataDir, "répertoire des données : base SQLite, photos, sauvegardes (droits 0700 recommandés)"},
+		{"DATABASE_URL", "sqlite:<DATA_DIR>/garage.db", "base de données : sqlite:chemin/vers/garage.db ou postgres://utilisateur:motdepasse@hôte/base"},
+		// Logs.
+		{"LOG_LEVEL", "info", "niveau de journalisation : debug, info, warn ou error"},
+		{"LOG_FORMAT", "json (production), text (développement)", "format des journaux : json ou text"},
+		// Mail.
+		{"MAIL_SERVER", "", "serveur SMTP ; vide : aucun e-mail n'est envoyé"},
+		{"MAIL_PORT", "587 (465 avec MAIL_USE_SSL)", "port du serveur SMTP"},
+		{"MAIL_USE_TLS", "false", "STARTTLS sur le port SMTP (true/false) ; incompatible avec MAIL_USE_SSL"},
+		{"MAIL_USE_SSL", "false", "TLS implicite dès la connexion, port 465 (true/false) ; incompatible avec MAIL_USE_TLS"},
+		{"MAIL_USERNAME", "", "identifiant SMTP"},
+		{"MAIL_PASSWORD", "", "mot de passe SMTP"},
+		{"MAIL_FROM", "", "adresse d'expédition des e-mails, ex. Garage V. Parrot <contact@garage-parrot.fr>"},
+		// Maintenance.
+		{"MAINTENANCE_START_DATE", "", "début d'une maintenance annoncée par un bandeau, heure de Paris : 2026-12-01 08:00 ou 2026-12-01T08:00:00+01:00"},
+		{"MAINTENANCE_MODE", "false", "true : les visiteurs reçoivent une page 503 de maintenance (les sondes de santé restent actives)"},
+	}
+}

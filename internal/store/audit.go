@@ -1,0 +1,76 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// AuditEntry is one row of the append-only audit log: who did what, when.
+type AuditEntry struct {
+	ID         int64
+	At         time.Time
+	ActorID    *int64 // nil for anonymous or system actions
+	ActorEmail string
+	Action     string // e.g. "login.success", "login.failure", "user.create"
+	Target     string // e.g. "user:12"
+	Details    string // JSON: before/after or context
+	IP         string
+}
+
+// AddAudit appends an entry to the audit log.
+func (s *Store) AddAudit(ctx context.Context, e *AuditEntry) error {
+	var actor sql.NullInt64
+	if e.ActorID != nil {
+		actor = sql.NullInt64{Int64: *e.ActorID, Valid: true}
+	}
+	if e.At.IsZero() {
+		e.At = time.Now()
+	}
+	e.At = e.At.UTC()
+	err := s.db.QueryRowContext(ctx,
+		`INSERT INTO audit_log (at, actor_id, actor_email, action, target, details, ip)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		e.At, actor, e.ActorEmail, e.Action, e.Target, e.Details, e.IP).Scan(&e.ID)
+	return translate(err)
+}
+
+// ListAudit returns the newest entries first, at most limit of them, and
+// filtered by action prefix when actionPrefix is not empty.
+func (s *Store) ListAudit(ctx context.Context, actionPrefix string, limit, offset int) ([]*AuditEntry, error) {
+	rows, err := s.db.QueryContext(ctx,
+		`SELECT id, at, actor_id, actor_email, action, target, details, ip FROM audit_log
+		  WHERE $1 = '' OR action LIKE $2 ORDER BY id DESC LIMIT $3 OFFSET $4`,
+		actionPrefix, escapeLike(actionPrefix)+"%", limit, offset)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []*AuditEntry
+	for rows.Next() {
+		var e AuditEntry
+		var actor sql.NullInt64
+		if err := rows.Scan(&e.ID, &e.At, &actor, &e.ActorEmail, &e.Action, &e.Target, &e.Details, &e.IP); err != nil {
+			return nil, err
+		}
+		if actor.Valid {
+			id := actor.Int64
+			e.ActorID = &id
+		}
+		list = append(list, &e)
+	}
+	return list, rows.Err()
+}
+
+// escapeLike neutralises LIKE wildcards; the store never uses an ESCAPE
+// clause, so '%' and '_' are simply dropped from prefixes (action names
+// never contain them).
+func escapeLike(s string) string {
+	out := make([]rune, 0, len(s))
+	for _, r := range s {
+		if r != '%' && r != '_' {
+			out = append(out, r)
+		}
+	}
+	return string(out)
+}

@@ -1,0 +1,105 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+	"syscall"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Migrate applies every pending migration of the store's engine. It is safe
+// to run again (a no-op when up to date) and safe when several instances
+// start at once: PostgreSQL uses an advisory session lock, SQLite an
+// exclusive lock on a file beside the database.
+func (s *Store) Migrate(ctx context.Context) error {
+	p, unlock, err := s.migrationProvider(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("apply migrations: %w", err)
+	}
+	return nil
+}
+
+// MigrationStatus returns the current schema version and the newest one
+// embedded in the binary.
+func (s *Store) MigrationStatus(ctx context.Context) (current, latest int64, err error) {
+	p, unlock, err := s.migrationProvider(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer unlock()
+	current, err = p.GetDBVersion(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	srcs := p.ListSources()
+	if len(srcs) > 0 {
+		latest = srcs[len(srcs)-1].Version
+	}
+	return current, latest, nil
+}
+
+func (s *Store) migrationProvider(ctx context.Context) (*goose.Provider, func(), error) {
+	sub, err := fs.Sub(migrations, "migrations/"+string(s.engine))
+	if err != nil {
+		return nil, nil, err
+	}
+	unlock := func() {}
+	var opts []goose.ProviderOption
+	dialect := goose.DialectSQLite3
+	if s.engine == Postgres {
+		dialect = goose.DialectPostgres
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	} else {
+		unlock, err = lockFile(ctx, s.path+".migrate.lock")
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	p, err := goose.NewProvider(dialect, s.db, sub, opts...)
+	if err != nil {
+		unlock()
+		return nil, nil, fmt.Errorf("migrations: %w", err)
+	}
+	return p, unlock, nil
+}
+
+// lockFile takes an exclusive flock on path, so that two processes
+// migrating the same SQLite file take turns.
+func lockFile(ctx context.Context, path string) (func(), error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("migration lock: %w", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- syscall.Flock(int(f.Fd()), syscall.LOCK_EX) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("migration lock: %w", err)
+		}
+	case <-ctx.Done():
+		f.Close() // closing the file releases a lock taken late
+		return nil, ctx.Err()
+	}
+	return func() {
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
+}

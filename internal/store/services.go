@@ -1,0 +1,72 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// Service is a repair service shown on the home page.
+type Service struct {
+	ID          int64
+	Title       string
+	Description string
+	Position    int
+	Visible     bool
+	PriceFrom   *int // whole euros TTC, "à partir de"; nil when not shown
+	Image       string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// ListServices returns the services in display order; only the visible ones
+// when visibleOnly is set.
+func (s *Store) ListServices(ctx context.Context, visibleOnly bool) ([]*Service, error) {
+	rows, err := s.db.QueryContext(ctx,
+		`SELECT id, title, description, position, visible, price_from, image, created_at, updated_at
+		   FROM services WHERE visible = TRUE OR $1 = FALSE ORDER BY position, id`, visibleOnly)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []*Service
+	for rows.Next() {
+		var sv Service
+		var price sql.NullInt64
+		if err := rows.Scan(&sv.ID, &sv.Title, &sv.Description, &sv.Position, &sv.Visible, &price, &sv.Image, &sv.CreatedAt, &sv.UpdatedAt); err != nil {
+			return nil, err
+		}
+		if price.Valid {
+			p := int(price.Int64)
+			sv.PriceFrom = &p
+		}
+		list = append(list, &sv)
+	}
+	return list, rows.Err()
+}
+
+// CreateService inserts a service at the end of the list.
+func (s *Store) CreateService(ctx context.Context, sv *Service, now time.Time) error {
+	now = now.UTC()
+	var price sql.NullInt64
+	if sv.PriceFrom != nil {
+		price = sql.NullInt64{Int64: int64(*sv.PriceFrom), Valid: true}
+	}
+	err := s.db.QueryRowContext(ctx,
+		`INSERT INTO services (title, description, position, visible, price_from, image, created_at, updated_at)
+		 VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM services), $3, $4, $5, $6, $6)
+		 RETURNING id, position`,
+		sv.Title, sv.Description, sv.Visible, price, sv.Image, now).Scan(&sv.ID, &sv.Position)
+	if err != nil {
+		return translate(err)
+	}
+	sv.CreatedAt, sv.UpdatedAt = now, now
+	return nil
+}
+
+// CountServices counts every service, visible or not.
+func (s *Store) CountServices(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM services`).Scan(&n)
+	return n, err
+}

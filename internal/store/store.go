@@ -1,0 +1,151 @@
+// Package store holds every SQL statement of the application. It speaks to
+// SQLite (modernc.org/sqlite, the embedded default) and PostgreSQL (pgx)
+// through database/sql with one set of portable queries; where the dialects
+// must differ, the difference lives in a small function of this package.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// Engine names a supported database engine.
+type Engine string
+
+// The supported engines.
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// Store is the application's access to its database. It is safe for
+// concurrent use.
+type Store struct {
+	db     *sql.DB
+	engine Engine
+	path   string // SQLite file path; empty for PostgreSQL
+}
+
+// sqlitePragmas are applied to every SQLite connection. busy_timeout comes
+// first so the others wait for locks; _txlock=immediate makes every
+// transaction take the write lock up front, so a read-then-write transaction
+// never fails half-way with "database is locked".
+const sqlitePragmas = "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
+	"&_pragma=synchronous(FULL)&_txlock=immediate&_time_format=sqlite"
+
+// IsPostgresURL reports whether a DATABASE_URL designates PostgreSQL.
+func IsPostgresURL(url string) bool {
+	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
+}
+
+// SQLitePath extracts the file path from a SQLite DATABASE_URL
+// ("sqlite:path", "sqlite://path", "file:path" or a plain path).
+func SQLitePath(url string) string {
+	p := url
+	for _, prefix := range []string{"sqlite://", "sqlite:", "file:"} {
+		if strings.HasPrefix(p, prefix) {
+			p = strings.TrimPrefix(p, prefix)
+			break
+		}
+	}
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		p = p[:i]
+	}
+	return p
+}
+
+// Open connects to the database named by databaseURL and checks that it
+// answers. A SQLite file and its directory are created with owner-only
+// permissions when missing.
+func Open(ctx context.Context, databaseURL string) (*Store, error) {
+	var s *Store
+	if IsPostgresURL(databaseURL) {
+		db, err := sql.Open("pgx", databaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		db.SetMaxOpenConns(20)
+		db.SetMaxIdleConns(10)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		s = &Store{db: db, engine: Postgres}
+	} else {
+		path := SQLitePath(databaseURL)
+		if path == "" {
+			return nil, errors.New("open sqlite: empty database path")
+		}
+		if err := createPrivateFile(path); err != nil {
+			return nil, err
+		}
+		db, err := sql.Open("sqlite", "file:"+path+"?"+sqlitePragmas)
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		db.SetMaxOpenConns(8)
+		db.SetMaxIdleConns(8)
+		s = &Store{db: db, engine: SQLite, path: path}
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := s.db.PingContext(pingCtx); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", s.engine, err)
+	}
+	return s, nil
+}
+
+// createPrivateFile makes sure the SQLite file's directory exists (0700) and
+// that a new database file starts with mode 0600 rather than the umask's.
+func createPrivateFile(path string) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create database directory: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create database file: %w", err)
+	}
+	return f.Close()
+}
+
+// DB returns the underlying pool, for metrics and tests.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Engine reports which engine the store talks to.
+func (s *Store) Engine() Engine { return s.engine }
+
+// Path returns the SQLite file path, or "" for PostgreSQL.
+func (s *Store) Path() string { return s.path }
+
+// Ping checks that the database answers (used by /readyz).
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.db.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Close closes the pool.
+func (s *Store) Close() error { return s.db.Close() }
+
+// inTx runs fn in a transaction, committing when fn returns nil.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,73 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/vparrot/garage/internal/web/views"
+)
+
+// errorTexts holds the French title and message of each error status.
+var errorTexts = map[int][2]string{
+	http.StatusBadRequest:            {"Requête invalide", "La demande envoyée n'a pas pu être comprise. Vérifiez le formulaire et réessayez."},
+	http.StatusUnauthorized:          {"Connexion requise", "Cette page est réservée à l'équipe du garage. Connectez-vous pour continuer."},
+	http.StatusForbidden:             {"Accès refusé", "Vous n'avez pas l'autorisation d'effectuer cette action. Si vous venez d'un autre site, revenez sur notre site et réessayez."},
+	http.StatusNotFound:              {"Page introuvable", "La page demandée n'existe pas ou n'existe plus."},
+	http.StatusMethodNotAllowed:      {"Méthode non autorisée", "Cette adresse ne peut pas être utilisée de cette façon."},
+	http.StatusRequestEntityTooLarge: {"Envoi trop volumineux", "Les données envoyées dépassent la taille autorisée."},
+	http.StatusUnprocessableEntity:   {"Formulaire incomplet", "Certaines informations du formulaire sont invalides."},
+	http.StatusTooManyRequests:       {"Trop de tentatives", "Vous avez fait trop de demandes en peu de temps. Patientez quelques minutes avant de réessayer."},
+	http.StatusInternalServerError:   {"Erreur du serveur", "Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez dans un instant."},
+	http.StatusServiceUnavailable:    {"Service momentanément indisponible", "Le site est momentanément indisponible. Réessayez dans quelques minutes."},
+}
+
+// errorPage answers with the French page of status. It never fails: when
+// the database cannot give the layout's data, the page is shown without it.
+func (a *app) errorPage(w http.ResponseWriter, r *http.Request, status int) {
+	texts, ok := errorTexts[status]
+	if !ok {
+		texts = errorTexts[http.StatusInternalServerError]
+	}
+	p, err := a.page(r, "", texts[0], "")
+	if err != nil {
+		p = &views.Page{Title: texts[0], Asset: a.assets.Path, RequestID: requestID(r.Context())}
+	}
+	p.NoIndex = true
+	p.Canonical = ""
+	w.Header().Set("Cache-Control", "no-store")
+	a.render(w, r, status, views.ErrorPage(p, status, texts[0], texts[1]))
+}
+
+// serverError logs err with the request ID and answers with a 500 page that
+// says nothing internal.
+func (a *app) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	a.log.Error("internal error", "request_id", requestID(r.Context()), "error", err.Error())
+	texts := errorTexts[http.StatusInternalServerError]
+	p := &views.Page{Title: texts[0], Asset: a.assets.Path, RequestID: requestID(r.Context()), NoIndex: true}
+	w.Header().Set("Cache-Control", "no-store")
+	var buf []byte
+	if c := views.ErrorPage(p, http.StatusInternalServerError, texts[0], texts[1]); c != nil {
+		rec := &byteSink{}
+		if c.Render(r.Context(), rec) == nil {
+			buf = rec.b
+		}
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusInternalServerError)
+	if buf == nil {
+		buf = []byte("<!DOCTYPE html><html lang=\"fr\"><title>Erreur du serveur</title><p>Erreur du serveur.</p></html>")
+	}
+	_, _ = w.Write(buf)
+}
+
+type byteSink struct{ b []byte }
+
+func (s *byteSink) Write(p []byte) (int, error) { s.b = append(s.b, p...); return len(p), nil }
+
+// tooManyRequests answers 429 with Retry-After.
+func (a *app) tooManyRequests(w http.ResponseWriter, r *http.Request, retryAfterSeconds int) {
+	if retryAfterSeconds < 1 {
+		retryAfterSeconds = 1
+	}
+	w.Header().Set("Retry-After", itoa(retryAfterSeconds))
+	a.errorPage(w, r, http.StatusTooManyRequests)
+}

@@ -1,0 +1,89 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/vparrot/garage/internal/web/views"
+)
+
+func (a *app) home(w http.ResponseWriter, r *http.Request) {
+	p, err := a.page(r, "home", "", "Garage V. Parrot à Toulouse : carrosserie, mécanique, entretien et véhicules d'occasion.")
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	services, err := a.store.ListServices(r.Context(), true)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	a.render(w, r, http.StatusOK, views.Home(p, services))
+}
+
+func (a *app) servicesPage(w http.ResponseWriter, r *http.Request) {
+	p, err := a.page(r, "services", "Nos services", "Entretien, réparation mécanique et carrosserie toutes marques au Garage V. Parrot, à Toulouse.")
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	services, err := a.store.ListServices(r.Context(), true)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	a.render(w, r, http.StatusOK, views.ServicesPage(p, services))
+}
+
+func (a *app) contactPage(w http.ResponseWriter, r *http.Request) {
+	p, err := a.page(r, "contact", "Contact", "Téléphone, adresse, e-mail et horaires du Garage V. Parrot à Toulouse.")
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	a.render(w, r, http.StatusOK, views.ContactPage(p))
+}
+
+func (a *app) occasionsPage(w http.ResponseWriter, r *http.Request) {
+	p, err := a.page(r, "occasions", "Véhicules d'occasion", "Les véhicules d'occasion du Garage V. Parrot à Toulouse.")
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	a.render(w, r, http.StatusOK, views.Upcoming(p, "Véhicules d'occasion",
+		"Nos annonces de véhicules d'occasion arrivent très bientôt sur le site. En attendant, appelez-nous : nous vous dirons quels véhicules sont disponibles."))
+}
+
+func (a *app) reviewsPage(w http.ResponseWriter, r *http.Request) {
+	p, err := a.page(r, "avis", "Avis clients", "Les avis des clients du Garage V. Parrot.")
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	a.render(w, r, http.StatusOK, views.Upcoming(p, "Avis clients",
+		"Les avis de nos clients seront bientôt publiés ici, après vérification. Vous pouvez déjà nous faire part du vôtre par téléphone."))
+}
+
+func (a *app) robots(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	_, _ = w.Write([]byte("User-agent: *\nDisallow: /admin\nDisallow: /connexion\n"))
+}
+
+func (a *app) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+// readyz says whether this instance can serve: its database answers.
+func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := a.store.Ping(r.Context()); err != nil {
+		a.log.Warn("readyz: database unreachable", "error", err.Error())
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("database unreachable\n"))
+		return
+	}
+	_, _ = w.Write([]byte("ready\n"))
+}

@@ -1,0 +1,230 @@
+// Package web is the HTTP side of the application: the route table, the
+// middleware, and one small handler per page or action.
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/a-h/templ"
+
+	"github.com/vparrot/garage/internal/config"
+	"github.com/vparrot/garage/internal/hours"
+	"github.com/vparrot/garage/internal/metrics"
+	"github.com/vparrot/garage/internal/password"
+	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/throttle"
+	"github.com/vparrot/garage/internal/web/views"
+	"github.com/vparrot/garage/ui"
+)
+
+// Deps is everything the web layer needs, built once by the caller.
+type Deps struct {
+	Config  *config.Config
+	Store   *store.Store
+	Assets  *ui.Assets
+	Hasher  *password.Hasher
+	Logger  *slog.Logger
+	Metrics *metrics.Metrics  // optional
+	Now     func() time.Time // optional; time.Now by default
+}
+
+// Session lifetimes: SessionIdleTimeout without activity, and at most
+// sessionAbsoluteTimeout after login.
+const (
+	SessionIdleTimeout     = 2 * time.Hour
+	sessionAbsoluteTimeout = 12 * time.Hour
+)
+
+// Request body limits.
+const (
+	maxFormBytes = 64 << 10
+)
+
+type app struct {
+	cfg      *config.Config
+	store    *store.Store
+	assets   *ui.Assets
+	hasher   *password.Hasher
+	log      *slog.Logger
+	metrics  *metrics.Metrics
+	now      func() time.Time
+	guard    *throttle.LoginGuard
+	sessions *sessionManager
+	mux      *http.ServeMux
+}
+
+// New builds the application's HTTP handler.
+func New(d Deps) (http.Handler, error) {
+	if d.Config == nil || d.Store == nil || d.Assets == nil || d.Hasher == nil || d.Logger == nil {
+		return nil, errors.New("web: missing dependency")
+	}
+	now := d.Now
+	if now == nil {
+		now = time.Now
+	}
+	a := &app{
+		cfg:     d.Config,
+		store:   d.Store,
+		assets:  d.Assets,
+		hasher:  d.Hasher,
+		log:     d.Logger,
+		metrics: d.Metrics,
+		now:     now,
+		guard:   throttle.NewLoginGuard(d.Store, now),
+	}
+	a.sessions = newSessionManager(d.Store, now, d.Config.Production)
+	mux := http.NewServeMux()
+	for _, rt := range a.routes() {
+		mux.Handle(rt.pattern, a.guardRoute(rt))
+	}
+	a.mux = mux
+
+	cop := http.NewCrossOriginProtection()
+	if d.Config.PublicURL != "" {
+		if err := cop.AddTrustedOrigin(d.Config.PublicURL); err != nil {
+			return nil, err
+		}
+	}
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.errorPage(w, r, http.StatusForbidden)
+	}))
+
+	var h http.Handler = http.HandlerFunc(a.dispatch)
+	h = a.loadSession(h)
+	h = cop.Handler(h)
+	h = a.securityHeaders(h)
+	h = a.recoverPanics(h)
+	h = a.observe(h)
+	return h, nil
+}
+
+// dispatch sends matched requests to the mux and renders the French 404
+// and 405 pages for the rest (the mux's own are plain text).
+func (a *app) dispatch(w http.ResponseWriter, r *http.Request) {
+	h, pattern := a.mux.Handler(r)
+	if pattern != "" {
+		a.mux.ServeHTTP(w, r)
+		return
+	}
+	probe := &statusProbe{header: http.Header{}}
+	h.ServeHTTP(probe, r)
+	if allow := probe.header.Get("Allow"); allow != "" {
+		w.Header().Set("Allow", allow)
+	}
+	status := probe.status
+	if status != http.StatusMethodNotAllowed {
+		status = http.StatusNotFound
+	}
+	a.errorPage(w, r, status)
+}
+
+// statusProbe records what the mux's fallback handler would answer.
+type statusProbe struct {
+	header http.Header
+	status int
+}
+
+func (p *statusProbe) Header() http.Header { return p.header }
+func (p *statusProbe) Write(b []byte) (int, error) {
+	if p.status == 0 {
+		p.status = http.StatusOK
+	}
+	return len(b), nil
+}
+func (p *statusProbe) WriteHeader(code int) {
+	if p.status == 0 {
+		p.status = code
+	}
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// render renders c fully into memory first, so that a failure half-way
+// becomes a clean 500 page instead of a truncated one.
+func (a *app) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := c.Render(r.Context(), buf); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "no-cache")
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// page builds the layout data shared by every page. The garage's details
+// and hours are read per request: they are tiny, and the open/closed line
+// must never go stale.
+func (a *app) page(r *http.Request, nav, title, description string) (*views.Page, error) {
+	ctx := r.Context()
+	p := &views.Page{
+		Title:       title,
+		Description: description,
+		Nav:         nav,
+		Asset:       a.assets.Path,
+		RequestID:   requestID(ctx),
+		User:        currentUser(ctx),
+		Maintenance: a.maintenanceBanner(),
+	}
+	if r.URL.Path != "" && nav != "" && !isAdminPath(r.URL.Path) {
+		p.Canonical = a.cfg.PublicURL + r.URL.Path
+	}
+	g, err := a.store.GarageDetails(ctx)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		g = &store.Garage{Name: "Garage V. Parrot"}
+	case err != nil:
+		return nil, err
+	}
+	p.Garage = g
+	week, err := a.store.OpeningHours(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p.Week = week
+	now := a.now().In(hours.Paris())
+	p.TodayIndex = hours.MondayIndex(now.Weekday())
+	st := week.StatusAt(now)
+	p.IsOpen = st.Open
+	p.OpenStatus = st.French(now)
+	if s := sessionFrom(ctx); s != nil {
+		if f, err := a.store.TakeSessionFlash(ctx, s.TokenHash); err == nil {
+			p.Flash = f
+		}
+	}
+	return p, nil
+}
+
+func isAdminPath(p string) bool { return p == "/admin" || len(p) > 7 && p[:7] == "/admin/" }
+
+// maintenanceBanner announces MAINTENANCE_START_DATE on public pages.
+func (a *app) maintenanceBanner() string {
+	start := a.cfg.MaintenanceStart
+	if start.IsZero() {
+		return ""
+	}
+	return maintenanceText(start, a.now())
+}
+
+type ctxKey int
+
+const (
+	keyRequestInfo ctxKey = iota
+	keySession
+)
+
+func withValue(ctx context.Context, k ctxKey, v any) context.Context {
+	return context.WithValue(ctx, k, v)
+}

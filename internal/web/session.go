@@ -1,0 +1,131 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/vparrot/garage/internal/store"
+)
+
+// sessionManager keeps staff sessions in the database, so that every
+// instance shares them and disabling an account ends its sessions at once.
+// Anonymous visitors never get a cookie.
+type sessionManager struct {
+	store      *store.Store
+	now        func() time.Time
+	cookieName string
+	secure     bool
+	idle       time.Duration
+	absolute   time.Duration
+}
+
+func newSessionManager(s *store.Store, now func() time.Time, production bool) *sessionManager {
+	m := &sessionManager{store: s, now: now, cookieName: "garage_session", idle: SessionIdleTimeout, absolute: sessionAbsoluteTimeout}
+	if production {
+		// __Host- cookies must be Secure, host-only and for Path=/.
+		m.cookieName, m.secure = "__Host-garage_session", true
+	}
+	return m
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+type sessionCtx struct {
+	session *store.Session
+	user    *store.User
+}
+
+func sessionFrom(ctx context.Context) *store.Session {
+	if sc, ok := ctx.Value(keySession).(*sessionCtx); ok {
+		return sc.session
+	}
+	return nil
+}
+
+func currentUser(ctx context.Context) *store.User {
+	if sc, ok := ctx.Value(keySession).(*sessionCtx); ok {
+		return sc.user
+	}
+	return nil
+}
+
+// loadSession attaches the logged-in user, if any, to the request. A
+// request without a session cookie costs no database query.
+func (a *app) loadSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(a.sessions.cookieName)
+		if err != nil || c.Value == "" || len(c.Value) > 128 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		sess, user, err := a.sessions.lookup(r.Context(), c.Value)
+		if err != nil {
+			if !errors.Is(err, store.ErrNotFound) {
+				a.log.Error("session lookup", "request_id", requestID(r.Context()), "error", err.Error())
+			}
+			a.sessions.clearCookie(w)
+			next.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(withValue(r.Context(), keySession, &sessionCtx{session: sess, user: user})))
+	})
+}
+
+func (m *sessionManager) lookup(ctx context.Context, token string) (*store.Session, *store.User, error) {
+	now := m.now()
+	h := hashToken(token)
+	sess, user, err := m.store.SessionUser(ctx, h, now, now.Add(-m.idle))
+	if err != nil {
+		return nil, nil, err
+	}
+	// Record activity at most once a minute, not on every request.
+	if now.Sub(sess.LastSeenAt) > time.Minute {
+		if err := m.store.TouchSession(ctx, h, now); err != nil {
+			return nil, nil, err
+		}
+	}
+	return sess, user, nil
+}
+
+// start creates a new session for user (a fresh token at every login) and
+// sets its cookie.
+func (m *sessionManager) start(ctx context.Context, w http.ResponseWriter, userID int64) error {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return err
+	}
+	token := base64.RawURLEncoding.EncodeToString(b[:])
+	now := m.now()
+	err := m.store.CreateSession(ctx, &store.Session{
+		TokenHash: hashToken(token), UserID: userID,
+		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(m.absolute),
+	})
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: m.cookieName, Value: token, Path: "/",
+		MaxAge:   int(m.absolute / time.Second),
+		HttpOnly: true, Secure: m.secure, SameSite: http.SameSiteLaxMode,
+	})
+	return nil
+}
+
+func (m *sessionManager) clearCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{
+		Name: m.cookieName, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: m.secure, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

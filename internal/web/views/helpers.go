@@ -1,0 +1,23 @@
+package views
+
+import "strconv"
+
+var actionLabels = map[string]string{
+	"login.success":   "Connexion",
+	"login.failure":   "Échec de connexion",
+	"login.throttled": "Connexion refusée (trop de tentatives)",
+	"logout":          "Déconnexion",
+	"user.create":     "Création de compte",
+}
+
+// ActionLabel is the French name of an audit action.
+func ActionLabel(action string) string {
+	if l, ok := actionLabels[action]; ok {
+		return l
+	}
+	return action
+}
+
+func pageURL(base string, page int) string {
+	return base + "?page=" + strconv.Itoa(page)
+}

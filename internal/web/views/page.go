@@ -1,0 +1,81 @@
+// Package views holds the templ components of every page: the public
+// layout, the back-office layout, and one file per page.
+package views
+
+import (
+	"github.com/vparrot/garage/internal/hours"
+	"github.com/vparrot/garage/internal/store"
+)
+
+// Page carries what every page's layout needs.
+type Page struct {
+	Title       string // without the site name
+	Description string // meta description
+	Canonical   string // absolute URL, empty to omit
+	Nav         string // current section: "home", "services", "occasions", "avis", "contact", or an admin key
+	Asset       func(name string) string
+	Garage      *store.Garage
+	Week        hours.Week
+	TodayIndex  int    // Monday = 0
+	OpenStatus  string // "Ouvert jusqu'à 18 h 00"
+	IsOpen      bool
+	User        *store.User // nil for visitors
+	Flash       string
+	Maintenance string // banner text, empty when none
+	RequestID   string
+	NoIndex     bool
+}
+
+// navItem is a link of the main navigation.
+type navItem struct {
+	Key, Href, Label string
+}
+
+var mainNav = []navItem{
+	{"home", "/", "Accueil"},
+	{"services", "/services", "Services"},
+	{"occasions", "/occasions", "Occasions"},
+	{"avis", "/avis", "Avis"},
+	{"contact", "/contact", "Contact"},
+}
+
+// adminNavItem is a link of the back office; AdminOnly links are shown to
+// administrators only (the routes enforce the same rule on the server).
+type adminNavItem struct {
+	Key, Href, Label string
+	AdminOnly        bool
+}
+
+var adminNav = []adminNavItem{
+	{"dashboard", "/admin", "Tableau de bord", false},
+	{"journal", "/admin/journal", "Journal d'activité", true},
+}
+
+func (p *Page) adminLinks() []adminNavItem {
+	var out []adminNavItem
+	for _, it := range adminNav {
+		if it.AdminOnly && (p.User == nil || !p.User.IsAdmin()) {
+			continue
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+func (p *Page) fullTitle() string {
+	name := "Garage V. Parrot"
+	if p.Garage != nil && p.Garage.Name != "" {
+		name = p.Garage.Name
+	}
+	if p.Title == "" {
+		return name
+	}
+	return p.Title + " — " + name
+}
+
+func (p *Page) garageName() string {
+	if p.Garage != nil && p.Garage.Name != "" {
+		return p.Garage.Name
+	}
+	return "Garage V. Parrot"
+}

@@ -1,0 +1,40 @@
+/* Garage V. Parrot: progressive enhancement only; the site works without it.
+ * Loaded with <script src="…" defer>; no inline handlers, no eval (strict CSP). */
+(function () {
+  "use strict";
+
+  document.documentElement.classList.add("js");
+
+  function setOpen(button, nav, open) {
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    nav.classList.toggle("is-open", open);
+  }
+
+  // .nav-toggle opens/closes the element named by its aria-controls.
+  function initNavToggles() {
+    var buttons = document.querySelectorAll(".nav-toggle[aria-controls]");
+    Array.prototype.forEach.call(buttons, function (button) {
+      var nav = document.getElementById(button.getAttribute("aria-controls"));
+      if (!nav) {
+        button.hidden = true;
+        return;
+      }
+      setOpen(button, nav, button.getAttribute("aria-expanded") === "true");
+      button.addEventListener("click", function () {
+        setOpen(button, nav, button.getAttribute("aria-expanded") !== "true");
+      });
+      document.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+          setOpen(button, nav, false);
+          button.focus();
+        }
+      });
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", initNavToggles);
+  } else {
+    initNavToggles();
+  }
+})();
