@@ -30,7 +30,7 @@ type Deps struct {
 	Assets  *ui.Assets
 	Hasher  *password.Hasher
 	Logger  *slog.Logger
-	Metrics *metrics.Metrics  // optional
+	Metrics *metrics.Metrics // optional
 	Now     func() time.Time // optional; time.Now by default
 }
 
