@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"os"
 	"syscall"
@@ -60,7 +61,19 @@ func (s *Store) migrationProvider(ctx context.Context) (*goose.Provider, func(),
 	dialect := goose.DialectSQLite3
 	if s.engine == Postgres {
 		dialect = goose.DialectPostgres
-		locker, err := lock.NewPostgresSessionLocker()
+		// One lock per schema: instances migrating the same schema take
+		// turns, while separate schemas (as in tests) do not wait for
+		// each other.
+		var schema string
+		if err := s.db.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+			return nil, nil, fmt.Errorf("migrations: %w", err)
+		}
+		h := fnv.New64a()
+		h.Write([]byte(schema))
+		locker, err := lock.NewPostgresSessionLocker(
+			lock.WithLockID(lock.DefaultLockID^int64(h.Sum64()>>1)),
+			lock.WithLockTimeout(1, 600), // retry every second, for up to ten minutes
+		)
 		if err != nil {
 			return nil, nil, err
 		}

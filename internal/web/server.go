@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -61,8 +62,13 @@ type app struct {
 
 // New builds the application's HTTP handler.
 func New(d Deps) (http.Handler, error) {
+	_, h, err := newApp(d)
+	return h, err
+}
+
+func newApp(d Deps) (*app, http.Handler, error) {
 	if d.Config == nil || d.Store == nil || d.Assets == nil || d.Hasher == nil || d.Logger == nil {
-		return nil, errors.New("web: missing dependency")
+		return nil, nil, errors.New("web: missing dependency")
 	}
 	now := d.Now
 	if now == nil {
@@ -86,9 +92,10 @@ func New(d Deps) (http.Handler, error) {
 	a.mux = mux
 
 	cop := http.NewCrossOriginProtection()
-	if d.Config.PublicURL != "" {
-		if err := cop.AddTrustedOrigin(d.Config.PublicURL); err != nil {
-			return nil, err
+	if u, err := url.Parse(d.Config.PublicURL); err == nil && u.Scheme != "" && u.Host != "" {
+		// Behind a proxy the Host header may differ from the public name.
+		if err := cop.AddTrustedOrigin(u.Scheme + "://" + u.Host); err != nil {
+			return nil, nil, err
 		}
 	}
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -101,7 +108,7 @@ func New(d Deps) (http.Handler, error) {
 	h = a.securityHeaders(h)
 	h = a.recoverPanics(h)
 	h = a.observe(h)
-	return h, nil
+	return a, h, nil
 }
 
 // dispatch sends matched requests to the mux and renders the French 404

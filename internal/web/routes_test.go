@@ -1,0 +1,191 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/vparrot/garage/internal/config"
+	"github.com/vparrot/garage/internal/store/storetest"
+)
+
+// expectedAccess is SPEC.md §6 applied to every route. A route added to
+// routes.go without a line here fails TestRouteTableMatchesSpec.
+var expectedAccess = map[string]access{
+	"GET /{$}":              public,
+	"GET /services":         public,
+	"GET /occasions":        public,
+	"GET /avis":             public,
+	"GET /contact":          public,
+	"GET /robots.txt":       public,
+	"GET /connexion":        public,
+	"POST /connexion":       public,
+	"POST /deconnexion":     public,
+	"GET /admin":            staff,
+	"GET /admin/journal":    adminOnly, // reading the audit log: admin only
+	"GET /healthz":          public,
+	"GET /readyz":           public,
+	"GET /static/":          public,
+	"GET /favicon.ico":      public,
+	"GET /site.webmanifest": public,
+}
+
+func TestRouteTableMatchesSpec(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	seen := map[string]bool{}
+	for _, rt := range e.app.routes() {
+		want, ok := expectedAccess[rt.pattern]
+		if !ok {
+			t.Errorf("route %q has no rule in expectedAccess (SPEC.md §6)", rt.pattern)
+			continue
+		}
+		if rt.access != want {
+			t.Errorf("route %q requires %v, SPEC.md §6 says %v", rt.pattern, rt.access, want)
+		}
+		if strings.HasPrefix(rt.pattern, "GET /admin") && rt.access == public {
+			t.Errorf("back-office route %q is public", rt.pattern)
+		}
+		seen[rt.pattern] = true
+	}
+	for p := range expectedAccess {
+		if !seen[p] {
+			t.Errorf("expected route %q is missing", p)
+		}
+	}
+}
+
+// samplePath turns a pattern into a concrete path to request.
+func samplePath(pattern string) (method, path string) {
+	method, path, _ = strings.Cut(pattern, " ")
+	path = strings.TrimSuffix(path, "{$}")
+	if strings.HasSuffix(path, "/static/") {
+		path += "css/site.css" // unhashed: 404, but reached as anyone
+	}
+	return method, path
+}
+
+func TestRouteAccessByRole(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			e := newEnv(t, engine)
+			clients := map[string]*http.Client{
+				"anonymous": e.client(),
+				"employee":  e.loggedIn(employeeEmail, employeePass),
+				"admin":     e.loggedIn(adminEmail, adminPassword),
+			}
+			for _, rt := range e.app.routes() {
+				method, path := samplePath(rt.pattern)
+				if method != http.MethodGet || path == "/connexion" {
+					continue // POST routes are covered by their own tests
+				}
+				for who, c := range clients {
+					res := e.get(c, path)
+					allowed := rt.access == public || (rt.access == staff && who != "anonymous") || (rt.access == adminOnly && who == "admin")
+					switch {
+					case allowed && (res.StatusCode == http.StatusUnauthorized || res.StatusCode == http.StatusForbidden ||
+						strings.HasPrefix(res.Header.Get("Location"), "/connexion")):
+						t.Errorf("%s %s as %s: refused (%d)", method, path, who, res.StatusCode)
+					case allowed && res.StatusCode >= 500:
+						t.Errorf("%s %s as %s: %d", method, path, who, res.StatusCode)
+					case !allowed && who == "anonymous":
+						if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/connexion?next=") {
+							t.Errorf("%s %s anonymous: %d %q, want redirect to login", method, path, res.StatusCode, res.Header.Get("Location"))
+						}
+					case !allowed:
+						if res.StatusCode != http.StatusForbidden || !strings.Contains(res.body, "Accès refusé") {
+							t.Errorf("%s %s as %s: %d, want French 403", method, path, who, res.StatusCode)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// stateChangingRoutes lists every non-GET route with a valid-looking body.
+func stateChangingRoutes(e *env) []string {
+	var out []string
+	for _, rt := range e.app.routes() {
+		if !strings.HasPrefix(rt.pattern, "GET ") {
+			out = append(out, rt.pattern)
+		}
+	}
+	return out
+}
+
+func TestCrossOriginPostsAreRefused(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	admin := e.loggedIn(adminEmail, adminPassword)
+	routes := stateChangingRoutes(e)
+	if len(routes) < 2 {
+		t.Fatalf("only %d state-changing routes found", len(routes))
+	}
+	form := url.Values{"email": {adminEmail}, "password": {adminPassword}}
+	for _, pattern := range routes {
+		method, path := samplePath(pattern)
+		for _, tc := range []struct{ origin, site string }{
+			{"https://evil.example", "cross-site"},
+			{"https://evil.example", ""},
+			{"", "cross-site"},
+			{"http://garage.example.evil", "same-site"},
+		} {
+			if method != http.MethodPost {
+				t.Fatalf("unexpected method %s", method)
+			}
+			res := e.postFormFrom(admin, path, form, tc.origin, tc.site)
+			if res.StatusCode != http.StatusForbidden || !strings.Contains(res.body, "Accès refusé") {
+				t.Errorf("POST %s from %q (%s): %d, want 403", path, tc.origin, tc.site, res.StatusCode)
+			}
+		}
+	}
+	// The refused logout did not end the session; the refused login made none.
+	if res := e.get(admin, "/admin"); res.StatusCode != http.StatusOK {
+		t.Fatalf("session lost after cross-origin logout: %d", res.StatusCode)
+	}
+	var logins int
+	for _, a := range e.auditActions(t) {
+		if a == "login.success" {
+			logins++
+		}
+	}
+	if logins != 1 {
+		t.Fatalf("%d successful logins recorded, want 1 (the real one)", logins)
+	}
+}
+
+func TestSecurityHeadersEverywhere(t *testing.T) {
+	e := newEnv(t, "sqlite", func(c *config.Config) { c.Production = true })
+	c := e.client()
+	paths := []string{"/nope", "/static/nope.css", "/connexion?next=/admin"}
+	for _, rt := range e.app.routes() {
+		if m, p := samplePath(rt.pattern); m == http.MethodGet {
+			paths = append(paths, p)
+		}
+	}
+	paths = append(paths, e.app.assets.Path("css/site.css"))
+	for _, p := range paths {
+		res := e.get(c, p)
+		h := res.Header
+		csp := h.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "frame-ancestors 'none'") {
+			t.Errorf("%s: CSP %q", p, csp)
+		}
+		if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Referrer-Policy") == "" {
+			t.Errorf("%s: missing nosniff or Referrer-Policy", p)
+		}
+		if !strings.HasPrefix(h.Get("Strict-Transport-Security"), "max-age=") {
+			t.Errorf("%s: no HSTS in production", p)
+		}
+		if h.Get("X-Request-Id") == "" {
+			t.Errorf("%s: no request id", p)
+		}
+	}
+	// A 405 from the router also carries them, in French.
+	req, _ := http.NewRequest(http.MethodDelete, e.server.URL+"/connexion", nil)
+	res := e.do(c, req)
+	if res.StatusCode != http.StatusMethodNotAllowed || res.Header.Get("Content-Security-Policy") == "" ||
+		!strings.Contains(res.body, "Méthode non autorisée") || !strings.Contains(res.Header.Get("Allow"), "POST") {
+		t.Fatalf("405: %d %v", res.StatusCode, res.Header)
+	}
+}
