@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# The whole test suite: static checks, then every test with the race
+# detector on SQLite and on PostgreSQL.
+#
+#   ./scripts/test.sh            # from the repository root
+#
+# PostgreSQL: GARAGE_TEST_POSTGRES_URL is used when set. Otherwise the script
+# looks for a server on 127.0.0.1:5432 (starting the local cluster if it is
+# installed but stopped) and uses a database "garage_test" in it. With
+# CI=true, PostgreSQL is installed if missing and a PostgreSQL run is
+# mandatory; elsewhere the PostgreSQL half is skipped with a warning when no
+# server can be found.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\n==> %s\n' "$*"; }
+ci=${CI:-false}
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
+
+ensure_postgres() {
+	if ! command -v pg_isready >/dev/null 2>&1; then
+		if [ "$ci" != true ]; then return 1; fi
+		say "installing PostgreSQL"
+		as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+	fi
+	if ! pg_up && command -v pg_ctlcluster >/dev/null 2>&1; then
+		say "starting PostgreSQL"
+		for v in $(ls /etc/postgresql 2>/dev/null); do
+			as_root pg_ctlcluster --skip-systemctl-redirect "$v" main start || true
+		done
+		for _ in $(seq 1 30); do pg_up && break; sleep 1; done
+	fi
+	pg_up
+}
+
+postgres_url() {
+	local base="postgres://postgres@127.0.0.1:5432"
+	# Trust authentication over TCP is the test set-up (CI and this
+	# workplace); elsewhere set GARAGE_TEST_POSTGRES_URL yourself.
+	if ! psql "$base/postgres?sslmode=disable" -tAc 'SELECT 1' >/dev/null 2>&1; then
+		# A fresh Debian cluster refuses password-less TCP logins: in CI
+		# only, give the postgres role a test password.
+		if [ "$ci" = true ] && command -v runuser >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+			runuser -u postgres -- psql -qc "ALTER USER postgres PASSWORD 'postgres'" >/dev/null 2>&1 || true
+			base="postgres://postgres:postgres@127.0.0.1:5432"
+		fi
+	fi
+	if ! psql "$base/postgres?sslmode=disable" -tAc "SELECT 1 FROM pg_database WHERE datname = 'garage_test'" | grep -q 1; then
+		psql "$base/postgres?sslmode=disable" -qc 'CREATE DATABASE garage_test' >/dev/null
+	fi
+	echo "$base/garage_test?sslmode=disable"
+}
+
+if [ -z "${GARAGE_TEST_POSTGRES_URL:-}" ]; then
+	if ensure_postgres; then
+		GARAGE_TEST_POSTGRES_URL=$(postgres_url)
+		export GARAGE_TEST_POSTGRES_URL
+	elif [ "$ci" = true ]; then
+		echo "PostgreSQL is required in CI but could not be started" >&2
+		exit 1
+	else
+		echo "WARNING: no PostgreSQL found on 127.0.0.1:5432: running the SQLite half only" >&2
+	fi
+fi
+
+say "go version: $(go version)"
+
+say "modules: go mod verify, go mod tidy -diff"
+go mod verify
+go mod tidy -diff
+
+say "generated templates are up to date"
+go tool templ generate -log-level error
+if [ -d .git ] && [ -n "$(git status --porcelain -- '*_templ.go')" ]; then
+	git status --porcelain -- '*_templ.go'
+	echo "templ files were out of date: commit the regenerated *_templ.go" >&2
+	[ "$ci" = true ] && exit 1
+fi
+
+say "gofmt and go vet"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then
+	echo "gofmt would change: $unformatted" >&2
+	exit 1
+fi
+go vet ./...
+
+say "tests (race detector) on SQLite${GARAGE_TEST_POSTGRES_URL:+ and PostgreSQL}"
+go test -race -count=1 -timeout 15m ./...
