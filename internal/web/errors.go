@@ -17,7 +17,7 @@ var errorTexts = map[int][2]string{
 	http.StatusUnprocessableEntity:   {"Formulaire incomplet", "Certaines informations du formulaire sont invalides."},
 	http.StatusTooManyRequests:       {"Trop de tentatives", "Vous avez fait trop de demandes en peu de temps. Patientez quelques minutes avant de réessayer."},
 	http.StatusInternalServerError:   {"Erreur du serveur", "Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez dans un instant."},
-	http.StatusServiceUnavailable:    {"Service momentanément indisponible", "Le site est momentanément indisponible. Réessayez dans quelques minutes."},
+	http.StatusServiceUnavailable:    {"Service momentanément indisponible", "Le site est en maintenance ou momentanément indisponible. Réessayez dans quelques minutes ; vous pouvez aussi nous appeler."},
 }
 
 // errorPage answers with the French page of status. It never fails: when

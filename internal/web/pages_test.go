@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vparrot/garage/internal/config"
 	"github.com/vparrot/garage/internal/hours"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
@@ -174,5 +175,26 @@ func TestMaintenanceBanner(t *testing.T) {
 	e.clock.Advance(7 * 24 * time.Hour)
 	if body := e.get(e.client(), "/services").body; !strings.Contains(body, "Maintenance en cours depuis le 10 mars 2026 à 22 h 00") {
 		t.Fatal("ongoing maintenance banner missing")
+	}
+}
+
+func TestMaintenanceMode(t *testing.T) {
+	e := newEnv(t, "sqlite", func(c *config.Config) { c.MaintenanceMode = true })
+	c := e.client()
+	for _, p := range []string{"/", "/services", "/contact"} {
+		res := e.get(c, p)
+		if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" ||
+			!strings.Contains(res.body, "maintenance") {
+			t.Errorf("%s in maintenance: %d", p, res.StatusCode)
+		}
+	}
+	for _, p := range []string{"/healthz", "/readyz", "/connexion", "/favicon.ico", e.app.assets.Path("css/site.css")} {
+		if res := e.get(c, p); res.StatusCode != http.StatusOK {
+			t.Errorf("%s in maintenance: %d", p, res.StatusCode)
+		}
+	}
+	admin := e.loggedIn(adminEmail, adminPassword)
+	if res := e.get(admin, "/admin"); res.StatusCode != http.StatusOK {
+		t.Errorf("back office in maintenance: %d", res.StatusCode)
 	}
 }

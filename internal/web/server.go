@@ -103,6 +103,7 @@ func newApp(d Deps) (*app, http.Handler, error) {
 	}))
 
 	var h http.Handler = http.HandlerFunc(a.dispatch)
+	h = a.maintenanceMode(h)
 	h = a.loadSession(h)
 	h = cop.Handler(h)
 	h = a.securityHeaders(h)
