@@ -1,0 +1,81 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// querier is what both *sql.DB and *sql.Tx offer, so that a write can join
+// a caller's transaction (e.g. a message and its notification e-mail are
+// stored together or not at all).
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// OutboxMail is an e-mail waiting in (or gone from) the outbox.
+type OutboxMail struct {
+	ID            int64
+	Kind          string // "contact.notify", "account.invite", "account.reset", ...
+	To            string
+	ToName        string
+	ReplyTo       string
+	Subject       string
+	Text          string
+	HTML          string
+	Status        string // "pending", "sent", "failed"
+	Attempts      int
+	NextAttemptAt time.Time
+	LastError     string
+	CreatedAt     time.Time
+	SentAt        *time.Time
+}
+
+// EnqueueMail stores m in the outbox, due now; a mail worker sends it.
+func (s *Store) EnqueueMail(ctx context.Context, m *OutboxMail, now time.Time) error {
+	return enqueueMail(ctx, s.db, m, now)
+}
+
+func enqueueMail(ctx context.Context, q querier, m *OutboxMail, now time.Time) error {
+	now = now.UTC()
+	err := q.QueryRowContext(ctx,
+		`INSERT INTO mail_outbox (kind, to_addr, to_name, reply_to, subject, body_text, body_html, next_attempt_at, created_at)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		m.Kind, m.To, m.ToName, m.ReplyTo, m.Subject, m.Text, m.HTML, now.Unix(), now).Scan(&m.ID)
+	if err != nil {
+		return translate(err)
+	}
+	m.Status, m.CreatedAt, m.NextAttemptAt = "pending", now, time.Unix(now.Unix(), 0)
+	return nil
+}
+
+// ListOutbox returns the outbox, newest first (for tests and the back office).
+func (s *Store) ListOutbox(ctx context.Context, limit int) ([]*OutboxMail, error) {
+	rows, err := s.db.QueryContext(ctx,
+		`SELECT id, kind, to_addr, to_name, reply_to, subject, body_text, body_html, status, attempts,
+		        next_attempt_at, last_error, created_at, sent_at
+		   FROM mail_outbox ORDER BY id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []*OutboxMail
+	for rows.Next() {
+		var m OutboxMail
+		var next int64
+		var sent sql.NullTime
+		if err := rows.Scan(&m.ID, &m.Kind, &m.To, &m.ToName, &m.ReplyTo, &m.Subject, &m.Text, &m.HTML, &m.Status,
+			&m.Attempts, &next, &m.LastError, &m.CreatedAt, &sent); err != nil {
+			return nil, err
+		}
+		m.NextAttemptAt = time.Unix(next, 0)
+		if sent.Valid {
+			t := sent.Time
+			m.SentAt = &t
+		}
+		list = append(list, &m)
+	}
+	return list, rows.Err()
+}

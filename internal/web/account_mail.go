@@ -1,0 +1,67 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"time"
+
+	"github.com/vparrot/garage/internal/format"
+	"github.com/vparrot/garage/internal/hours"
+	"github.com/vparrot/garage/internal/store"
+)
+
+// Lifetimes of the single-use account links.
+const (
+	inviteLinkTTL = 72 * time.Hour
+	resetLinkTTL  = time.Hour
+)
+
+// accountLinkPaths are the pages that accept each kind of account token.
+var accountLinkPaths = map[string]string{
+	store.TokenInvite: "/invitation/",
+	store.TokenReset:  "/reinitialiser/",
+}
+
+// sendAccountLink creates a single-use token for u (revoking any earlier
+// one of the same purpose) and puts the e-mail carrying its link in the
+// outbox. Only the token's hash is stored.
+func (a *app) sendAccountLink(ctx context.Context, u *store.User, purpose string) error {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return err
+	}
+	token := base64.RawURLEncoding.EncodeToString(b[:])
+	ttl := resetLinkTTL
+	if purpose == store.TokenInvite {
+		ttl = inviteLinkTTL
+	}
+	now := a.now()
+	if err := a.store.CreateAccountToken(ctx, hashToken(token), u.ID, purpose, now, ttl); err != nil {
+		return err
+	}
+	link := a.cfg.PublicURL + accountLinkPaths[purpose] + token
+	expires := now.Add(ttl).In(hours.Paris())
+	garage := "Garage V. Parrot"
+	if g, err := a.store.GarageDetails(ctx); err == nil && g.Name != "" {
+		garage = g.Name
+	}
+	m := &store.OutboxMail{Kind: "account." + purpose, To: u.Email, ToName: u.FullName()}
+	switch purpose {
+	case store.TokenInvite:
+		m.Subject = "Votre accès à l'espace du personnel — " + garage
+		m.Text = fmt.Sprintf("Bonjour %s,\n\n"+
+			"Un compte a été créé pour vous dans l'espace du personnel du %s.\n"+
+			"Pour choisir votre mot de passe, ouvrez ce lien (valable jusqu'au %s, une seule fois) :\n\n%s\n\n"+
+			"Si vous n'attendiez pas cette invitation, ignorez ce message.\n\n— %s\n",
+			u.FirstName, garage, format.DateTime(expires), link, garage)
+	default:
+		m.Subject = "Réinitialisation de votre mot de passe — " + garage
+		m.Text = fmt.Sprintf("Bonjour %s,\n\n"+
+			"Pour choisir un nouveau mot de passe, ouvrez ce lien (valable jusqu'au %s, une seule fois) :\n\n%s\n\n"+
+			"Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe actuel reste valable.\n\n— %s\n",
+			u.FirstName, format.DateTime(expires), link, garage)
+	}
+	return a.store.EnqueueMail(ctx, m, now)
+}
