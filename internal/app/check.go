@@ -2,9 +2,13 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 
 	"github.com/vparrot/garage/internal/config"
+	"github.com/vparrot/garage/internal/store"
 )
 
 // runCheck is the production self-check: one line per problem, exit code 1
@@ -36,6 +40,14 @@ func runCheck(ctx context.Context, e *env) error {
 // and its schema is current.
 func checkAll(ctx context.Context, cfg *config.Config) []config.Problem {
 	problems := cfg.Validate()
+	// Opening a missing SQLite file would create it (and its directory):
+	// a check must not leave an empty database behind.
+	if path := store.SQLitePath(cfg.DatabaseURL); !store.IsPostgresURL(cfg.DatabaseURL) && path != "" {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return append(problems, config.Problem{Fatal: true, Message: fmt.Sprintf(
+				"DATABASE_URL : la base SQLite « %s » n'existe pas : lancez d'abord « garage db upgrade »", path)})
+		}
+	}
 	s, err := openStore(ctx, cfg)
 	if err != nil {
 		return append(problems, config.Problem{Fatal: true, Message: "DATABASE_URL : " + err.Error()})

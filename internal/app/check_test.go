@@ -1,7 +1,11 @@
 package app_test
 
 import (
+	"errors"
+	"io/fs"
 	"maps"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -69,8 +73,14 @@ func TestCheckProductionRefusals(t *testing.T) {
 		{"MAIL_USE_TLS and MAIL_USE_SSL", func(t *testing.T, env map[string]string) {
 			env["MAIL_USE_TLS"], env["MAIL_USE_SSL"] = "true", "true"
 		}, "MAIL_USE_SSL", "l'un ou l'autre"},
-		{"unmigrated database", func(t *testing.T, env map[string]string) {
+		{"missing SQLite database", func(t *testing.T, env map[string]string) {
 			env["DATABASE_URL"] = storetest.URL(t, store.SQLite)
+		}, "DATABASE_URL", "garage db upgrade"},
+		{"unmigrated SQLite database", func(t *testing.T, env map[string]string) {
+			env["DATABASE_URL"] = "sqlite:" + storetest.OpenEmpty(t, store.SQLite).Path()
+		}, "DATABASE_URL", "garage db upgrade"},
+		{"unmigrated PostgreSQL database", func(t *testing.T, env map[string]string) {
+			env["DATABASE_URL"] = storetest.URL(t, store.Postgres)
 		}, "DATABASE_URL", "garage db upgrade"},
 		{"unreachable database", func(t *testing.T, env map[string]string) {
 			env["DATABASE_URL"] = "postgres://garage@127.0.0.1:1/garage?sslmode=disable&connect_timeout=5"
@@ -212,5 +222,24 @@ func TestCheckDevelopmentStillChecksDates(t *testing.T) {
 	r := run(t, env, "", "check")
 	if errs := errorLines(r.stdout); r.code != 1 || len(errs) != 1 || !strings.Contains(errs[0], "MAINTENANCE_START_DATE") {
 		t.Errorf("an unparsable MAINTENANCE_START_DATE must fail the check in development too: %v", r)
+	}
+}
+
+// TestCheckDoesNotCreateDatabase: check only reads. Pointed at a SQLite
+// file that does not exist (a typo, or before the first db upgrade), it
+// reports it instead of creating an empty database, its directory and its
+// lock file — which, run as root with sudo, would leave root-owned files
+// the service cannot write.
+func TestCheckDoesNotCreateDatabase(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "absent")
+	env := prodEnv(t, "sqlite:"+filepath.Join(dir, "garage.db"))
+	r := run(t, env, "", "check")
+	if errs := errorLines(r.stdout); r.code != 1 || len(errs) != 1 ||
+		!strings.Contains(errs[0], "DATABASE_URL") || !strings.Contains(errs[0], "garage db upgrade") {
+		t.Errorf("check on a missing SQLite file: want exit 1 and one DATABASE_URL error naming « garage db upgrade », got %v", r)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("check created %s (stat: %v)", dir, err)
 	}
 }

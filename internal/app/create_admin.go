@@ -81,8 +81,10 @@ func createAdminUser(ctx context.Context, s *store.Store, u *store.User) error {
 		if errors.Is(err, store.ErrConflict) {
 			return fmt.Errorf("un compte existe déjà avec l'adresse %s", u.Email)
 		}
+		// InitRoles is idempotent: if the roles were missing, they exist
+		// now, so the command only needs running again.
 		if n, rerr := s.InitRoles(ctx); rerr == nil && n > 0 {
-			return errors.New("les rôles n'étaient pas initialisés : lancez « garage init-roles » puis recommencez")
+			return errors.New("les rôles n'étaient pas initialisés (« garage init-roles ») : ils viennent d'être créés, relancez la commande")
 		}
 		return err
 	}
