@@ -66,6 +66,17 @@ if [ -z "${GARAGE_TEST_POSTGRES_URL:-}" ]; then
 	fi
 fi
 
+# Browser tests drive Debian's Chromium; CI installs it, elsewhere they are
+# skipped when it is missing.
+if ! command -v chromium >/dev/null 2>&1; then
+	if [ "$ci" = true ]; then
+		say "installing Chromium for the browser tests"
+		as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+	else
+		echo "WARNING: chromium not installed: browser tests (e2e/) will be skipped (apt-get install chromium)" >&2
+	fi
+fi
+
 say "go version: $(go version)"
 
 say "modules: go mod verify, go mod tidy -diff"
