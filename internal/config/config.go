@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // MAINTENANCE_START_DATE is read in Europe/Paris, even on hosts without tzdata.
+
+	"github.com/vparrot/garage/internal/dburl"
 )
 
 // Environment names, as stored in Config.Env.
@@ -211,30 +213,12 @@ func Load(getenv func(string) string) (*Config, error) {
 
 // IsPostgres reports whether DATABASE_URL selects PostgreSQL
 // (postgres:// or postgresql://).
-func (c *Config) IsPostgres() bool {
-	u := strings.ToLower(c.DatabaseURL)
-	return strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://")
-}
+func (c *Config) IsPostgres() bool { return dburl.IsPostgres(c.DatabaseURL) }
 
 // SQLitePath returns the file path of a SQLite DATABASE_URL. It accepts
 // "sqlite:path", "sqlite://path", "file:path", "file://path" or a plain path,
 // and strips any "?query". It returns "" when DATABASE_URL is PostgreSQL.
-func (c *Config) SQLitePath() string {
-	if c.IsPostgres() {
-		return ""
-	}
-	p := c.DatabaseURL
-	for _, prefix := range []string{"sqlite://", "sqlite:", "file://", "file:"} {
-		if len(p) >= len(prefix) && strings.EqualFold(p[:len(prefix)], prefix) {
-			p = p[len(prefix):]
-			break
-		}
-	}
-	if i := strings.IndexByte(p, '?'); i >= 0 {
-		p = p[:i]
-	}
-	return p
-}
+func (c *Config) SQLitePath() string { return dburl.SQLitePath(c.DatabaseURL) }
 
 // MetricsEnabled reports whether the metrics listener should run
 // (METRICS_ADDR is not "off").

@@ -11,11 +11,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+
+	"github.com/vparrot/garage/internal/dburl"
 )
 
 // Engine names a supported database engine.
@@ -43,25 +44,10 @@ const sqlitePragmas = "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pra
 	"&_pragma=synchronous(FULL)&_txlock=immediate&_time_format=sqlite"
 
 // IsPostgresURL reports whether a DATABASE_URL designates PostgreSQL.
-func IsPostgresURL(url string) bool {
-	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
-}
+func IsPostgresURL(url string) bool { return dburl.IsPostgres(url) }
 
-// SQLitePath extracts the file path from a SQLite DATABASE_URL
-// ("sqlite:path", "sqlite://path", "file:path" or a plain path).
-func SQLitePath(url string) string {
-	p := url
-	for _, prefix := range []string{"sqlite://", "sqlite:", "file:"} {
-		if strings.HasPrefix(p, prefix) {
-			p = strings.TrimPrefix(p, prefix)
-			break
-		}
-	}
-	if i := strings.IndexByte(p, '?'); i >= 0 {
-		p = p[:i]
-	}
-	return p
-}
+// SQLitePath extracts the file path from a SQLite DATABASE_URL.
+func SQLitePath(url string) string { return dburl.SQLitePath(url) }
 
 // Open connects to the database named by databaseURL and checks that it
 // answers. A SQLite file and its directory are created with owner-only
