@@ -136,7 +136,8 @@ func serve(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Lo
 	return firstErr
 }
 
-// janitor removes expired sessions and old rate-limit counters.
+// janitor removes expired sessions, old rate-limit counters and login
+// failures, and account links expired for a week.
 func janitor(ctx context.Context, s *store.Store, log *slog.Logger) {
 	t := time.NewTicker(janitorInterval)
 	defer t.Stop()
@@ -155,6 +156,9 @@ func janitor(ctx context.Context, s *store.Store, log *slog.Logger) {
 		}
 		if _, err := s.DeleteLoginFailuresBefore(ctx, now.Add(-24*time.Hour)); err != nil {
 			log.Warn("janitor: login failures", "error", err.Error())
+		}
+		if _, err := s.DeleteExpiredAccountTokens(ctx, now.Add(-7*24*time.Hour)); err != nil {
+			log.Warn("janitor: account tokens", "error", err.Error())
 		}
 	}
 }
