@@ -35,6 +35,8 @@ func commands() []command {
 	return []command{
 		{"serve", "lance le serveur web de production", runServe},
 		{"db upgrade", "applique les migrations de la base de données", runDBUpgrade},
+		{"db backup", "écrit une sauvegarde cohérente (base et photos), lisible par SQLite et PostgreSQL", runDBBackup},
+		{"db restore", "restaure une sauvegarde dans une base vide (ou --force) ; sert aussi à passer de SQLite à PostgreSQL", runDBRestore},
 		{"init-roles", "crée les rôles (admin, employee) ; sans effet s'ils existent", runInitRoles},
 		{"create-admin", "crée le compte administrateur (mot de passe lu au clavier ou sur l'entrée standard)", runCreateAdmin},
 		{"check", "vérifie la configuration de production (code 1 en cas de problème)", runCheck},

@@ -64,6 +64,11 @@ type Config struct {
 	MaintenanceStartRaw string // MAINTENANCE_START_DATE as given, for messages
 	MaintenanceMode     bool   // MAINTENANCE_MODE: answer visitors with a 503 page
 
+	// Scheduled SQLite backups inside serve (PostgreSQL: use pg_dump).
+	BackupDir      string        // BACKUP_DIR, default DataDir/backups
+	BackupInterval time.Duration // BACKUP_INTERVAL, e.g. 24h; 0 (unset) disables them
+	BackupKeep     int           // BACKUP_KEEP, how many scheduled backups to keep, default 7
+
 	maintenanceErr error // why MaintenanceStartRaw did not parse, if it did not
 }
 
@@ -200,6 +205,28 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 
 	c.MaintenanceMode = boolVar("MAINTENANCE_MODE")
+
+	c.BackupDir = orDefault(get("BACKUP_DIR"), filepath.Join(c.DataDir, "backups"))
+	if v := get("BACKUP_INTERVAL"); v != "" {
+		d, err := time.ParseDuration(v)
+		switch {
+		case err != nil:
+			fail("BACKUP_INTERVAL: %q is not a duration such as 24h or 6h", v)
+		case d < time.Minute:
+			fail("BACKUP_INTERVAL: %s is shorter than a minute", d)
+		default:
+			c.BackupInterval = d
+		}
+	}
+	c.BackupKeep = 7
+	if v := get("BACKUP_KEEP"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 10000 {
+			fail("BACKUP_KEEP: %q is not a number between 1 and 10000", v)
+		} else {
+			c.BackupKeep = n
+		}
+	}
 	c.MaintenanceStartRaw = get("MAINTENANCE_START_DATE")
 	if c.MaintenanceStartRaw != "" {
 		c.MaintenanceStart, c.maintenanceErr = ParseMaintenanceDate(c.MaintenanceStartRaw)

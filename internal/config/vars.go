@@ -37,6 +37,9 @@ func Vars() []Var {
 		{"MAIL_FROM", "", "adresse d'expédition des e-mails, ex. Garage V. Parrot <contact@garage-parrot.fr>"},
 		// Maintenance.
 		{"MAINTENANCE_START_DATE", "", "début d'une maintenance annoncée par un bandeau, heure de Paris : 2026-12-01 08:00 ou 2026-12-01T08:00:00+01:00"},
+		{"BACKUP_DIR", "<DATA_DIR>/backups", "répertoire des sauvegardes (garage db backup et sauvegardes programmées)"},
+		{"BACKUP_INTERVAL", "", "intervalle des sauvegardes programmées par serve pour SQLite, ex. 24h ; vide : aucune"},
+		{"BACKUP_KEEP", "7", "nombre de sauvegardes programmées conservées (les plus anciennes sont supprimées)"},
 		{"MAINTENANCE_MODE", "false", "true : les visiteurs reçoivent une page 503 de maintenance (les sondes de santé restent actives)"},
 	}
 }

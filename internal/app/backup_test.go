@@ -1,0 +1,85 @@
+package app_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/store/storetest"
+)
+
+// TestBackupAndRestoreCommands moves a garage from SQLite to the other
+// engine with the two commands, photos included, as the operations guide
+// says.
+func TestBackupAndRestoreCommands(t *testing.T) {
+	for _, target := range engines {
+		t.Run(string(target), func(t *testing.T) {
+			src := migratedURL(t, store.SQLite)
+			srcData := t.TempDir()
+			env := dbEnv(src)
+			env["DATA_DIR"] = srcData
+			mustRun(t, env, "Un-Mot-De-Passe-Solide-42\n", "create-admin", "--email", "vincent@example.test")
+			photo := filepath.Join(srcData, "photos", "cars", "ab", "ab12-card.jpg")
+			if err := os.MkdirAll(filepath.Dir(photo), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(photo, []byte("jpeg"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			file := filepath.Join(t.TempDir(), "sauvegarde.tar.gz")
+			r := mustRun(t, env, "", "db", "backup", "--out", file)
+			if !strings.Contains(r.stdout, "Sauvegarde écrite") || !strings.Contains(r.stdout, "1 fichiers photo") {
+				t.Fatalf("backup output: %v", r)
+			}
+			if fi, err := os.Stat(file); err != nil || fi.Mode().Perm()&0o077 != 0 {
+				t.Fatalf("backup file %v %v", fi, err)
+			}
+
+			dst := storetest.URL(t, target)
+			dstData := t.TempDir()
+			denv := dbEnv(dst)
+			denv["DATA_DIR"] = dstData
+			r = mustRun(t, denv, "", "db", "restore", file)
+			if !strings.Contains(r.stdout, "Sauvegarde restaurée") {
+				t.Fatalf("restore output: %v", r)
+			}
+			s := openStore(t, dst)
+			u, err := s.UserByEmail(context.Background(), "vincent@example.test")
+			if err != nil || u.Role != store.RoleAdmin {
+				t.Fatalf("restored admin: %v %v", u, err)
+			}
+			if got, err := os.ReadFile(filepath.Join(dstData, "photos", "cars", "ab", "ab12-card.jpg")); err != nil || string(got) != "jpeg" {
+				t.Fatalf("restored photo: %q %v", got, err)
+			}
+
+			// A second restore is refused: the database is no longer empty.
+			r = run(t, denv, "", "db", "restore", file)
+			if r.code != 1 || !strings.Contains(r.stderr, "--force") {
+				t.Fatalf("restore into a non-empty database: %v", r)
+			}
+			mustRun(t, denv, "", "db", "restore", "--force", file)
+
+			for _, args := range [][]string{{"db", "restore"}, {"db", "restore", "a", "b"}, {"db", "backup", "x"}} {
+				if r := run(t, denv, "", args...); r.code != 2 {
+					t.Errorf("garage %v: %v", args, r)
+				}
+			}
+			if r := run(t, denv, "", "db", "restore", filepath.Join(t.TempDir(), "absent.tar.gz")); r.code != 1 {
+				t.Errorf("missing file: %v", r)
+			}
+		})
+	}
+}
+
+func TestBackupIntervalIsValidated(t *testing.T) {
+	u := migratedURL(t, store.SQLite)
+	for _, v := range []string{"10s", "demain", "-1h"} {
+		r := run(t, map[string]string{"DATABASE_URL": u, "BACKUP_INTERVAL": v}, "", "check")
+		if r.code != 1 || !strings.Contains(r.stdout+r.stderr, "BACKUP_INTERVAL") {
+			t.Errorf("BACKUP_INTERVAL=%s: %v", v, r)
+		}
+	}
+}

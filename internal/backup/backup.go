@@ -1,0 +1,308 @@
+// Package backup writes and reads the garage's backups: one gzip-compressed
+// tar file holding a manifest, every table of the database in an
+// engine-neutral JSON form, and the photo files. A backup of SQLite
+// restores into PostgreSQL and the other way round.
+package backup
+
+import (
+	"archive/tar"
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/vparrot/garage/internal/store"
+)
+
+// Format identifies the archive format; Version changes when it does.
+const (
+	Format  = "garage-backup"
+	Version = 1
+)
+
+// Manifest is the first entry of a backup.
+type Manifest struct {
+	Format        string    `json:"format"`
+	Version       int       `json:"version"`
+	CreatedAt     time.Time `json:"created_at"`
+	Engine        string    `json:"engine"`
+	SchemaVersion int64     `json:"schema_version"`
+}
+
+// Summary says what a backup or a restore contained.
+type Summary struct {
+	Tables int
+	Rows   int
+	Photos int
+}
+
+type tableHeader struct {
+	Table   string             `json:"table"`
+	Columns []string           `json:"columns"`
+	Kinds   []store.ColumnKind `json:"kinds"`
+}
+
+// writer turns a store dump into tar entries, one per table.
+type writer struct {
+	tw      *tar.Writer
+	now     time.Time
+	engine  store.Engine
+	buf     bytes.Buffer
+	current string
+	index   int
+	sum     Summary
+}
+
+func (w *writer) Begin(schemaVersion int64) error {
+	m := Manifest{Format: Format, Version: Version, CreatedAt: w.now.UTC(), Engine: string(w.engine), SchemaVersion: schemaVersion}
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	return w.entry("manifest.json", b)
+}
+
+func (w *writer) Table(t store.TableDump) error {
+	if err := w.flush(); err != nil {
+		return err
+	}
+	w.index++
+	w.sum.Tables++
+	w.current = fmt.Sprintf("tables/%03d_%s.jsonl", w.index, t.Name)
+	return w.line(tableHeader{Table: t.Name, Columns: t.Columns, Kinds: t.Kinds})
+}
+
+func (w *writer) Row(values []json.RawMessage) error {
+	w.sum.Rows++
+	return w.line(values)
+}
+
+func (w *writer) line(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	w.buf.Write(b)
+	w.buf.WriteByte('\n')
+	return nil
+}
+
+func (w *writer) flush() error {
+	if w.current == "" {
+		return nil
+	}
+	err := w.entry(w.current, w.buf.Bytes())
+	w.buf.Reset()
+	w.current = ""
+	return err
+}
+
+func (w *writer) entry(name string, data []byte) error {
+	if err := w.tw.WriteHeader(&tar.Header{Name: name, Mode: 0o600, Size: int64(len(data)), ModTime: w.now, Typeflag: tar.TypeReg}); err != nil {
+		return err
+	}
+	_, err := w.tw.Write(data)
+	return err
+}
+
+// Write writes a consistent backup of s, and of the photo files under
+// photosDir when that directory exists, to out.
+func Write(ctx context.Context, out io.Writer, s *store.Store, photosDir string, now time.Time) (Summary, error) {
+	gz, err := gzip.NewWriterLevel(out, gzip.BestSpeed)
+	if err != nil {
+		return Summary{}, err
+	}
+	w := &writer{tw: tar.NewWriter(gz), now: now, engine: s.Engine()}
+	if _, err := s.Dump(ctx, w); err != nil {
+		return Summary{}, err
+	}
+	if err := w.flush(); err != nil {
+		return Summary{}, err
+	}
+	if err := w.addPhotos(photosDir); err != nil {
+		return Summary{}, fmt.Errorf("photos: %w", err)
+	}
+	if err := w.tw.Close(); err != nil {
+		return Summary{}, err
+	}
+	return w.sum, gz.Close()
+}
+
+func (w *writer) addPhotos(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	return fs.WalkDir(root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !d.Type().IsRegular() || strings.Contains(path.Base(p), ".tmp") {
+			return err
+		}
+		data, err := fs.ReadFile(root.FS(), p)
+		if err != nil {
+			return err
+		}
+		w.sum.Photos++
+		return w.entry("photos/"+p, data)
+	})
+}
+
+// Read restores a backup into s (which must be migrated to the binary's
+// schema), and its photos into photosDir. Without force both must be empty.
+// Everything in the database is restored in one transaction: on error,
+// nothing is.
+func Read(ctx context.Context, in io.Reader, s *store.Store, photosDir string, force bool) (Summary, error) {
+	gz, err := gzip.NewReader(in)
+	if err != nil {
+		return Summary{}, fmt.Errorf("not a garage backup (gzip): %w", err)
+	}
+	defer gz.Close()
+	tr := tar.NewReader(gz)
+	hdr, err := tr.Next()
+	if err != nil || hdr.Name != "manifest.json" {
+		return Summary{}, errors.New("not a garage backup: the manifest is missing")
+	}
+	var m Manifest
+	if err := json.NewDecoder(io.LimitReader(tr, 1<<20)).Decode(&m); err != nil || m.Format != Format {
+		return Summary{}, errors.New("not a garage backup: unreadable manifest")
+	}
+	if m.Version != Version {
+		return Summary{}, fmt.Errorf("backup format version %d is not supported by this binary (version %d)", m.Version, Version)
+	}
+	_, latest, err := s.MigrationStatus(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
+	if m.SchemaVersion > latest {
+		return Summary{}, fmt.Errorf("the backup comes from a newer schema (%d) than this binary knows (%d): restore with a newer garage", m.SchemaVersion, latest)
+	}
+	if !force && photosDir != "" {
+		if entries, err := os.ReadDir(photosDir); err == nil && len(entries) > 0 {
+			return Summary{}, store.ErrNotEmpty
+		}
+	}
+	r, err := s.BeginRestore(ctx, force)
+	if err != nil {
+		return Summary{}, err
+	}
+	var sum Summary
+	var photos []photoFile
+	for {
+		hdr, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			r.Rollback()
+			return Summary{}, err
+		}
+		switch {
+		case strings.HasPrefix(hdr.Name, "tables/"):
+			n, err := readTable(tr, r)
+			if err != nil {
+				r.Rollback()
+				return Summary{}, fmt.Errorf("%s: %w", hdr.Name, err)
+			}
+			sum.Tables++
+			sum.Rows += n
+		case strings.HasPrefix(hdr.Name, "photos/"):
+			name := strings.TrimPrefix(hdr.Name, "photos/")
+			if !fs.ValidPath(name) || hdr.Typeflag != tar.TypeReg {
+				r.Rollback()
+				return Summary{}, fmt.Errorf("unsafe photo path %q in the backup", hdr.Name)
+			}
+			data, err := io.ReadAll(io.LimitReader(tr, 64<<20))
+			if err != nil {
+				r.Rollback()
+				return Summary{}, err
+			}
+			photos = append(photos, photoFile{name, data})
+		}
+	}
+	// Photos first: a failure there leaves the database untouched.
+	if err := writePhotos(photosDir, photos); err != nil {
+		r.Rollback()
+		return Summary{}, fmt.Errorf("photos: %w", err)
+	}
+	sum.Photos = len(photos)
+	if _, err := r.Commit(); err != nil {
+		return Summary{}, err
+	}
+	return sum, nil
+}
+
+type photoFile struct {
+	name string
+	data []byte
+}
+
+func readTable(r io.Reader, rs *store.Restorer) (int, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
+	if !sc.Scan() {
+		return 0, errors.New("empty table entry")
+	}
+	var h tableHeader
+	if err := json.Unmarshal(sc.Bytes(), &h); err != nil || h.Table == "" || len(h.Columns) != len(h.Kinds) {
+		return 0, errors.New("bad table header")
+	}
+	if err := rs.Table(store.TableDump{Name: h.Table, Columns: h.Columns, Kinds: h.Kinds}); err != nil {
+		return 0, err
+	}
+	n := 0
+	for sc.Scan() {
+		var vals []json.RawMessage
+		if err := json.Unmarshal(sc.Bytes(), &vals); err != nil {
+			return n, fmt.Errorf("row %d: %w", n+1, err)
+		}
+		if err := rs.Row(vals); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, sc.Err()
+}
+
+func writePhotos(dir string, photos []photoFile) error {
+	if len(photos) == 0 {
+		return nil
+	}
+	if dir == "" {
+		return errors.New("the backup holds photos but no photo directory is configured")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	for _, p := range photos {
+		if d := path.Dir(p.name); d != "." {
+			if err := root.MkdirAll(filepath.FromSlash(d), 0o700); err != nil {
+				return err
+			}
+		}
+		if err := root.WriteFile(filepath.FromSlash(p.name), p.data, 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
+}
