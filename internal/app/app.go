@@ -39,6 +39,7 @@ func commands() []command {
 		{"db restore", "restaure une sauvegarde dans une base vide (ou --force) ; sert aussi à passer de SQLite à PostgreSQL", runDBRestore},
 		{"init-roles", "crée les rôles (admin, employee) ; sans effet s'ils existent", runInitRoles},
 		{"create-admin", "crée le compte administrateur (mot de passe lu au clavier ou sur l'entrée standard)", runCreateAdmin},
+		{"assets export", "exporte les fichiers statiques pour nginx ou un CDN", runAssetsExport},
 		{"check", "vérifie la configuration de production (code 1 en cas de problème)", runCheck},
 		{"demo", "développement : site local SQLite avec du contenu de démonstration", runDemo},
 	}
@@ -135,6 +136,14 @@ func newFlags(e *env, name, synopsis string) *flag.FlagSet {
 		printVars(e.stdout)
 	}
 	return fs
+}
+
+// flagError keeps --help as is and turns other parse errors into errUsage.
+func flagError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return errUsage
 }
 
 // parseFlags parses args, turning mistakes into errUsage.

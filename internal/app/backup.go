@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -91,10 +90,7 @@ func runDBRestore(ctx context.Context, e *env) error {
 		"C'est aussi la façon de passer de SQLite à PostgreSQL. « - » lit l'entrée standard.")
 	force := fs.Bool("force", false, "remplace les données d'une base qui n'est pas vide")
 	if err := fs.Parse(e.args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
+		return flagError(err)
 	}
 	if fs.NArg() != 1 {
 		fmt.Fprintln(e.stderr, "garage db restore : indiquez un fichier de sauvegarde (voir --help)")

@@ -83,3 +83,19 @@ func TestBackupIntervalIsValidated(t *testing.T) {
 		}
 	}
 }
+
+func TestAssetsExport(t *testing.T) {
+	dir := t.TempDir()
+	r := mustRun(t, map[string]string{}, "", "assets", "export", dir)
+	if !strings.Contains(r.stdout, "fichiers statiques exportés") {
+		t.Fatalf("%v", r)
+	}
+	matches, _ := filepath.Glob(filepath.Join(dir, "css", "site.*.css"))
+	gz, _ := filepath.Glob(filepath.Join(dir, "css", "site.*.css.gz"))
+	if len(matches) != 1 || len(gz) != 1 {
+		t.Fatalf("exported css: %v %v", matches, gz)
+	}
+	if r := run(t, map[string]string{}, "", "assets", "export"); r.code != 2 {
+		t.Fatalf("no directory: %v", r)
+	}
+}

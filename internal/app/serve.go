@@ -2,12 +2,17 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"os/signal"
 	"runtime"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/vparrot/garage/internal/config"
@@ -38,7 +43,25 @@ func runServe(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg, e.stdout)
+	out := e.stdout
+	if cfg.LogFile != "" {
+		lf, err := openLogFile(cfg.LogFile)
+		if err != nil {
+			return fmt.Errorf("LOG_FILE : %w", err)
+		}
+		defer lf.Close()
+		out = lf
+		// logrotate moves the file away, then sends SIGHUP.
+		hup := make(chan os.Signal, 1)
+		signal.Notify(hup, syscall.SIGHUP)
+		defer signal.Stop(hup)
+		go func() {
+			for range hup {
+				_ = lf.Reopen()
+			}
+		}()
+	}
+	log := newLogger(cfg, out)
 	problems := cfg.Validate()
 	for _, p := range problems {
 		if p.Fatal {
@@ -94,9 +117,26 @@ func serve(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Lo
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	servers := []*http.Server{srv}
-	errc := make(chan error, 2)
-	go func() { errc <- srv.Serve(ln) }()
-	log.Info("listening", "addr", ln.Addr().String(), "env", cfg.Env, "database", string(s.Engine()))
+	errc := make(chan error, 3)
+	if cfg.TLSCertFile != "" {
+		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		go func() { errc <- srv.ServeTLS(ln, cfg.TLSCertFile, cfg.TLSKeyFile) }()
+	} else {
+		go func() { errc <- srv.Serve(ln) }()
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "tls", cfg.TLSCertFile != "", "env", cfg.Env, "database", string(s.Engine()))
+
+	if cfg.TLSRedirectAddr != "" {
+		rln, err := net.Listen("tcp", cfg.TLSRedirectAddr)
+		if err != nil {
+			_ = srv.Close()
+			return fmt.Errorf("écoute de la redirection HTTPS sur %s impossible : %w", cfg.TLSRedirectAddr, err)
+		}
+		rsrv := &http.Server{Handler: httpsRedirect(cfg), ReadHeaderTimeout: readHeaderTimeout, WriteTimeout: writeTimeout, IdleTimeout: idleTimeout}
+		servers = append(servers, rsrv)
+		go func() { errc <- rsrv.Serve(rln) }()
+		log.Info("https redirect listening", "addr", rln.Addr().String())
+	}
 
 	if cfg.MetricsEnabled() {
 		mln, err := net.Listen("tcp", cfg.MetricsAddr)
@@ -135,6 +175,23 @@ func serve(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Lo
 	}
 	log.Info("stopped")
 	return firstErr
+}
+
+// httpsRedirect sends plain-HTTP visitors to the same page over HTTPS: to
+// PUBLIC_URL when it is set, otherwise to the host they asked for.
+func httpsRedirect(cfg *config.Config) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		target := cfg.PublicURL
+		if !strings.HasPrefix(target, "https://") {
+			host := r.Host
+			if h, _, err := net.SplitHostPort(host); err == nil {
+				host = h
+			}
+			target = "https://" + host
+		}
+		w.Header().Set("Connection", "close")
+		http.Redirect(w, r, target+r.URL.RequestURI(), http.StatusMovedPermanently)
+	})
 }
 
 // janitor removes expired sessions, old rate-limit counters and login

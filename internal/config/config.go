@@ -64,6 +64,13 @@ type Config struct {
 	MaintenanceStartRaw string // MAINTENANCE_START_DATE as given, for messages
 	MaintenanceMode     bool   // MAINTENANCE_MODE: answer visitors with a 503 page
 
+	LogFile string // LOG_FILE: append logs to this file (reopened on SIGHUP) instead of stdout
+
+	// Direct TLS (without a reverse proxy).
+	TLSCertFile     string // TLS_CERT_FILE
+	TLSKeyFile      string // TLS_KEY_FILE
+	TLSRedirectAddr string // TLS_REDIRECT_ADDR: plain-HTTP listener that redirects to https, e.g. ":80"
+
 	// Scheduled SQLite backups inside serve (PostgreSQL: use pg_dump).
 	BackupDir      string        // BACKUP_DIR, default DataDir/backups
 	BackupInterval time.Duration // BACKUP_INTERVAL, e.g. 24h; 0 (unset) disables them
@@ -205,6 +212,10 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 
 	c.MaintenanceMode = boolVar("MAINTENANCE_MODE")
+
+	c.LogFile = get("LOG_FILE")
+	c.TLSCertFile, c.TLSKeyFile = get("TLS_CERT_FILE"), get("TLS_KEY_FILE")
+	c.TLSRedirectAddr = get("TLS_REDIRECT_ADDR")
 
 	c.BackupDir = orDefault(get("BACKUP_DIR"), filepath.Join(c.DataDir, "backups"))
 	if v := get("BACKUP_INTERVAL"); v != "" {

@@ -55,6 +55,19 @@ func (c *Config) Validate() []Problem {
 	if c.maintenanceErr != nil {
 		bad("MAINTENANCE_START_DATE « %s » n'est pas une date valide (formats acceptés : 2026-12-01 08:00, 2026-12-01 ou 2026-12-01T08:00:00+01:00).", c.MaintenanceStartRaw)
 	}
+	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {
+		bad("TLS_CERT_FILE et TLS_KEY_FILE vont ensemble : indiquez les deux fichiers, ou aucun.")
+	}
+	for _, f := range []struct{ name, path string }{{"TLS_CERT_FILE", c.TLSCertFile}, {"TLS_KEY_FILE", c.TLSKeyFile}} {
+		if f.path != "" {
+			if _, err := os.Stat(f.path); err != nil {
+				bad("%s : fichier « %s » illisible.", f.name, f.path)
+			}
+		}
+	}
+	if c.TLSRedirectAddr != "" && c.TLSCertFile == "" {
+		bad("TLS_REDIRECT_ADDR n'a de sens qu'avec TLS_CERT_FILE et TLS_KEY_FILE.")
+	}
 	if c.Mail.UseTLS && c.Mail.UseSSL {
 		bad("MAIL_USE_TLS et MAIL_USE_SSL sont tous deux activés : choisissez l'un ou l'autre (SSL pour le port 465, TLS pour le port 587).")
 	}

@@ -27,6 +27,11 @@ func Vars() []Var {
 		// Logs.
 		{"LOG_LEVEL", "info", "niveau de journalisation : debug, info, warn ou error"},
 		{"LOG_FORMAT", "json (production), text (développement)", "format des journaux : json ou text"},
+		{"LOG_FILE", "", "fichier où écrire les journaux (rouvert sur SIGHUP, pour logrotate) ; vide : sortie standard"},
+		// Direct TLS.
+		{"TLS_CERT_FILE", "", "certificat TLS (PEM) pour servir en HTTPS sans proxy ; avec TLS_KEY_FILE"},
+		{"TLS_KEY_FILE", "", "clé privée TLS (PEM) ; avec TLS_CERT_FILE"},
+		{"TLS_REDIRECT_ADDR", "", "adresse d'écoute HTTP qui redirige vers HTTPS, ex. :80 (avec TLS_CERT_FILE)"},
 		// Mail.
 		{"MAIL_SERVER", "", "serveur SMTP ; vide : aucun e-mail n'est envoyé"},
 		{"MAIL_PORT", "587 (465 avec MAIL_USE_SSL)", "port du serveur SMTP"},
