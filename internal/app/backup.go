@@ -14,6 +14,7 @@ import (
 
 	"github.com/vparrot/garage/internal/backup"
 	"github.com/vparrot/garage/internal/config"
+	"github.com/vparrot/garage/internal/metrics"
 	"github.com/vparrot/garage/internal/store"
 )
 
@@ -130,7 +131,7 @@ func runDBRestore(ctx context.Context, e *env) error {
 
 // scheduledBackups writes a backup every BACKUP_INTERVAL (SQLite only) and
 // keeps the newest BACKUP_KEEP of them.
-func scheduledBackups(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Logger) {
+func scheduledBackups(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Logger, m *metrics.Metrics) {
 	if cfg.BackupInterval <= 0 {
 		return
 	}
@@ -153,6 +154,9 @@ func scheduledBackups(ctx context.Context, cfg *config.Config, s *store.Store, l
 			continue
 		}
 		log.Info("scheduled backup written", "path", path, "rows", sum.Rows, "photos", sum.Photos)
+		if m != nil {
+			m.BackupSucceeded(time.Now())
+		}
 		if err := pruneBackups(cfg.BackupDir, "auto-", cfg.BackupKeep); err != nil {
 			log.Warn("pruning old backups", "error", err.Error())
 		}

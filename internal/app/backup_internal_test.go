@@ -44,7 +44,10 @@ func TestScheduledBackupsKeepTheNewest(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { scheduledBackups(ctx, cfg, s, slog.New(slog.NewTextHandler(io.Discard, nil))); close(done) }()
+	go func() {
+		scheduledBackups(ctx, cfg, s, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+		close(done)
+	}()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		names := listDir(t, cfg.BackupDir)

@@ -155,7 +155,7 @@ func serve(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Lo
 	jctx, stopJanitor := context.WithCancel(context.Background())
 	defer stopJanitor()
 	go janitor(jctx, s, log)
-	go scheduledBackups(jctx, cfg, s, log)
+	go scheduledBackups(jctx, cfg, s, log, m)
 
 	select {
 	case <-ctx.Done():

@@ -19,6 +19,8 @@ type Metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	panics   prometheus.Counter
+	logins   *prometheus.CounterVec
+	backup   prometheus.Gauge
 }
 
 // New registers the HTTP, runtime, process and database pool collectors.
@@ -39,8 +41,19 @@ func New(db *sql.DB) *Metrics {
 			Name: "garage_http_panics_total",
 			Help: "Handler panics recovered.",
 		}),
+		logins: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "garage_login_attempts_total",
+			Help: "Staff login attempts by result: success, failure, throttled.",
+		}, []string{"result"}),
+		backup: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "garage_backup_last_success_timestamp_seconds",
+			Help: "Unix time of the last successful scheduled backup (0: none since start).",
+		}),
 	}
-	reg.MustRegister(m.requests, m.duration, m.panics,
+	for _, r := range []string{"success", "failure", "throttled"} {
+		m.logins.WithLabelValues(r)
+	}
+	reg.MustRegister(m.requests, m.duration, m.panics, m.logins, m.backup,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -62,6 +75,26 @@ func (m *Metrics) ObserveRequest(route, method string, code int, d time.Duration
 	}
 	m.requests.WithLabelValues(route, method, strconv.Itoa(code)).Inc()
 	m.duration.WithLabelValues(route).Observe(d.Seconds())
+}
+
+// LoginAttempt counts a login attempt: "success", "failure" or "throttled".
+func (m *Metrics) LoginAttempt(result string) { m.logins.WithLabelValues(result).Inc() }
+
+// BackupSucceeded records the time of a successful scheduled backup.
+func (m *Metrics) BackupSucceeded(t time.Time) { m.backup.Set(float64(t.Unix())) }
+
+// Names lists the metric families currently registered (for checking that
+// alert rules only use metrics that exist).
+func (m *Metrics) Names() ([]string, error) {
+	families, err := m.registry.Gather()
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(families))
+	for _, f := range families {
+		names = append(names, f.GetName())
+	}
+	return names, nil
 }
 
 // Panic counts a recovered panic.

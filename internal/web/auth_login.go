@@ -63,6 +63,7 @@ func (a *app) loginPost(w http.ResponseWriter, r *http.Request) {
 	}
 	if wait > 0 {
 		a.audit(r, nil, "login.throttled", "", map[string]string{"email": email})
+		a.countLogin("throttled")
 		a.tooManyRequests(w, r, int(wait.Seconds()+0.999))
 		return
 	}
@@ -94,6 +95,7 @@ func (a *app) loginPost(w http.ResponseWriter, r *http.Request) {
 			target = "user:" + itoa(int(user.ID))
 		}
 		a.audit(r, nil, "login.failure", target, map[string]string{"email": email})
+		a.countLogin("failure")
 		form.Error = loginFailedMessage
 		a.renderLogin(w, r, http.StatusUnprocessableEntity, form)
 		return
@@ -117,6 +119,7 @@ func (a *app) loginPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.audit(r, user, "login.success", "user:"+itoa(int(user.ID)), nil)
+	a.countLogin("success")
 	next := form.Next
 	if next == "" {
 		next = "/admin"
@@ -170,5 +173,11 @@ func (a *app) audit(r *http.Request, actor *store.User, action, target string, d
 	}
 	if err := a.store.AddAudit(r.Context(), e); err != nil {
 		a.log.Error("audit", "request_id", requestID(r.Context()), "action", action, "error", err.Error())
+	}
+}
+
+func (a *app) countLogin(result string) {
+	if a.metrics != nil {
+		a.metrics.LoginAttempt(result)
 	}
 }

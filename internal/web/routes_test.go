@@ -189,3 +189,16 @@ func TestSecurityHeadersEverywhere(t *testing.T) {
 		t.Fatalf("405: %d %v", res.StatusCode, res.Header)
 	}
 }
+
+// TestNoDebugEndpoints: no profiler, expvar or metrics on the public
+// listener, in production or not.
+func TestNoDebugEndpoints(t *testing.T) {
+	for _, prod := range []bool{true, false} {
+		e := newEnv(t, "sqlite", func(c *config.Config) { c.Production = prod })
+		for _, p := range []string{"/debug/pprof/", "/debug/pprof/heap", "/debug/pprof/cmdline", "/debug/vars", "/metrics", "/.env", "/data/garage.db"} {
+			if res := e.get(e.client(), p); res.StatusCode != http.StatusNotFound {
+				t.Errorf("production=%v %s: %d", prod, p, res.StatusCode)
+			}
+		}
+	}
+}
