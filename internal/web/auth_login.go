@@ -64,6 +64,7 @@ func (a *app) loginPost(w http.ResponseWriter, r *http.Request) {
 	if wait > 0 {
 		a.audit(r, nil, "login.throttled", "", map[string]string{"email": email})
 		a.countLogin("throttled")
+		a.log.Warn("auth throttled", "client_ip", ip, "request_id", requestID(ctx))
 		a.tooManyRequests(w, r, int(wait.Seconds()+0.999))
 		return
 	}
@@ -96,6 +97,9 @@ func (a *app) loginPost(w http.ResponseWriter, r *http.Request) {
 		}
 		a.audit(r, nil, "login.failure", target, map[string]string{"email": email})
 		a.countLogin("failure")
+		// A stable line for fail2ban and the like; the e-mail typed stays
+		// in the audit log, out of the general logs.
+		a.log.Warn("auth failure", "client_ip", ip, "request_id", requestID(ctx))
 		form.Error = loginFailedMessage
 		a.renderLogin(w, r, http.StatusUnprocessableEntity, form)
 		return

@@ -92,6 +92,12 @@ func TestLoginFailuresLookAlike(t *testing.T) {
 	if strings.Contains(xss.body, "<script>alert") || strings.Contains(wrong.body, "Mauvais-Mot-De-Passe") {
 		t.Fatal("input echoed unescaped or password echoed")
 	}
+	if n := strings.Count(e.logs.String(), `msg="auth failure" client_ip=127.0.0.1`); n != 3 {
+		t.Fatalf("%d auth failure log lines, want 3:\n%s", n, e.logs.String())
+	}
+	if strings.Contains(e.logs.String(), adminEmail) || strings.Contains(e.logs.String(), "Mauvais-Mot-De-Passe") {
+		t.Fatal("the logs hold an e-mail or a password")
+	}
 	empty := e.postForm(c, "/connexion", url.Values{})
 	if empty.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(empty.body, "Saisissez votre adresse e-mail") {
 		t.Fatalf("empty form: %d", empty.StatusCode)
