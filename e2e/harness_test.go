@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -60,11 +59,8 @@ func setup(m *testing.M) (int, error) {
 	defer os.RemoveAll(dir)
 	if chromePath != "" {
 		binaryPath = filepath.Join(dir, "garage")
-		gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-		if _, err := os.Stat(gobin); err != nil {
-			gobin = "go"
-		}
-		cmd := exec.Command(gobin, "build", "-o", binaryPath, "github.com/vparrot/garage/cmd/garage")
+		// go test puts its own GOROOT/bin first on the PATH.
+		cmd := exec.Command("go", "build", "-o", binaryPath, "github.com/vparrot/garage/cmd/garage")
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
 			return 1, fmt.Errorf("build garage: %w", err)

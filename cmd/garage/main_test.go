@@ -17,7 +17,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -28,17 +27,13 @@ import (
 	"github.com/vparrot/garage/internal/store/storetest"
 )
 
-// goBinary is the go command of the toolchain running the tests.
+// goBinary is the go command of the toolchain running the tests: go test
+// puts its GOROOT/bin first on the PATH of the test process.
 func goBinary() string {
-	if p := filepath.Join(runtime.GOROOT(), "bin", "go"); fileExists(p) {
+	if p, err := exec.LookPath("go"); err == nil {
 		return p
 	}
 	return "go"
-}
-
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
 }
 
 var (

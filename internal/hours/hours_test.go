@@ -216,7 +216,8 @@ func TestSummary(t *testing.T) {
 }
 
 func TestParis(t *testing.T) {
-	if Paris().String() != "Europe/Paris" || Paris() != Paris() {
+	first, second := Paris(), Paris()
+	if first.String() != "Europe/Paris" || first != second {
 		t.Error("Paris() is not a single Europe/Paris location")
 	}
 }
