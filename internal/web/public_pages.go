@@ -34,15 +34,6 @@ func (a *app) servicesPage(w http.ResponseWriter, r *http.Request) {
 	a.render(w, r, http.StatusOK, views.ServicesPage(p, services))
 }
 
-func (a *app) contactPage(w http.ResponseWriter, r *http.Request) {
-	p, err := a.page(r, "contact", "Contact", "Téléphone, adresse, e-mail et horaires du Garage V. Parrot à Toulouse.")
-	if err != nil {
-		a.serverError(w, r, err)
-		return
-	}
-	a.render(w, r, http.StatusOK, views.ContactPage(p))
-}
-
 func (a *app) occasionsPage(w http.ResponseWriter, r *http.Request) {
 	p, err := a.page(r, "occasions", "Véhicules d'occasion", "Les véhicules d'occasion du Garage V. Parrot à Toulouse.")
 	if err != nil {

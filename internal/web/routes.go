@@ -36,8 +36,16 @@ func (a *app) routes() []route {
 		{"GET /services", public, http.HandlerFunc(a.servicesPage)},
 		{"GET /occasions", public, http.HandlerFunc(a.occasionsPage)},
 		{"GET /avis", public, http.HandlerFunc(a.reviewsPage)},
-		{"GET /contact", public, http.HandlerFunc(a.contactPage)},
 		{"GET /robots.txt", public, http.HandlerFunc(a.robots)},
+
+		// Contact and lead inbox (issue 4).
+		{"GET /contact", public, http.HandlerFunc(a.contactPage)},
+		{"POST /contact", public, http.HandlerFunc(a.contactPost)},
+		{"GET /contact/merci", public, http.HandlerFunc(a.contactThanks)},
+		{"GET /admin/messages", staff, http.HandlerFunc(a.adminInbox)},
+		{"GET /admin/messages/export.csv", staff, http.HandlerFunc(a.adminMessagesExport)},
+		{"GET /admin/messages/{id}", staff, http.HandlerFunc(a.adminMessage)},
+		{"POST /admin/messages/{id}", staff, http.HandlerFunc(a.adminMessagePost)},
 
 		// Staff login.
 		{"GET /connexion", public, http.HandlerFunc(a.loginForm)},

@@ -13,22 +13,29 @@ import (
 // expectedAccess is SPEC.md §6 applied to every route. A route added to
 // routes.go without a line here fails TestRouteTableMatchesSpec.
 var expectedAccess = map[string]access{
-	"GET /{$}":              public,
-	"GET /services":         public,
-	"GET /occasions":        public,
-	"GET /avis":             public,
-	"GET /contact":          public,
-	"GET /robots.txt":       public,
-	"GET /connexion":        public,
-	"POST /connexion":       public,
-	"POST /deconnexion":     public,
-	"GET /admin":            staff,
-	"GET /admin/journal":    adminOnly, // reading the audit log: admin only
-	"GET /healthz":          public,
-	"GET /readyz":           public,
-	"GET /static/":          public,
-	"GET /favicon.ico":      public,
-	"GET /site.webmanifest": public,
+	"GET /{$}":           public,
+	"GET /services":      public,
+	"GET /occasions":     public,
+	"GET /avis":          public,
+	"GET /contact":       public,
+	"GET /robots.txt":    public,
+	"GET /connexion":     public,
+	"POST /connexion":    public,
+	"POST /deconnexion":  public,
+	"GET /admin":         staff,
+	"GET /admin/journal": adminOnly, // reading the audit log: admin only
+	// Contact and lead inbox.
+	"POST /contact":                  public,
+	"GET /contact/merci":             public,
+	"GET /admin/messages":            staff,
+	"GET /admin/messages/export.csv": staff,
+	"GET /admin/messages/{id}":       staff,
+	"POST /admin/messages/{id}":      staff,
+	"GET /healthz":                   public,
+	"GET /readyz":                    public,
+	"GET /static/":                   public,
+	"GET /favicon.ico":               public,
+	"GET /site.webmanifest":          public,
 }
 
 func TestRouteTableMatchesSpec(t *testing.T) {

@@ -8,6 +8,10 @@ var actionLabels = map[string]string{
 	"login.throttled": "Connexion refusée (trop de tentatives)",
 	"logout":          "Déconnexion",
 	"user.create":     "Création de compte",
+	"message.update":  "Message : statut ou note modifiés",
+	"message.export":  "Messages exportés (CSV)",
+	"password.reset":  "Mot de passe réinitialisé",
+	"password.invite": "Mot de passe choisi (invitation)",
 }
 
 // ActionLabel is the French name of an audit action.
