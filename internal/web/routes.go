@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+
+	"github.com/vparrot/garage/internal/store"
 )
 
 // access is the least role a route requires (SPEC.md §6).
@@ -51,6 +53,14 @@ func (a *app) routes() []route {
 		{"GET /connexion", public, http.HandlerFunc(a.loginForm)},
 		{"POST /connexion", public, http.HandlerFunc(a.loginPost)},
 		{"POST /deconnexion", public, http.HandlerFunc(a.logoutPost)},
+
+		// Accounts by e-mail: password reset and invitations (issue 4).
+		{"GET /mot-de-passe-oublie", public, http.HandlerFunc(a.forgotForm)},
+		{"POST /mot-de-passe-oublie", public, http.HandlerFunc(a.forgotPost)},
+		{"GET /reinitialiser/{token}", public, http.HandlerFunc(accountLink{a, store.TokenReset}.show)},
+		{"POST /reinitialiser/{token}", public, http.HandlerFunc(accountLink{a, store.TokenReset}.save)},
+		{"GET /invitation/{token}", public, http.HandlerFunc(accountLink{a, store.TokenInvite}.show)},
+		{"POST /invitation/{token}", public, http.HandlerFunc(accountLink{a, store.TokenInvite}.save)},
 
 		// Back office.
 		{"GET /admin", staff, http.HandlerFunc(a.adminHome)},

@@ -24,6 +24,13 @@ var expectedAccess = map[string]access{
 	"POST /deconnexion":  public,
 	"GET /admin":         staff,
 	"GET /admin/journal": adminOnly, // reading the audit log: admin only
+	// Accounts by e-mail.
+	"GET /mot-de-passe-oublie":    public,
+	"POST /mot-de-passe-oublie":   public,
+	"GET /reinitialiser/{token}":  public,
+	"POST /reinitialiser/{token}": public,
+	"GET /invitation/{token}":     public,
+	"POST /invitation/{token}":    public,
 	// Contact and lead inbox.
 	"POST /contact":                  public,
 	"GET /contact/merci":             public,

@@ -3,15 +3,16 @@ package views
 import "strconv"
 
 var actionLabels = map[string]string{
-	"login.success":   "Connexion",
-	"login.failure":   "Échec de connexion",
-	"login.throttled": "Connexion refusée (trop de tentatives)",
-	"logout":          "Déconnexion",
-	"user.create":     "Création de compte",
-	"message.update":  "Message : statut ou note modifiés",
-	"message.export":  "Messages exportés (CSV)",
-	"password.reset":  "Mot de passe réinitialisé",
-	"password.invite": "Mot de passe choisi (invitation)",
+	"login.success":            "Connexion",
+	"login.failure":            "Échec de connexion",
+	"login.throttled":          "Connexion refusée (trop de tentatives)",
+	"logout":                   "Déconnexion",
+	"user.create":              "Création de compte",
+	"message.update":           "Message : statut ou note modifiés",
+	"message.export":           "Messages exportés (CSV)",
+	"password.reset":           "Mot de passe réinitialisé",
+	"password.reset_requested": "Lien de réinitialisation demandé",
+	"password.invite":          "Mot de passe choisi (invitation)",
 }
 
 // ActionLabel is the French name of an audit action.
