@@ -119,19 +119,9 @@ func parseContactForm(form map[string][]string) (f views.ContactFormData, msg *s
 			f.CarID = id
 		}
 	}
-	line := func(field, value, label string, maxLen int, required bool) {
-		switch n := utf8.RuneCountInString(value); {
-		case !utf8.ValidString(value) || strings.ContainsFunc(value, unicode.IsControl):
-			f.Errors[field] = label + " contient des caractères non autorisés."
-		case n == 0 && required:
-			f.Errors[field] = label + " est obligatoire."
-		case n > maxLen:
-			f.Errors[field] = label + " est trop long : " + strconv.Itoa(maxLen) + " caractères au maximum."
-		}
-	}
-	line("nom", f.Nom, "Le nom", views.ContactMaxName, true)
-	line("prenom", f.Prenom, "Le prénom", views.ContactMaxName, true)
-	line("sujet", f.Sujet, "Le sujet", views.ContactMaxSubject, false)
+	checkLine(f.Errors, "nom", f.Nom, "Le nom", views.ContactMaxName, true)
+	checkLine(f.Errors, "prenom", f.Prenom, "Le prénom", views.ContactMaxName, true)
+	checkLine(f.Errors, "sujet", f.Sujet, "Le sujet", views.ContactMaxSubject, false)
 	switch {
 	case f.Email == "":
 		f.Errors["email"] = "L'adresse e-mail est obligatoire."
@@ -144,16 +134,7 @@ func parseContactForm(form map[string][]string) (f views.ContactFormData, msg *s
 	case !validPhone(f.Telephone):
 		f.Errors["telephone"] = "Le numéro de téléphone n'est pas valide (exemple : 06 12 34 56 78 ou +33 6 12 34 56 78)."
 	}
-	switch n := utf8.RuneCountInString(f.Message); {
-	case !utf8.ValidString(f.Message) || strings.ContainsFunc(f.Message, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }):
-		f.Errors["message"] = "Le message contient des caractères non autorisés."
-	case n == 0:
-		f.Errors["message"] = "Le message est obligatoire."
-	case n < views.ContactMinMessage:
-		f.Errors["message"] = "Le message est trop court : " + strconv.Itoa(views.ContactMinMessage) + " caractères au minimum."
-	case n > views.ContactMaxMessage:
-		f.Errors["message"] = "Le message est trop long : " + strconv.Itoa(views.ContactMaxMessage) + " caractères au maximum."
-	}
+	checkText(f.Errors, "message", f.Message, "Le message", views.ContactMinMessage, views.ContactMaxMessage)
 	if len(f.Errors) > 0 {
 		return f, nil, false
 	}
@@ -167,6 +148,32 @@ func parseContactForm(form map[string][]string) (f views.ContactFormData, msg *s
 		msg.CarID = &id
 	}
 	return f, msg, true
+}
+
+// checkLine records the French error of a one-line field, if any.
+func checkLine(errs map[string]string, field, value, label string, maxLen int, required bool) {
+	switch n := utf8.RuneCountInString(value); {
+	case !utf8.ValidString(value) || strings.ContainsFunc(value, unicode.IsControl):
+		errs[field] = label + " contient des caractères non autorisés."
+	case n == 0 && required:
+		errs[field] = label + " est obligatoire."
+	case n > maxLen:
+		errs[field] = label + " est trop long : " + strconv.Itoa(maxLen) + " caractères au maximum."
+	}
+}
+
+// checkText records the French error of a multi-line field, if any.
+func checkText(errs map[string]string, field, value, label string, minLen, maxLen int) {
+	switch n := utf8.RuneCountInString(value); {
+	case !utf8.ValidString(value) || strings.ContainsFunc(value, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }):
+		errs[field] = label + " contient des caractères non autorisés."
+	case n == 0:
+		errs[field] = label + " est obligatoire."
+	case n < minLen:
+		errs[field] = label + " est trop court : " + strconv.Itoa(minLen) + " caractères au minimum."
+	case n > maxLen:
+		errs[field] = label + " est trop long : " + strconv.Itoa(maxLen) + " caractères au maximum."
+	}
 }
 
 // validEmail accepts one bare address with a dotted domain, as net/mail

@@ -37,7 +37,6 @@ func (a *app) routes() []route {
 		{"GET /{$}", public, http.HandlerFunc(a.home)},
 		{"GET /services", public, http.HandlerFunc(a.servicesPage)},
 		{"GET /occasions", public, http.HandlerFunc(a.occasionsPage)},
-		{"GET /avis", public, http.HandlerFunc(a.reviewsPage)},
 		{"GET /robots.txt", public, http.HandlerFunc(a.robots)},
 
 		// Contact and lead inbox (issue 4).
@@ -48,6 +47,19 @@ func (a *app) routes() []route {
 		{"GET /admin/messages/export.csv", staff, http.HandlerFunc(a.adminMessagesExport)},
 		{"GET /admin/messages/{id}", staff, http.HandlerFunc(a.adminMessage)},
 		{"POST /admin/messages/{id}", staff, http.HandlerFunc(a.adminMessagePost)},
+
+		// Testimonials (issue 5).
+		{"GET /avis", public, http.HandlerFunc(a.reviewsPage)},
+		{"POST /avis", public, http.HandlerFunc(a.reviewPost)},
+		{"GET /avis/merci", public, http.HandlerFunc(a.reviewThanks)},
+		{"GET /avis/moderation", public, http.HandlerFunc(a.reviewsModeration)},
+		{"GET /admin/avis", staff, http.HandlerFunc(a.adminReviews)},
+		{"GET /admin/avis/nouveau", staff, http.HandlerFunc(a.adminReviewNew)},
+		{"POST /admin/avis/nouveau", staff, http.HandlerFunc(a.adminReviewNewPost)},
+		{"POST /admin/avis/{id}/approuver", staff, a.moderate(store.TestimonialApproved)},
+		{"POST /admin/avis/{id}/refuser", staff, a.moderate(store.TestimonialRejected)},
+		{"POST /admin/avis/{id}/en-attente", staff, a.moderate(store.TestimonialPending)},
+		{"POST /admin/avis/{id}/supprimer", staff, http.HandlerFunc(a.adminReviewDelete)},
 
 		// Staff login.
 		{"GET /connexion", public, http.HandlerFunc(a.loginForm)},

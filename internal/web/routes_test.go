@@ -24,6 +24,17 @@ var expectedAccess = map[string]access{
 	"POST /deconnexion":  public,
 	"GET /admin":         staff,
 	"GET /admin/journal": adminOnly, // reading the audit log: admin only
+	// Testimonials: moderation is for employees and the admin.
+	"POST /avis":                       public,
+	"GET /avis/merci":                  public,
+	"GET /avis/moderation":             public,
+	"GET /admin/avis":                  staff,
+	"GET /admin/avis/nouveau":          staff,
+	"POST /admin/avis/nouveau":         staff,
+	"POST /admin/avis/{id}/approuver":  staff,
+	"POST /admin/avis/{id}/refuser":    staff,
+	"POST /admin/avis/{id}/en-attente": staff,
+	"POST /admin/avis/{id}/supprimer":  staff,
 	// Accounts by e-mail.
 	"GET /mot-de-passe-oublie":    public,
 	"POST /mot-de-passe-oublie":   public,

@@ -227,7 +227,11 @@ func (a *app) page(r *http.Request, nav, title, description string) (*views.Page
 		if err != nil {
 			return nil, err
 		}
-		p.Counters = map[string]int{"messages": unread}
+		pending, err := a.store.CountPendingTestimonials(ctx)
+		if err != nil {
+			return nil, err
+		}
+		p.Counters = map[string]int{"messages": unread, "avis": pending}
 	}
 	if s := sessionFrom(ctx); s != nil {
 		if f, err := a.store.TakeSessionFlash(ctx, s.TokenHash); err == nil {

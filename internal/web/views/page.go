@@ -52,7 +52,14 @@ type adminNavItem struct {
 var adminNav = []adminNavItem{
 	{"dashboard", "/admin", "Tableau de bord", false},
 	{"messages", "/admin/messages", "Messages", false},
+	{"avis", "/admin/avis", "Avis clients", false},
 	{"journal", "/admin/journal", "Journal d'activité", true},
+}
+
+// badgeLabels completes a navigation badge's number for screen readers.
+var badgeLabels = map[string]string{
+	"messages": " non lus",
+	"avis":     " en attente",
 }
 
 func (p *Page) adminLinks() []adminNavItem {
