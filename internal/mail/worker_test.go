@@ -372,3 +372,30 @@ garage_mail_outbox_pending 3
 		t.Fatal(err)
 	}
 }
+
+// MAIL_USE_TLS means STARTTLS or nothing: a server that does not offer it
+// gets no mail in clear text.
+func TestStartTLSIsRequiredWhenAsked(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	c := newClock()
+	srv := mailtest.Start(t, "127.0.0.1:0") // offers no STARTTLS
+	cfg := mailtest.MailConfig(t, srv.Addr())
+	cfg.UseTLS = true
+	tr, err := mail.NewSMTP(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	from, _ := mail.ParseSender(cfg.From)
+	w := &mail.Worker{Outbox: s, Transport: tr, From: from, Log: quiet, Now: c.Now}
+	m := enqueue(t, s, &store.OutboxMail{To: "garage@garage-parrot.test", Subject: "s", Text: "secret"}, c.Now())
+	if sent, err := w.RunOnce(context.Background()); err != nil || sent != 0 {
+		t.Fatalf("sent %d, %v", sent, err)
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Fatalf("%d mails sent without TLS", n)
+	}
+	row := outbox(t, s)[m.ID]
+	if row.Status != "pending" || !strings.Contains(row.LastError, "STARTTLS") {
+		t.Fatalf("row %+v", row)
+	}
+}
