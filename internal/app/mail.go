@@ -11,13 +11,19 @@ import (
 )
 
 // newMailWorker builds the outbox worker: SMTP when MAIL_SERVER is set,
-// otherwise (development) .eml files in DATA_DIR/mail-dev.
+// otherwise .eml files in DATA_DIR/mail-dev in development. In production
+// without MAIL_SERVER there is no worker (nil): mails wait in the outbox
+// until a server is configured.
 func newMailWorker(cfg *config.Config, s *store.Store, log *slog.Logger) (*mail.Worker, error) {
 	from, err := mail.ParseSender(senderAddress(cfg))
 	if err != nil {
 		return nil, err
 	}
 	w := &mail.Worker{Outbox: s, From: from, Log: log}
+	if cfg.Mail.Server == "" && cfg.Production {
+		log.Warn("mail: MAIL_SERVER is empty, e-mails wait in the outbox until it is set")
+		return nil, nil
+	}
 	if cfg.Mail.Server == "" {
 		dir := filepath.Join(cfg.DataDir, "mail-dev")
 		w.Transport = &mail.Dev{Dir: dir, Log: log}

@@ -124,7 +124,12 @@ func serve(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Lo
 	defer stopJanitor()
 	go janitor(jctx, s, log)
 	mailDone := make(chan struct{})
-	go func() { defer close(mailDone); mailer.Run(jctx) }()
+	go func() {
+		defer close(mailDone)
+		if mailer != nil {
+			mailer.Run(jctx)
+		}
+	}()
 
 	select {
 	case <-ctx.Done():
