@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/vparrot/garage/internal/config"
+	"github.com/vparrot/garage/internal/mail"
 	"github.com/vparrot/garage/internal/metrics"
 	"github.com/vparrot/garage/internal/password"
 	"github.com/vparrot/garage/internal/store"
@@ -92,6 +93,13 @@ func serve(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Lo
 		return err
 	}
 	m := metrics.New(s.DB())
+	if err := m.Register(mail.NewBacklogCollector(s)); err != nil {
+		return err
+	}
+	mailer, err := newMailWorker(cfg, s, log)
+	if err != nil {
+		return err
+	}
 	h, err := web.New(web.Deps{
 		Config:  cfg,
 		Store:   s,
@@ -156,6 +164,13 @@ func serve(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Lo
 	defer stopJanitor()
 	go janitor(jctx, s, log)
 	go scheduledBackups(jctx, cfg, s, log, m)
+	mailDone := make(chan struct{})
+	go func() {
+		defer close(mailDone)
+		if mailer != nil {
+			mailer.Run(jctx)
+		}
+	}()
 
 	select {
 	case <-ctx.Done():
@@ -173,6 +188,8 @@ func serve(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Lo
 			firstErr = err
 		}
 	}
+	stopJanitor()
+	<-mailDone // a batch in progress is recorded before exit
 	log.Info("stopped")
 	return firstErr
 }

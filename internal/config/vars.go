@@ -33,7 +33,7 @@ func Vars() []Var {
 		{"TLS_KEY_FILE", "", "clé privée TLS (PEM) ; avec TLS_CERT_FILE"},
 		{"TLS_REDIRECT_ADDR", "", "adresse d'écoute HTTP qui redirige vers HTTPS, ex. :80 (avec TLS_CERT_FILE)"},
 		// Mail.
-		{"MAIL_SERVER", "", "serveur SMTP ; vide : aucun e-mail n'est envoyé"},
+		{"MAIL_SERVER", "", "serveur SMTP ; vide : aucun e-mail n'est envoyé (en développement, ils sont écrits dans DATA_DIR/mail-dev/ ; en production, ils attendent dans la file d'envoi)"},
 		{"MAIL_PORT", "587 (465 avec MAIL_USE_SSL)", "port du serveur SMTP"},
 		{"MAIL_USE_TLS", "false", "STARTTLS sur le port SMTP (true/false) ; incompatible avec MAIL_USE_SSL"},
 		{"MAIL_USE_SSL", "false", "TLS implicite dès la connexion, port 465 (true/false) ; incompatible avec MAIL_USE_TLS"},

@@ -53,29 +53,18 @@ func enqueueMail(ctx context.Context, q querier, m *OutboxMail, now time.Time) e
 
 // ListOutbox returns the outbox, newest first (for tests and the back office).
 func (s *Store) ListOutbox(ctx context.Context, limit int) ([]*OutboxMail, error) {
-	rows, err := s.db.QueryContext(ctx,
-		`SELECT id, kind, to_addr, to_name, reply_to, subject, body_text, body_html, status, attempts,
-		        next_attempt_at, last_error, created_at, sent_at
-		   FROM mail_outbox ORDER BY id DESC LIMIT $1`, limit)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+outboxColumns+` FROM mail_outbox ORDER BY id DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var list []*OutboxMail
 	for rows.Next() {
-		var m OutboxMail
-		var next int64
-		var sent sql.NullTime
-		if err := rows.Scan(&m.ID, &m.Kind, &m.To, &m.ToName, &m.ReplyTo, &m.Subject, &m.Text, &m.HTML, &m.Status,
-			&m.Attempts, &next, &m.LastError, &m.CreatedAt, &sent); err != nil {
+		m, err := scanOutbox(rows)
+		if err != nil {
 			return nil, err
 		}
-		m.NextAttemptAt = time.Unix(next, 0)
-		if sent.Valid {
-			t := sent.Time
-			m.SentAt = &t
-		}
-		list = append(list, &m)
+		list = append(list, m)
 	}
 	return list, rows.Err()
 }

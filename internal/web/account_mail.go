@@ -1,10 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"html/template"
 	"time"
 
 	"github.com/vparrot/garage/internal/format"
@@ -63,5 +65,32 @@ func (a *app) sendAccountLink(ctx context.Context, u *store.User, purpose string
 			"Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe actuel reste valable.\n\n— %s\n",
 			u.FirstName, format.DateTime(expires), link, garage)
 	}
+	m.HTML = accountLinkHTML(m.Subject, u.FirstName, purpose == store.TokenInvite, garage, format.DateTime(expires), link)
 	return a.store.EnqueueMail(ctx, m, now)
+}
+
+// accountLinkMailHTML is the HTML part of invitation and reset e-mails.
+var accountLinkMailHTML = template.Must(template.New("account").Parse(`<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
+<body style="font-family: Arial, sans-serif; color: #262526;">
+<p>Bonjour {{.FirstName}},</p>
+{{if .Invite}}<p>Un compte a été créé pour vous dans l'espace du personnel du {{.Garage}}.</p>
+<p>Pour choisir votre mot de passe, utilisez ce lien (valable jusqu'au {{.Expires}}, une seule fois) :</p>
+{{else}}<p>Pour choisir un nouveau mot de passe, utilisez ce lien (valable jusqu'au {{.Expires}}, une seule fois) :</p>
+{{end}}<p><a href="{{.Link}}" style="display: inline-block; padding: 10px 16px; background: #D92332; color: #FFFFFF; text-decoration: none; border-radius: 4px;">{{if .Invite}}Choisir mon mot de passe{{else}}Choisir un nouveau mot de passe{{end}}</a></p>
+<p style="color: #5B595B;">{{if .Invite}}Si vous n'attendiez pas cette invitation, ignorez ce message.{{else}}Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe actuel reste valable.{{end}}</p>
+<p>— {{.Garage}}</p>
+</body></html>
+`))
+
+func accountLinkHTML(subject, firstName string, invite bool, garage, expires, link string) string {
+	var b bytes.Buffer
+	err := accountLinkMailHTML.Execute(&b, struct {
+		Subject, FirstName, Garage, Expires, Link string
+		Invite                                    bool
+	}{subject, firstName, garage, expires, link, invite})
+	if err != nil {
+		return "" // the text part alone carries the link
+	}
+	return b.String()
 }

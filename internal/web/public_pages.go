@@ -17,7 +17,12 @@ func (a *app) home(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	a.render(w, r, http.StatusOK, views.Home(p, services))
+	reviews, err := a.homeReviews(r.Context())
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	a.render(w, r, http.StatusOK, views.Home(p, services, reviews))
 }
 
 func (a *app) servicesPage(w http.ResponseWriter, r *http.Request) {
@@ -34,15 +39,6 @@ func (a *app) servicesPage(w http.ResponseWriter, r *http.Request) {
 	a.render(w, r, http.StatusOK, views.ServicesPage(p, services))
 }
 
-func (a *app) contactPage(w http.ResponseWriter, r *http.Request) {
-	p, err := a.page(r, "contact", "Contact", "Téléphone, adresse, e-mail et horaires du Garage V. Parrot à Toulouse.")
-	if err != nil {
-		a.serverError(w, r, err)
-		return
-	}
-	a.render(w, r, http.StatusOK, views.ContactPage(p))
-}
-
 func (a *app) occasionsPage(w http.ResponseWriter, r *http.Request) {
 	p, err := a.page(r, "occasions", "Véhicules d'occasion", "Les véhicules d'occasion du Garage V. Parrot à Toulouse.")
 	if err != nil {
@@ -51,16 +47,6 @@ func (a *app) occasionsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	a.render(w, r, http.StatusOK, views.Upcoming(p, "Véhicules d'occasion",
 		"Nos annonces de véhicules d'occasion arrivent très bientôt sur le site. En attendant, appelez-nous : nous vous dirons quels véhicules sont disponibles."))
-}
-
-func (a *app) reviewsPage(w http.ResponseWriter, r *http.Request) {
-	p, err := a.page(r, "avis", "Avis clients", "Les avis des clients du Garage V. Parrot.")
-	if err != nil {
-		a.serverError(w, r, err)
-		return
-	}
-	a.render(w, r, http.StatusOK, views.Upcoming(p, "Avis clients",
-		"Les avis de nos clients seront bientôt publiés ici, après vérification. Vous pouvez déjà nous faire part du vôtre par téléphone."))
 }
 
 func (a *app) robots(w http.ResponseWriter, r *http.Request) {

@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+
+	"github.com/vparrot/garage/internal/store"
 )
 
 // access is the least role a route requires (SPEC.md §6).
@@ -35,14 +37,42 @@ func (a *app) routes() []route {
 		{"GET /{$}", public, http.HandlerFunc(a.home)},
 		{"GET /services", public, http.HandlerFunc(a.servicesPage)},
 		{"GET /occasions", public, http.HandlerFunc(a.occasionsPage)},
-		{"GET /avis", public, http.HandlerFunc(a.reviewsPage)},
-		{"GET /contact", public, http.HandlerFunc(a.contactPage)},
 		{"GET /robots.txt", public, http.HandlerFunc(a.robots)},
+
+		// Contact and lead inbox (issue 4).
+		{"GET /contact", public, http.HandlerFunc(a.contactPage)},
+		{"POST /contact", public, http.HandlerFunc(a.contactPost)},
+		{"GET /contact/merci", public, http.HandlerFunc(a.contactThanks)},
+		{"GET /admin/messages", staff, http.HandlerFunc(a.adminInbox)},
+		{"GET /admin/messages/export.csv", staff, http.HandlerFunc(a.adminMessagesExport)},
+		{"GET /admin/messages/{id}", staff, http.HandlerFunc(a.adminMessage)},
+		{"POST /admin/messages/{id}", staff, http.HandlerFunc(a.adminMessagePost)},
+
+		// Testimonials (issue 5).
+		{"GET /avis", public, http.HandlerFunc(a.reviewsPage)},
+		{"POST /avis", public, http.HandlerFunc(a.reviewPost)},
+		{"GET /avis/merci", public, http.HandlerFunc(a.reviewThanks)},
+		{"GET /avis/moderation", public, http.HandlerFunc(a.reviewsModeration)},
+		{"GET /admin/avis", staff, http.HandlerFunc(a.adminReviews)},
+		{"GET /admin/avis/nouveau", staff, http.HandlerFunc(a.adminReviewNew)},
+		{"POST /admin/avis/nouveau", staff, http.HandlerFunc(a.adminReviewNewPost)},
+		{"POST /admin/avis/{id}/approuver", staff, a.moderate(store.TestimonialApproved)},
+		{"POST /admin/avis/{id}/refuser", staff, a.moderate(store.TestimonialRejected)},
+		{"POST /admin/avis/{id}/en-attente", staff, a.moderate(store.TestimonialPending)},
+		{"POST /admin/avis/{id}/supprimer", staff, http.HandlerFunc(a.adminReviewDelete)},
 
 		// Staff login.
 		{"GET /connexion", public, http.HandlerFunc(a.loginForm)},
 		{"POST /connexion", public, http.HandlerFunc(a.loginPost)},
 		{"POST /deconnexion", public, http.HandlerFunc(a.logoutPost)},
+
+		// Accounts by e-mail: password reset and invitations (issue 4).
+		{"GET /mot-de-passe-oublie", public, http.HandlerFunc(a.forgotForm)},
+		{"POST /mot-de-passe-oublie", public, http.HandlerFunc(a.forgotPost)},
+		{"GET /reinitialiser/{token}", public, http.HandlerFunc(accountLink{a, store.TokenReset}.show)},
+		{"POST /reinitialiser/{token}", public, http.HandlerFunc(accountLink{a, store.TokenReset}.save)},
+		{"GET /invitation/{token}", public, http.HandlerFunc(accountLink{a, store.TokenInvite}.show)},
+		{"POST /invitation/{token}", public, http.HandlerFunc(accountLink{a, store.TokenInvite}.save)},
 
 		// Back office.
 		{"GET /admin", staff, http.HandlerFunc(a.adminHome)},

@@ -13,22 +13,47 @@ import (
 // expectedAccess is SPEC.md §6 applied to every route. A route added to
 // routes.go without a line here fails TestRouteTableMatchesSpec.
 var expectedAccess = map[string]access{
-	"GET /{$}":              public,
-	"GET /services":         public,
-	"GET /occasions":        public,
-	"GET /avis":             public,
-	"GET /contact":          public,
-	"GET /robots.txt":       public,
-	"GET /connexion":        public,
-	"POST /connexion":       public,
-	"POST /deconnexion":     public,
-	"GET /admin":            staff,
-	"GET /admin/journal":    adminOnly, // reading the audit log: admin only
-	"GET /healthz":          public,
-	"GET /readyz":           public,
-	"GET /static/":          public,
-	"GET /favicon.ico":      public,
-	"GET /site.webmanifest": public,
+	"GET /{$}":           public,
+	"GET /services":      public,
+	"GET /occasions":     public,
+	"GET /avis":          public,
+	"GET /contact":       public,
+	"GET /robots.txt":    public,
+	"GET /connexion":     public,
+	"POST /connexion":    public,
+	"POST /deconnexion":  public,
+	"GET /admin":         staff,
+	"GET /admin/journal": adminOnly, // reading the audit log: admin only
+	// Testimonials: moderation is for employees and the admin.
+	"POST /avis":                       public,
+	"GET /avis/merci":                  public,
+	"GET /avis/moderation":             public,
+	"GET /admin/avis":                  staff,
+	"GET /admin/avis/nouveau":          staff,
+	"POST /admin/avis/nouveau":         staff,
+	"POST /admin/avis/{id}/approuver":  staff,
+	"POST /admin/avis/{id}/refuser":    staff,
+	"POST /admin/avis/{id}/en-attente": staff,
+	"POST /admin/avis/{id}/supprimer":  staff,
+	// Accounts by e-mail.
+	"GET /mot-de-passe-oublie":    public,
+	"POST /mot-de-passe-oublie":   public,
+	"GET /reinitialiser/{token}":  public,
+	"POST /reinitialiser/{token}": public,
+	"GET /invitation/{token}":     public,
+	"POST /invitation/{token}":    public,
+	// Contact and lead inbox.
+	"POST /contact":                  public,
+	"GET /contact/merci":             public,
+	"GET /admin/messages":            staff,
+	"GET /admin/messages/export.csv": staff,
+	"GET /admin/messages/{id}":       staff,
+	"POST /admin/messages/{id}":      staff,
+	"GET /healthz":                   public,
+	"GET /readyz":                    public,
+	"GET /static/":                   public,
+	"GET /favicon.ico":               public,
+	"GET /site.webmanifest":          public,
 }
 
 func TestRouteTableMatchesSpec(t *testing.T) {

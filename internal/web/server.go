@@ -5,6 +5,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 	"github.com/vparrot/garage/internal/hours"
 	"github.com/vparrot/garage/internal/metrics"
 	"github.com/vparrot/garage/internal/password"
+	"github.com/vparrot/garage/internal/spam"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/throttle"
 	"github.com/vparrot/garage/internal/web/views"
@@ -56,6 +58,8 @@ type app struct {
 	metrics  *metrics.Metrics
 	now      func() time.Time
 	guard    *throttle.LoginGuard
+	limiter  *throttle.Limiter // public forms (contact, password reset)
+	forms    *spam.Signer      // signed form-render times
 	sessions *sessionManager
 	mux      *http.ServeMux
 }
@@ -85,6 +89,17 @@ func newApp(d Deps) (*app, http.Handler, error) {
 		guard:   throttle.NewLoginGuard(d.Store, now),
 	}
 	a.sessions = newSessionManager(d.Store, now, d.Config.Production)
+	a.limiter = &throttle.Limiter{Counters: d.Store, Now: now}
+	formKey := []byte(d.Config.SecretKey)
+	if len(formKey) == 0 {
+		// Development without SECRET_KEY: a random key per process (forms
+		// rendered before a restart are then refused, silently).
+		formKey = make([]byte, 32)
+		if _, err := rand.Read(formKey); err != nil {
+			return nil, nil, err
+		}
+	}
+	a.forms = spam.NewSigner(formKey)
 	mux := http.NewServeMux()
 	for _, rt := range a.routes() {
 		mux.Handle(rt.pattern, a.guardRoute(rt))
@@ -207,6 +222,17 @@ func (a *app) page(r *http.Request, nav, title, description string) (*views.Page
 	st := week.StatusAt(now)
 	p.IsOpen = st.Open
 	p.OpenStatus = st.French(now)
+	if p.User != nil && isAdminPath(r.URL.Path) {
+		unread, err := a.store.CountUnreadMessages(ctx)
+		if err != nil {
+			return nil, err
+		}
+		pending, err := a.store.CountPendingTestimonials(ctx)
+		if err != nil {
+			return nil, err
+		}
+		p.Counters = map[string]int{"messages": unread, "avis": pending}
+	}
 	if s := sessionFrom(ctx); s != nil {
 		if f, err := a.store.TakeSessionFlash(ctx, s.TokenHash); err == nil {
 			p.Flash = f

@@ -100,6 +100,11 @@ func (m *sessionManager) lookup(ctx context.Context, token string) (*store.Sessi
 // start creates a new session for user (a fresh token at every login) and
 // sets its cookie.
 func (m *sessionManager) start(ctx context.Context, w http.ResponseWriter, userID int64) error {
+	return m.startWithFlash(ctx, w, userID, "")
+}
+
+// startWithFlash is start with a flash message for the first page.
+func (m *sessionManager) startWithFlash(ctx context.Context, w http.ResponseWriter, userID int64, flash string) error {
 	var b [32]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return err
@@ -108,7 +113,7 @@ func (m *sessionManager) start(ctx context.Context, w http.ResponseWriter, userI
 	now := m.now()
 	err := m.store.CreateSession(ctx, &store.Session{
 		TokenHash: hashToken(token), UserID: userID,
-		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(m.absolute),
+		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(m.absolute), Flash: flash,
 	})
 	if err != nil {
 		return err

@@ -1,13 +1,26 @@
 package views
 
-import "strconv"
+import (
+	"strconv"
+	"time"
+)
 
 var actionLabels = map[string]string{
-	"login.success":   "Connexion",
-	"login.failure":   "Échec de connexion",
-	"login.throttled": "Connexion refusée (trop de tentatives)",
-	"logout":          "Déconnexion",
-	"user.create":     "Création de compte",
+	"login.success":            "Connexion",
+	"login.failure":            "Échec de connexion",
+	"login.throttled":          "Connexion refusée (trop de tentatives)",
+	"logout":                   "Déconnexion",
+	"user.create":              "Création de compte",
+	"review.create":            "Avis ajouté (reçu hors du site)",
+	"review.approved":          "Avis publié",
+	"review.rejected":          "Avis refusé",
+	"review.pending":           "Avis remis en attente",
+	"review.delete":            "Avis supprimé",
+	"message.update":           "Message : statut ou note modifiés",
+	"message.export":           "Messages exportés (CSV)",
+	"password.reset":           "Mot de passe réinitialisé",
+	"password.reset_requested": "Lien de réinitialisation demandé",
+	"password.invite":          "Mot de passe choisi (invitation)",
 }
 
 // ActionLabel is the French name of an audit action.
@@ -21,3 +34,6 @@ func ActionLabel(action string) string {
 func pageURL(base string, page int) string {
 	return base + "?page=" + strconv.Itoa(page)
 }
+
+// timeParseDate reads a YYYY-MM-DD date.
+func timeParseDate(s string) (time.Time, error) { return time.Parse(time.DateOnly, s) }

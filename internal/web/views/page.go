@@ -24,6 +24,9 @@ type Page struct {
 	Maintenance string // banner text, empty when none
 	RequestID   string
 	NoIndex     bool
+	// Counters are the back-office navigation badges, by adminNav key
+	// (e.g. "messages": unread messages).
+	Counters map[string]int
 }
 
 // navItem is a link of the main navigation.
@@ -48,7 +51,15 @@ type adminNavItem struct {
 
 var adminNav = []adminNavItem{
 	{"dashboard", "/admin", "Tableau de bord", false},
+	{"messages", "/admin/messages", "Messages", false},
+	{"avis", "/admin/avis", "Avis clients", false},
 	{"journal", "/admin/journal", "Journal d'activité", true},
+}
+
+// badgeLabels completes a navigation badge's number for screen readers.
+var badgeLabels = map[string]string{
+	"messages": " non lus",
+	"avis":     " en attente",
 }
 
 func (p *Page) adminLinks() []adminNavItem {

@@ -1,0 +1,110 @@
+// Package mail delivers the e-mail outbox: a worker claims due mails from the
+// database, builds French text+HTML messages and sends them through SMTP
+// (or, in development without MAIL_SERVER, writes them to files), retrying
+// with a growing back-off. It has no HTTP in it.
+package mail
+
+import (
+	"errors"
+	"fmt"
+	netmail "net/mail"
+	"strconv"
+	"strings"
+
+	gomail "github.com/wneessen/go-mail"
+
+	"github.com/vparrot/garage/internal/store"
+)
+
+// errPermanent marks a mail that can never be sent as stored (an invalid
+// address): it is marked failed at once instead of being retried.
+var errPermanent = errors.New("permanent")
+
+// headerText makes a value safe for a header: CR, LF and other control
+// characters become spaces, so user text can never start a new header.
+// go-mail encodes non-ASCII text (RFC 2047) itself.
+func headerText(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(s)
+}
+
+// parseAddress accepts a single bare address ("a@b.fr"), nothing more: a
+// stored address with a display name, a second address or a line break is
+// refused, so it can never add a recipient.
+func parseAddress(s string) (string, error) {
+	if strings.ContainsAny(s, "\r\n,;<>") {
+		return "", fmt.Errorf("%w: invalid address", errPermanent)
+	}
+	a, err := netmail.ParseAddress(s)
+	if err != nil || a.Name != "" || a.Address != s {
+		return "", fmt.Errorf("%w: invalid address", errPermanent)
+	}
+	return a.Address, nil
+}
+
+// MessageID is the stable Message-ID of an outbox row: a retry of the same
+// row carries the same ID, so a receiving server can spot a duplicate.
+func MessageID(m *store.OutboxMail, domain string) string {
+	return "outbox-" + strconv.FormatInt(m.ID, 10) + "." + strconv.FormatInt(m.CreatedAt.Unix(), 10) + "@" + domain
+}
+
+// Sender is who the mails come from.
+type Sender struct {
+	Name    string // display name, e.g. "Garage V. Parrot"
+	Address string // bare address
+}
+
+// ParseSender reads MAIL_FROM ("Garage V. Parrot <contact@garage.fr>" or a
+// bare address).
+func ParseSender(from string) (Sender, error) {
+	a, err := netmail.ParseAddress(strings.TrimSpace(from))
+	if err != nil {
+		return Sender{}, fmt.Errorf("MAIL_FROM: %q is not an e-mail address", from)
+	}
+	return Sender{Name: headerText(a.Name), Address: a.Address}, nil
+}
+
+func (s Sender) domain() string {
+	if _, d, ok := strings.Cut(s.Address, "@"); ok && d != "" {
+		return d
+	}
+	return "localhost"
+}
+
+// Build turns an outbox row into a message: UTF-8 headers, a plain-text
+// part and, when the row has one, an HTML alternative.
+func Build(m *store.OutboxMail, from Sender) (*gomail.Msg, error) {
+	msg := gomail.NewMsg(gomail.WithCharset(gomail.CharsetUTF8), gomail.WithEncoding(gomail.EncodingQP))
+	if err := msg.FromFormat(from.Name, from.Address); err != nil {
+		return nil, fmt.Errorf("%w: sender: %v", errPermanent, err)
+	}
+	to, err := parseAddress(m.To)
+	if err != nil {
+		return nil, err
+	}
+	if err := msg.AddToFormat(headerText(m.ToName), to); err != nil {
+		return nil, fmt.Errorf("%w: recipient: %v", errPermanent, err)
+	}
+	if m.ReplyTo != "" {
+		rt, err := parseAddress(m.ReplyTo)
+		if err != nil {
+			return nil, err
+		}
+		if err := msg.ReplyTo(rt); err != nil {
+			return nil, fmt.Errorf("%w: reply-to: %v", errPermanent, err)
+		}
+	}
+	msg.Subject(headerText(m.Subject))
+	msg.SetMessageIDWithValue(MessageID(m, from.domain()))
+	msg.SetDateWithValue(m.CreatedAt)
+	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+	if m.HTML != "" {
+		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
+	return msg, nil
+}

@@ -1,0 +1,43 @@
+package spam
+
+import (
+	"testing"
+	"time"
+)
+
+func TestCheck(t *testing.T) {
+	s := NewSigner([]byte("clé de test"))
+	shown := time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)
+	tok := s.Stamp("contact", shown)
+	for _, tc := range []struct {
+		name, purpose, token, honeypot string
+		at                             time.Duration
+		want                           Verdict
+	}{
+		{"human", "contact", tok, "", 40 * time.Second, OK},
+		{"just in time", "contact", tok, "", MinFillTime, OK},
+		{"honeypot", "contact", tok, "http://spam.example", time.Minute, Honeypot},
+		{"too fast", "contact", tok, "", 2 * time.Second, TooFast},
+		{"too old", "contact", tok, "", MaxFormAge + time.Second, TooOld},
+		{"other form", "avis", tok, "", time.Minute, BadSignature},
+		{"no token", "contact", "", "", time.Minute, BadSignature},
+		{"forged time", "contact", "1000" + tok[10:], "", time.Minute, BadSignature},
+		{"garbage", "contact", "abc.def", "", time.Minute, BadSignature},
+	} {
+		if got := s.Check(tc.purpose, tc.token, tc.honeypot, shown.Add(tc.at)); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	if NewSigner([]byte("autre clé")).Check("contact", tok, "", shown.Add(time.Minute)) != BadSignature {
+		t.Error("a token signed with another key was accepted")
+	}
+}
+
+func TestProbableSpam(t *testing.T) {
+	if ProbableSpam("Bonjour, la 208 est-elle disponible ? Voir https://exemple.fr/annonce") {
+		t.Error("one link is not spam")
+	}
+	if !ProbableSpam("Cheap https://a.example http://b.example", "www.c.example") {
+		t.Error("three links are probable spam")
+	}
+}

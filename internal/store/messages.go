@@ -1,0 +1,171 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// Message statuses, in the order the inbox shows them.
+const (
+	MessageNew        = "new"
+	MessageInProgress = "in_progress"
+	MessageDone       = "done"
+	MessageSpam       = "spam"
+)
+
+// MessageStatuses lists every status.
+func MessageStatuses() []string {
+	return []string{MessageNew, MessageInProgress, MessageDone, MessageSpam}
+}
+
+// Message is a visitor's message from a contact form (a lead).
+type Message struct {
+	ID        int64
+	LastName  string
+	FirstName string
+	Email     string
+	Phone     string
+	Subject   string
+	Body      string
+	CarID     *int64 // the car the message is about, if any
+	Status    string
+	Note      string // internal, never shown to the visitor
+	ReadAt    *time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// FullName is "Prénom Nom".
+func (m *Message) FullName() string { return m.FirstName + " " + m.LastName }
+
+const messageColumns = `id, last_name, first_name, email, phone, subject, body, car_id, status, note, read_at, created_at, updated_at`
+
+func scanMessage(row interface{ Scan(...any) error }) (*Message, error) {
+	var m Message
+	var car sql.NullInt64
+	var read sql.NullTime
+	if err := row.Scan(&m.ID, &m.LastName, &m.FirstName, &m.Email, &m.Phone, &m.Subject, &m.Body, &car,
+		&m.Status, &m.Note, &read, &m.CreatedAt, &m.UpdatedAt); err != nil {
+		return nil, translate(err)
+	}
+	if car.Valid {
+		id := car.Int64
+		m.CarID = &id
+	}
+	if read.Valid {
+		t := read.Time
+		m.ReadAt = &t
+	}
+	return &m, nil
+}
+
+// CreateMessage stores m and, in the same transaction, the notification
+// e-mail that notify builds from the stored message (it may return nil for
+// no mail). Either both are stored or neither: a message is never lost
+// and never announced without being kept.
+func (s *Store) CreateMessage(ctx context.Context, m *Message, notify func(*Message) *OutboxMail, now time.Time) error {
+	now = now.UTC()
+	if m.Status == "" {
+		m.Status = MessageNew
+	}
+	var car sql.NullInt64
+	if m.CarID != nil {
+		car = sql.NullInt64{Int64: *m.CarID, Valid: true}
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx,
+			`INSERT INTO messages (last_name, first_name, email, phone, subject, body, car_id, status, created_at, updated_at)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
+			m.LastName, m.FirstName, m.Email, m.Phone, m.Subject, m.Body, car, m.Status, now).Scan(&m.ID)
+		if err != nil {
+			return translate(err)
+		}
+		m.CreatedAt, m.UpdatedAt = now, now
+		if notify == nil {
+			return nil
+		}
+		if mail := notify(m); mail != nil {
+			return enqueueMail(ctx, tx, mail, now)
+		}
+		return nil
+	})
+}
+
+// MessageByID returns one message.
+func (s *Store) MessageByID(ctx context.Context, id int64) (*Message, error) {
+	return scanMessage(s.db.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = $1`, id))
+}
+
+// MessagesOpen is a ListMessages filter: new and in-progress messages.
+const MessagesOpen = "open"
+
+// ListMessages returns messages newest first: of one status, of the open
+// ones (MessagesOpen), or all when status is empty.
+func (s *Store) ListMessages(ctx context.Context, status string, limit, offset int) ([]*Message, error) {
+	rows, err := s.db.QueryContext(ctx,
+		`SELECT `+messageColumns+` FROM messages WHERE $1 = '' OR status = $1 OR ($1 = 'open' AND status IN ('new', 'in_progress'))
+		  ORDER BY id DESC LIMIT $2 OFFSET $3`,
+		status, limit, offset)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []*Message
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, m)
+	}
+	return list, rows.Err()
+}
+
+// CountMessagesByStatus returns the number of messages of each status.
+func (s *Store) CountMessagesByStatus(ctx context.Context) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT status, COUNT(*) FROM messages GROUP BY status`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	counts := map[string]int{}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, err
+		}
+		counts[st] = n
+	}
+	return counts, rows.Err()
+}
+
+// CountUnreadMessages counts the new messages nobody has opened yet (the
+// back office's badge).
+func (s *Store) CountUnreadMessages(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM messages WHERE status = 'new' AND read_at IS NULL`).Scan(&n)
+	return n, err
+}
+
+// MarkMessageRead records the first time a member of staff opened it.
+func (s *Store) MarkMessageRead(ctx context.Context, id int64, now time.Time) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE messages SET read_at = $1 WHERE id = $2 AND read_at IS NULL`, now.UTC(), id)
+	return err
+}
+
+// UpdateMessage sets a message's status and internal note and returns the
+// message as it was before.
+func (s *Store) UpdateMessage(ctx context.Context, id int64, status, note string, now time.Time) (before *Message, err error) {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		before, err = scanMessage(tx.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = $1`, id))
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE messages SET status = $1, note = $2, updated_at = $3 WHERE id = $4`,
+			status, note, now.UTC(), id)
+		return err
+	})
+	return before, err
+}

@@ -1,0 +1,198 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/vparrot/garage/internal/password"
+	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/web/views"
+)
+
+// Password-reset request limits: per client IP, and per e-mail typed
+// (existing or not, so the limit reveals nothing).
+const (
+	forgotIPLimit      = 10
+	forgotAccountLimit = 3
+	forgotWindow       = time.Hour
+	maxAccountTokenLen = 128
+	passwordSavedFlash = "Votre mot de passe est enregistré : vous êtes connecté."
+)
+
+func (a *app) renderForgot(w http.ResponseWriter, r *http.Request, status int, f views.ForgotForm) {
+	p, err := a.page(r, "", "Mot de passe oublié", "")
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	p.NoIndex, p.Canonical = true, ""
+	w.Header().Set("Cache-Control", "no-store")
+	a.render(w, r, status, views.ForgotPassword(p, f))
+}
+
+func (a *app) forgotForm(w http.ResponseWriter, r *http.Request) {
+	a.renderForgot(w, r, http.StatusOK, views.ForgotForm{})
+}
+
+// forgotPost sends a reset link when the e-mail belongs to an active
+// account, and answers exactly the same when it does not.
+func (a *app) forgotPost(w http.ResponseWriter, r *http.Request) {
+	if !a.parseForm(w, r) {
+		return
+	}
+	ctx := r.Context()
+	email := strings.TrimSpace(r.PostForm.Get("email"))
+	if email == "" || len(email) > 254 || !utf8.ValidString(email) || !strings.Contains(email, "@") {
+		a.renderForgot(w, r, http.StatusUnprocessableEntity, views.ForgotForm{Error: "Saisissez l'adresse e-mail de votre compte."})
+		return
+	}
+	for _, lim := range []struct {
+		key   string
+		limit int
+	}{{"forgot-ip:" + clientIPFrom(ctx), forgotIPLimit}, {"forgot:" + strings.ToLower(email), forgotAccountLimit}} {
+		ok, retry, err := a.limiter.Allow(ctx, lim.key, lim.limit, forgotWindow)
+		if err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+		if !ok {
+			a.tooManyRequests(w, r, int(retry.Seconds()+0.999))
+			return
+		}
+	}
+	u, err := a.store.UserByEmail(ctx, email)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
+		a.serverError(w, r, err)
+		return
+	case u.Active:
+		if err := a.sendAccountLink(ctx, u, store.TokenReset); err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+		a.audit(r, nil, "password.reset_requested", "user:"+itoa(int(u.ID)), nil)
+	}
+	a.renderForgot(w, r, http.StatusOK, views.ForgotForm{Sent: true})
+}
+
+// accountLink handles GET and POST of /reinitialiser/{token} and
+// /invitation/{token}.
+type accountLink struct {
+	a       *app
+	purpose string
+}
+
+func (l accountLink) token(r *http.Request) string {
+	t := r.PathValue("token")
+	if len(t) > maxAccountTokenLen {
+		return ""
+	}
+	return t
+}
+
+// user returns the account of a valid link, or shows the French "expired
+// or used" page and returns nil.
+func (l accountLink) user(w http.ResponseWriter, r *http.Request) *store.User {
+	t := l.token(r)
+	if t != "" {
+		u, err := l.a.store.AccountTokenUser(r.Context(), hashToken(t), l.purpose, l.a.now())
+		if err == nil {
+			return u
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			l.a.serverError(w, r, err)
+			return nil
+		}
+	}
+	l.invalid(w, r)
+	return nil
+}
+
+func (l accountLink) invalid(w http.ResponseWriter, r *http.Request) {
+	p, err := l.a.page(r, "", "Lien expiré ou déjà utilisé", "")
+	if err != nil {
+		l.a.serverError(w, r, err)
+		return
+	}
+	p.NoIndex, p.Canonical = true, ""
+	w.Header().Set("Cache-Control", "no-store")
+	l.a.render(w, r, http.StatusGone, views.LinkInvalid(p, l.purpose == store.TokenInvite))
+}
+
+func (l accountLink) renderForm(w http.ResponseWriter, r *http.Request, status int, u *store.User, msg string) {
+	title := "Nouveau mot de passe"
+	if l.purpose == store.TokenInvite {
+		title = "Choisir votre mot de passe"
+	}
+	p, err := l.a.page(r, "", title, "")
+	if err != nil {
+		l.a.serverError(w, r, err)
+		return
+	}
+	p.NoIndex, p.Canonical = true, ""
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer") // the token is in the URL
+	l.a.render(w, r, status, views.SetPassword(p, views.SetPasswordForm{
+		Action: r.URL.Path, Invite: l.purpose == store.TokenInvite, Email: u.Email, Error: msg,
+	}))
+}
+
+func (l accountLink) show(w http.ResponseWriter, r *http.Request) {
+	if u := l.user(w, r); u != nil {
+		l.renderForm(w, r, http.StatusOK, u, "")
+	}
+}
+
+// save sets the password, uses up the link and logs the person in.
+func (l accountLink) save(w http.ResponseWriter, r *http.Request) {
+	a := l.a
+	if !a.parseForm(w, r) {
+		return
+	}
+	u := l.user(w, r)
+	if u == nil {
+		return
+	}
+	ctx := r.Context()
+	pw := r.PostForm.Get("password")
+	if pw != r.PostForm.Get("confirmation") {
+		l.renderForm(w, r, http.StatusUnprocessableEntity, u, "Les deux mots de passe saisis sont différents.")
+		return
+	}
+	if err := password.CheckStrength(pw, u.Email); err != nil {
+		l.renderForm(w, r, http.StatusUnprocessableEntity, u, err.Error())
+		return
+	}
+	hash, err := a.hasher.Hash(ctx, pw)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	u, err = a.store.UseAccountTokenAndSetPassword(ctx, hashToken(l.token(r)), l.purpose, hash, a.now())
+	if errors.Is(err, store.ErrNotFound) {
+		l.invalid(w, r) // used by a concurrent request, or expired meanwhile
+		return
+	}
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	a.audit(r, u, "password."+l.purpose, "user:"+itoa(int(u.ID)), nil)
+	if !u.Active {
+		http.Redirect(w, r, "/connexion", http.StatusSeeOther)
+		return
+	}
+	if old := sessionFrom(ctx); old != nil {
+		_ = a.store.DeleteSession(ctx, old.TokenHash)
+	}
+	if err := a.sessions.startWithFlash(ctx, w, u.ID, passwordSavedFlash); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin", http.StatusSeeOther)
+}

@@ -1,0 +1,201 @@
+package web
+
+import (
+	"encoding/csv"
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/vparrot/garage/internal/format"
+	"github.com/vparrot/garage/internal/hours"
+	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/web/views"
+)
+
+const (
+	inboxPageSize = 50
+	maxNoteLen    = 5000
+	maxExportRows = 100000
+)
+
+// statusFilter reads ?statut=; ok is false for an unknown status.
+func statusFilter(r *http.Request) (string, bool) {
+	st := r.URL.Query().Get("statut")
+	return st, st == "" || slices.Contains(store.MessageStatuses(), st)
+}
+
+func (a *app) adminInbox(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	status, ok := statusFilter(r)
+	page := 1
+	if v := r.URL.Query().Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100000 {
+			ok = false
+		}
+		page = n
+	}
+	if !ok {
+		a.errorPage(w, r, http.StatusBadRequest)
+		return
+	}
+	p, err := a.page(r, "messages", "Messages", "")
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	p.NoIndex = true
+	d := views.InboxData{Status: status, Page: page}
+	if d.Counts, err = a.store.CountMessagesByStatus(ctx); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	filter := status
+	if filter == "" {
+		filter = store.MessagesOpen // "À traiter": neither done nor spam
+	}
+	list, err := a.store.ListMessages(ctx, filter, inboxPageSize+1, (page-1)*inboxPageSize)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	if len(list) > inboxPageSize {
+		d.HasNext, list = true, list[:inboxPageSize]
+	}
+	d.Messages = list
+	a.render(w, r, http.StatusOK, views.AdminInbox(p, d))
+}
+
+// messageFromPath loads the message named by {id}, answering 404 itself.
+func (a *app) messageFromPath(w http.ResponseWriter, r *http.Request) *store.Message {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		a.errorPage(w, r, http.StatusNotFound)
+		return nil
+	}
+	m, err := a.store.MessageByID(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		a.errorPage(w, r, http.StatusNotFound)
+		return nil
+	}
+	if err != nil {
+		a.serverError(w, r, err)
+		return nil
+	}
+	return m
+}
+
+func (a *app) adminMessage(w http.ResponseWriter, r *http.Request) {
+	m := a.messageFromPath(w, r)
+	if m == nil {
+		return
+	}
+	if m.ReadAt == nil {
+		if err := a.store.MarkMessageRead(r.Context(), m.ID, a.now()); err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+	}
+	a.renderMessage(w, r, http.StatusOK, m, views.MessageForm{Status: m.Status, Note: m.Note})
+}
+
+func (a *app) renderMessage(w http.ResponseWriter, r *http.Request, status int, m *store.Message, f views.MessageForm) {
+	p, err := a.page(r, "messages", "Message de "+m.FullName(), "")
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	p.NoIndex = true
+	a.render(w, r, status, views.AdminMessage(p, m, f))
+}
+
+// adminMessagePost changes a message's status and internal note.
+func (a *app) adminMessagePost(w http.ResponseWriter, r *http.Request) {
+	if !a.parseForm(w, r) {
+		return
+	}
+	m := a.messageFromPath(w, r)
+	if m == nil {
+		return
+	}
+	f := views.MessageForm{Status: r.PostForm.Get("statut"), Note: strings.TrimSpace(strings.ReplaceAll(r.PostForm.Get("note"), "\r\n", "\n"))}
+	switch {
+	case !slices.Contains(store.MessageStatuses(), f.Status):
+		f.Error, f.Status = "Choisissez un statut dans la liste.", m.Status
+	case !utf8.ValidString(f.Note) || utf8.RuneCountInString(f.Note) > maxNoteLen:
+		f.Error = "La note est trop longue : " + strconv.Itoa(maxNoteLen) + " caractères au maximum."
+	}
+	if f.Error != "" {
+		a.renderMessage(w, r, http.StatusUnprocessableEntity, m, f)
+		return
+	}
+	before, err := a.store.UpdateMessage(r.Context(), m.ID, f.Status, f.Note, a.now())
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	a.audit(r, currentUser(r.Context()), "message.update", "message:"+strconv.FormatInt(m.ID, 10), map[string]string{
+		"status_before": before.Status, "status_after": f.Status,
+		"note_before": before.Note, "note_after": f.Note,
+	})
+	a.flash(r, "Message mis à jour.")
+	http.Redirect(w, r, "/admin/messages/"+strconv.FormatInt(m.ID, 10), http.StatusSeeOther)
+}
+
+// flash stores a one-time message for the next page of this session.
+func (a *app) flash(r *http.Request, msg string) {
+	if s := sessionFrom(r.Context()); s != nil {
+		if err := a.store.SetSessionFlash(r.Context(), s.TokenHash, msg); err != nil {
+			a.log.Warn("flash", "request_id", requestID(r.Context()), "error", err.Error())
+		}
+	}
+}
+
+// adminMessagesExport downloads the messages (of one status, or all) as a
+// CSV file a French spreadsheet opens correctly: UTF-8 with a BOM, ';'
+// separators, CRLF line ends, and formula-looking cells neutralised.
+func (a *app) adminMessagesExport(w http.ResponseWriter, r *http.Request) {
+	status, ok := statusFilter(r)
+	if !ok {
+		a.errorPage(w, r, http.StatusBadRequest)
+		return
+	}
+	list, err := a.store.ListMessages(r.Context(), status, maxExportRows, 0)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	a.audit(r, currentUser(r.Context()), "message.export", "", map[string]string{"status": status, "rows": strconv.Itoa(len(list))})
+	name := "messages-" + a.now().In(hours.Paris()).Format("2006-01-02") + ".csv"
+	h := w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	_, _ = w.Write([]byte("\uFEFF"))
+	cw := csv.NewWriter(w)
+	cw.Comma, cw.UseCRLF = ';', true
+	_ = cw.Write([]string{"N°", "Reçu le", "Nom", "Prénom", "E-mail", "Téléphone", "Sujet", "Message", "Annonce", "Statut", "Note interne"})
+	for _, m := range list {
+		car := ""
+		if m.CarID != nil {
+			car = strconv.FormatInt(*m.CarID, 10)
+		}
+		row := []string{strconv.FormatInt(m.ID, 10), format.DateTime(m.CreatedAt.In(hours.Paris())), m.LastName, m.FirstName,
+			m.Email, m.Phone, m.Subject, m.Body, car, views.MessageStatusLabel(m.Status), m.Note}
+		for i := range row {
+			row[i] = csvSafe(row[i])
+		}
+		_ = cw.Write(row)
+	}
+	cw.Flush()
+}
+
+// csvSafe keeps a spreadsheet from reading a cell as a formula.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

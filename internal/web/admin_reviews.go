@@ -1,0 +1,190 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/web/views"
+)
+
+const (
+	moderationPageSize = 30
+	maxRejectReason    = 500
+)
+
+func (a *app) adminReviews(w http.ResponseWriter, r *http.Request) {
+	page := 1
+	if v := r.URL.Query().Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100000 {
+			a.errorPage(w, r, http.StatusBadRequest)
+			return
+		}
+		page = n
+	}
+	a.renderAdminReviews(w, r, http.StatusOK, page, "")
+}
+
+func (a *app) renderAdminReviews(w http.ResponseWriter, r *http.Request, status, page int, msg string) {
+	p, err := a.page(r, "avis", "Avis clients", "")
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	p.NoIndex = true
+	list, err := a.store.ListTestimonialsForModeration(r.Context(), moderationPageSize+1, (page-1)*moderationPageSize)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	d := views.AdminReviewsData{Reviews: list, Page: page, Error: msg}
+	if len(list) > moderationPageSize {
+		d.HasNext, d.Reviews = true, list[:moderationPageSize]
+	}
+	a.render(w, r, status, views.AdminReviews(p, d))
+}
+
+func (a *app) adminReviewNew(w http.ResponseWriter, r *http.Request) {
+	a.renderReviewNew(w, r, http.StatusOK, views.ReviewFormData{})
+}
+
+func (a *app) renderReviewNew(w http.ResponseWriter, r *http.Request, status int, f views.ReviewFormData) {
+	p, err := a.page(r, "avis", "Ajouter un avis", "")
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	p.NoIndex = true
+	a.render(w, r, status, views.AdminReviewNew(p, f))
+}
+
+// adminReviewNewPost publishes a review received offline, marked as
+// entered by the garage.
+func (a *app) adminReviewNewPost(w http.ResponseWriter, r *http.Request) {
+	if !a.parseForm(w, r) {
+		return
+	}
+	f, t := a.parseReviewForm(r, false)
+	if t == nil {
+		a.renderReviewNew(w, r, http.StatusUnprocessableEntity, f)
+		return
+	}
+	u := currentUser(r.Context())
+	t.Status, t.Source, t.CreatedBy, t.ModeratedBy = store.TestimonialApproved, "staff", &u.ID, &u.ID
+	if err := a.store.CreateTestimonial(r.Context(), t, a.now()); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	a.audit(r, u, "review.create", reviewTarget(t.ID), map[string]string{"name": t.Name, "rating": strconv.Itoa(t.Rating)})
+	a.flash(r, "Avis publié.")
+	http.Redirect(w, r, "/admin/avis", http.StatusSeeOther)
+}
+
+func reviewTarget(id int64) string { return "testimonial:" + strconv.FormatInt(id, 10) }
+
+// reviewID reads {id}; it answers 404 itself when it is not a number.
+func (a *app) reviewID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		a.errorPage(w, r, http.StatusNotFound)
+		return 0, false
+	}
+	return id, true
+}
+
+// moderate returns the handler of one moderation action.
+func (a *app) moderate(status string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !a.parseForm(w, r) {
+			return
+		}
+		id, ok := a.reviewID(w, r)
+		if !ok {
+			return
+		}
+		u := currentUser(r.Context())
+		mod := store.Moderation{Status: status, By: u.ID}
+		var notify func(*store.Testimonial) *store.OutboxMail
+		if status == store.TestimonialRejected {
+			mod.RejectGround = r.PostForm.Get("motif")
+			mod.RejectReason = strings.TrimSpace(r.PostForm.Get("precision"))
+			if views.GroundLabel(mod.RejectGround) == "" {
+				a.renderAdminReviews(w, r, http.StatusUnprocessableEntity, 1, "Choisissez un motif de refus dans la liste.")
+				return
+			}
+			if !utf8.ValidString(mod.RejectReason) || utf8.RuneCountInString(mod.RejectReason) > maxRejectReason {
+				a.renderAdminReviews(w, r, http.StatusUnprocessableEntity, 1, "La précision est trop longue : 500 caractères au maximum.")
+				return
+			}
+			notify = func(t *store.Testimonial) *store.OutboxMail { return a.rejectionMail(r, t, mod) }
+		}
+		before, err := a.store.ModerateTestimonial(r.Context(), id, mod, notify, a.now())
+		if errors.Is(err, store.ErrNotFound) {
+			a.errorPage(w, r, http.StatusNotFound)
+			return
+		}
+		if err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+		details := map[string]string{"status_before": before.Status, "status_after": status}
+		if status == store.TestimonialRejected {
+			details["ground"], details["reason"] = mod.RejectGround, mod.RejectReason
+		}
+		a.audit(r, u, "review."+status, reviewTarget(id), details)
+		a.flash(r, map[string]string{
+			store.TestimonialApproved: "Avis publié.",
+			store.TestimonialRejected: "Avis refusé.",
+			store.TestimonialPending:  "Avis remis en attente.",
+		}[status])
+		http.Redirect(w, r, "/admin/avis", http.StatusSeeOther)
+	}
+}
+
+// rejectionMail tells the author why the review was refused, when they
+// left an e-mail address.
+func (a *app) rejectionMail(r *http.Request, t *store.Testimonial, mod store.Moderation) *store.OutboxMail {
+	if t.Email == "" {
+		return nil
+	}
+	garage := "Garage V. Parrot"
+	if g, err := a.store.GarageDetails(r.Context()); err == nil && g.Name != "" {
+		garage = g.Name
+	}
+	text := "Bonjour " + t.Name + ",\n\n" +
+		"Merci d'avoir pris le temps de donner votre avis sur le " + garage + ".\n" +
+		"Nous ne pouvons pas le publier, pour le motif suivant :\n\n" +
+		views.GroundLabel(mod.RejectGround) + "\n"
+	if mod.RejectReason != "" {
+		text += mod.RejectReason + "\n"
+	}
+	text += "\nNos règles de modération : " + a.cfg.PublicURL + "/avis/moderation\n" +
+		"Vous pouvez déposer un nouvel avis qui les respecte.\n\n— " + garage + "\n"
+	return &store.OutboxMail{Kind: "review.rejected", To: t.Email, ToName: t.Name,
+		Subject: "Votre avis sur le " + garage, Text: text}
+}
+
+func (a *app) adminReviewDelete(w http.ResponseWriter, r *http.Request) {
+	id, ok := a.reviewID(w, r)
+	if !ok {
+		return
+	}
+	before, err := a.store.DeleteTestimonial(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		a.errorPage(w, r, http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	a.audit(r, currentUser(r.Context()), "review.delete", reviewTarget(id), map[string]string{
+		"status": before.Status, "name": before.Name, "rating": strconv.Itoa(before.Rating), "comment": before.Comment,
+	})
+	a.flash(r, "Avis supprimé.")
+	http.Redirect(w, r, "/admin/avis", http.StatusSeeOther)
+}

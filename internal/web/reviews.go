@@ -1,0 +1,166 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vparrot/garage/internal/spam"
+	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/web/views"
+)
+
+const (
+	reviewsPageSize = 20
+	homeReviewCount = 3
+	reviewForm      = "avis" // purpose of the signed render time
+	reviewLimit     = 5      // reviews per IP per reviewWindow
+	reviewWindow    = 10 * time.Minute
+)
+
+// reviewsSince is the oldest publication still shown: reviews stay online
+// views.ReviewRetentionYears years, as /avis/moderation says.
+func (a *app) reviewsSince() time.Time {
+	return a.now().AddDate(-views.ReviewRetentionYears, 0, 0)
+}
+
+func (a *app) homeReviews(ctx context.Context) (views.HomeReviews, error) {
+	var h views.HomeReviews
+	var err error
+	since := a.reviewsSince()
+	if h.Count, h.Average, err = a.store.TestimonialStats(ctx, since); err != nil {
+		return h, err
+	}
+	h.Latest, err = a.store.ListApprovedTestimonials(ctx, since, homeReviewCount, 0)
+	return h, err
+}
+
+func (a *app) reviewsPage(w http.ResponseWriter, r *http.Request) {
+	page := 1
+	if v := r.URL.Query().Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 10000 {
+			a.errorPage(w, r, http.StatusBadRequest)
+			return
+		}
+		page = n
+	}
+	a.renderReviews(w, r, http.StatusOK, page, views.ReviewFormData{Token: a.forms.Stamp(reviewForm, a.now())})
+}
+
+func (a *app) renderReviews(w http.ResponseWriter, r *http.Request, status, page int, f views.ReviewFormData) {
+	ctx := r.Context()
+	p, err := a.page(r, "avis", "Avis clients", "Les avis vérifiés des clients du Garage V. Parrot à Toulouse, et le formulaire pour donner le vôtre.")
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	d := views.ReviewsData{Page: page, Form: f}
+	since := a.reviewsSince()
+	if d.Count, d.Average, err = a.store.TestimonialStats(ctx, since); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	if d.Reviews, err = a.store.ListApprovedTestimonials(ctx, since, reviewsPageSize+1, (page-1)*reviewsPageSize); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	if len(d.Reviews) > reviewsPageSize {
+		d.HasNext, d.Reviews = true, d.Reviews[:reviewsPageSize]
+	}
+	a.render(w, r, status, views.ReviewsPage(p, d))
+}
+
+func (a *app) reviewsModeration(w http.ResponseWriter, r *http.Request) {
+	p, err := a.page(r, "avis", "Modération des avis", "Comment le Garage V. Parrot vérifie et publie les avis de ses clients.")
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	a.render(w, r, http.StatusOK, views.ReviewsModeration(p))
+}
+
+func (a *app) reviewThanks(w http.ResponseWriter, r *http.Request) {
+	p, err := a.page(r, "avis", "Avis envoyé", "")
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	p.NoIndex, p.Canonical = true, ""
+	a.render(w, r, http.StatusOK, views.ReviewThanks(p))
+}
+
+// reviewPost stores a visitor's review as pending, whatever else the form
+// claims: only the staff publishes.
+func (a *app) reviewPost(w http.ResponseWriter, r *http.Request) {
+	if !a.parseForm(w, r) {
+		return
+	}
+	ctx := r.Context()
+	if v := a.forms.Check(reviewForm, r.PostForm.Get("jeton"), r.PostForm.Get("site_web"), a.now()); v != spam.OK {
+		a.log.Info("review form dropped", "request_id", requestID(ctx), "reason", v.String())
+		http.Redirect(w, r, "/avis/merci", http.StatusSeeOther)
+		return
+	}
+	f, t := a.parseReviewForm(r, true)
+	if t == nil {
+		f.Token = r.PostForm.Get("jeton")
+		a.renderReviews(w, r, http.StatusUnprocessableEntity, 1, f)
+		return
+	}
+	ok, retry, err := a.limiter.Allow(ctx, "avis:"+clientIPFrom(ctx), reviewLimit, reviewWindow)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	if !ok {
+		a.tooManyRequests(w, r, int(retry.Seconds()+0.999))
+		return
+	}
+	t.Status, t.Source = store.TestimonialPending, "visitor"
+	if err := a.store.CreateTestimonial(ctx, t, a.now()); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/avis/merci", http.StatusSeeOther)
+}
+
+// parseReviewForm validates a review form; t is nil when it has errors.
+func (a *app) parseReviewForm(r *http.Request, visitor bool) (views.ReviewFormData, *store.Testimonial) {
+	get := func(k string) string { return strings.TrimSpace(r.PostForm.Get(k)) }
+	f := views.ReviewFormData{
+		Nom: get("nom"), Commentaire: strings.ReplaceAll(get("commentaire"), "\r\n", "\n"), Note: get("note"),
+		DateExperience: get("date_experience"), Errors: map[string]string{},
+	}
+	if visitor {
+		f.Email = get("email")
+	}
+	checkLine(f.Errors, "nom", f.Nom, "Le nom", views.ReviewMaxName, true)
+	checkText(f.Errors, "commentaire", f.Commentaire, "L'avis", views.ReviewMinComment, views.ReviewMaxComment)
+	rating, err := strconv.Atoi(f.Note)
+	if err != nil || rating < 1 || rating > 5 {
+		f.Errors["note"] = "Choisissez une note de 1 à 5 étoiles."
+		f.Note = ""
+	}
+	if f.DateExperience != "" {
+		d, err := time.Parse(time.DateOnly, f.DateExperience)
+		switch {
+		case err != nil:
+			f.Errors["date_experience"] = "La date de l'expérience n'est pas valide (exemple : 2026-03-04)."
+			f.DateExperience = ""
+		case d.After(a.now()):
+			f.Errors["date_experience"] = "La date de l'expérience ne peut pas être dans le futur."
+		case d.Before(a.now().AddDate(-10, 0, 0)):
+			f.Errors["date_experience"] = "La date de l'expérience est trop ancienne."
+		}
+	}
+	if f.Email != "" && !validEmail(f.Email) {
+		f.Errors["email"] = "L'adresse e-mail n'est pas valide (exemple : prenom.nom@exemple.fr)."
+	}
+	if len(f.Errors) > 0 {
+		return f, nil
+	}
+	return f, &store.Testimonial{Name: f.Nom, Comment: f.Commentaire, Rating: rating, ExperienceDate: f.DateExperience, Email: f.Email}
+}
