@@ -12,6 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/vparrot/garage/internal/mail"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
 )
@@ -72,6 +73,9 @@ func TestAlertRules(t *testing.T) {
 	s := storetest.Open(t, store.SQLite)
 	m := New(s.DB())
 	m.ObserveRequest("GET /{$}", "GET", 200, time.Millisecond)
+	if err := m.Register(mail.NewBacklogCollector(s)); err != nil { // as serve does
+		t.Fatal(err)
+	}
 	names, err := m.Names()
 	if err != nil {
 		t.Fatal(err)
