@@ -110,7 +110,9 @@ func (e Exception) Closed() bool { return len(e.Ranges) == 0 }
 func (e Exception) Covers(d Date) bool { return !d.Before(e.First) && !d.After(e.Last) }
 
 // Overlaps reports whether e and o share at least one day.
-func (e Exception) Overlaps(o Exception) bool { return !e.Last.Before(o.First) && !o.Last.Before(e.First) }
+func (e Exception) Overlaps(o Exception) bool {
+	return !e.Last.Before(o.First) && !o.Last.Before(e.First)
+}
 
 // Days counts the exception's days.
 func (e Exception) Days() int { return e.First.DaysUntil(e.Last) + 1 }
