@@ -48,6 +48,13 @@ func (a *app) routes() []route {
 		{"GET /admin", staff, http.HandlerFunc(a.adminHome)},
 		{"GET /admin/journal", adminOnly, http.HandlerFunc(a.adminJournal)},
 
+		// Owner's back office (issue 6): hours, services, garage details, staff, own account.
+		{"GET /admin/horaires", adminOnly, http.HandlerFunc(a.adminHours)},
+		{"POST /admin/horaires", adminOnly, http.HandlerFunc(a.adminHoursPost)},
+		{"POST /admin/horaires/exceptions", adminOnly, http.HandlerFunc(a.adminExceptionPost)},
+		{"POST /admin/horaires/exceptions/{id}/supprimer", adminOnly, http.HandlerFunc(a.adminExceptionDelete)},
+		{"POST /admin/horaires/feries", adminOnly, http.HandlerFunc(a.adminHolidaysImport)},
+
 		// Operations and assets.
 		{"GET /healthz", public, http.HandlerFunc(a.healthz)},
 		{"GET /readyz", public, http.HandlerFunc(a.readyz)},

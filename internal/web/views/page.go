@@ -19,7 +19,9 @@ type Page struct {
 	TodayIndex  int    // Monday = 0
 	OpenStatus  string // "Ouvert jusqu'à 18 h 00"
 	IsOpen      bool
-	User        *store.User // nil for visitors
+	Exceptions  []hours.Exception // closures and special hours of the coming weeks
+	JSONLD      string            // structured data (JSON, HTML-safe), empty to omit
+	User        *store.User       // nil for visitors
 	Flash       string
 	Maintenance string // banner text, empty when none
 	RequestID   string
@@ -49,6 +51,7 @@ type adminNavItem struct {
 var adminNav = []adminNavItem{
 	{"dashboard", "/admin", "Tableau de bord", false},
 	{"journal", "/admin/journal", "Journal d'activité", true},
+	{"horaires", "/admin/horaires", "Horaires", true},
 }
 
 func (p *Page) adminLinks() []adminNavItem {
