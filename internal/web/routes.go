@@ -54,6 +54,13 @@ func (a *app) routes() []route {
 		{"POST /admin/horaires/exceptions", adminOnly, http.HandlerFunc(a.adminExceptionPost)},
 		{"POST /admin/horaires/exceptions/{id}/supprimer", adminOnly, http.HandlerFunc(a.adminExceptionDelete)},
 		{"POST /admin/horaires/feries", adminOnly, http.HandlerFunc(a.adminHolidaysImport)},
+		{"GET /admin/services", adminOnly, http.HandlerFunc(a.adminServices)},
+		{"POST /admin/services", adminOnly, http.HandlerFunc(a.adminServiceCreate)},
+		{"GET /admin/services/{id}", adminOnly, http.HandlerFunc(a.adminServiceEdit)},
+		{"POST /admin/services/{id}", adminOnly, http.HandlerFunc(a.adminServiceUpdate)},
+		{"POST /admin/services/{id}/deplacer", adminOnly, http.HandlerFunc(a.adminServiceMove)},
+		{"POST /admin/services/{id}/visibilite", adminOnly, http.HandlerFunc(a.adminServiceVisibility)},
+		{"POST /admin/services/{id}/supprimer", adminOnly, http.HandlerFunc(a.adminServiceDelete)},
 
 		// Operations and assets.
 		{"GET /healthz", public, http.HandlerFunc(a.healthz)},

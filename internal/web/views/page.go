@@ -52,6 +52,7 @@ var adminNav = []adminNavItem{
 	{"dashboard", "/admin", "Tableau de bord", false},
 	{"journal", "/admin/journal", "Journal d'activité", true},
 	{"horaires", "/admin/horaires", "Horaires", true},
+	{"services-admin", "/admin/services", "Services", true},
 }
 
 func (p *Page) adminLinks() []adminNavItem {
