@@ -61,6 +61,10 @@ func (a *app) routes() []route {
 		{"POST /admin/services/{id}/deplacer", adminOnly, http.HandlerFunc(a.adminServiceMove)},
 		{"POST /admin/services/{id}/visibilite", adminOnly, http.HandlerFunc(a.adminServiceVisibility)},
 		{"POST /admin/services/{id}/supprimer", adminOnly, http.HandlerFunc(a.adminServiceDelete)},
+		{"GET /admin/garage", adminOnly, http.HandlerFunc(a.adminGarage)},
+		{"POST /admin/garage", adminOnly, http.HandlerFunc(a.adminGaragePost)},
+		{"GET /mentions-legales", public, http.HandlerFunc(a.legalNotice)},
+		{"GET /confidentialite", public, http.HandlerFunc(a.privacyPage)},
 
 		// Operations and assets.
 		{"GET /healthz", public, http.HandlerFunc(a.healthz)},

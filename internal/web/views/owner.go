@@ -113,3 +113,11 @@ var JournalKinds = [][2]string{
 }
 
 func idString(id int64) string { return strconv.FormatInt(id, 10) }
+
+// formatSIRET groups a SIRET as on a Kbis: "732 829 320 00074".
+func formatSIRET(s string) string {
+	if len(s) != 14 {
+		return s
+	}
+	return s[:3] + " " + s[3:6] + " " + s[6:9] + " " + s[9:]
+}

@@ -53,6 +53,7 @@ var adminNav = []adminNavItem{
 	{"journal", "/admin/journal", "Journal d'activité", true},
 	{"horaires", "/admin/horaires", "Horaires", true},
 	{"services-admin", "/admin/services", "Services", true},
+	{"garage", "/admin/garage", "Coordonnées du garage", true},
 }
 
 func (p *Page) adminLinks() []adminNavItem {
