@@ -63,6 +63,13 @@ func (a *app) routes() []route {
 		{"POST /admin/services/{id}/supprimer", adminOnly, http.HandlerFunc(a.adminServiceDelete)},
 		{"GET /admin/garage", adminOnly, http.HandlerFunc(a.adminGarage)},
 		{"POST /admin/garage", adminOnly, http.HandlerFunc(a.adminGaragePost)},
+		{"GET /admin/comptes", adminOnly, http.HandlerFunc(a.adminStaff)},
+		{"POST /admin/comptes", adminOnly, http.HandlerFunc(a.adminStaffInvite)},
+		{"POST /admin/comptes/{id}/role", adminOnly, http.HandlerFunc(a.adminStaffRole)},
+		{"POST /admin/comptes/{id}/desactiver", adminOnly, http.HandlerFunc(a.adminStaffDisable)},
+		{"POST /admin/comptes/{id}/reactiver", adminOnly, http.HandlerFunc(a.adminStaffEnable)},
+		{"POST /admin/comptes/{id}/supprimer", adminOnly, http.HandlerFunc(a.adminStaffDelete)},
+		{"POST /admin/comptes/{id}/invitation", adminOnly, http.HandlerFunc(a.adminStaffResend)},
 		{"GET /mentions-legales", public, http.HandlerFunc(a.legalNotice)},
 		{"GET /confidentialite", public, http.HandlerFunc(a.privacyPage)},
 

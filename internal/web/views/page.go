@@ -54,6 +54,7 @@ var adminNav = []adminNavItem{
 	{"horaires", "/admin/horaires", "Horaires", true},
 	{"services-admin", "/admin/services", "Services", true},
 	{"garage", "/admin/garage", "Coordonnées du garage", true},
+	{"comptes", "/admin/comptes", "Comptes du personnel", true},
 }
 
 func (p *Page) adminLinks() []adminNavItem {
