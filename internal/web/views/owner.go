@@ -98,6 +98,7 @@ type JournalFilter struct {
 	Actor, Kind, From, To string
 	Users                 []*store.User
 	Error                 string
+	Query                 string // the filters, URL-encoded, for the page links
 }
 
 // JournalKinds are the kinds of action the audit log can be filtered by:
