@@ -70,6 +70,10 @@ func (a *app) routes() []route {
 		{"POST /admin/comptes/{id}/reactiver", adminOnly, http.HandlerFunc(a.adminStaffEnable)},
 		{"POST /admin/comptes/{id}/supprimer", adminOnly, http.HandlerFunc(a.adminStaffDelete)},
 		{"POST /admin/comptes/{id}/invitation", adminOnly, http.HandlerFunc(a.adminStaffResend)},
+		{"GET /admin/compte", staff, http.HandlerFunc(a.adminAccount)},
+		{"POST /admin/compte/nom", staff, http.HandlerFunc(a.adminAccountName)},
+		{"POST /admin/compte/mot-de-passe", staff, http.HandlerFunc(a.adminAccountPassword)},
+		{"POST /admin/compte/sessions", staff, http.HandlerFunc(a.adminAccountSessions)},
 		{"GET /mentions-legales", public, http.HandlerFunc(a.legalNotice)},
 		{"GET /confidentialite", public, http.HandlerFunc(a.privacyPage)},
 

@@ -55,6 +55,7 @@ var adminNav = []adminNavItem{
 	{"services-admin", "/admin/services", "Services", true},
 	{"garage", "/admin/garage", "Coordonnées du garage", true},
 	{"comptes", "/admin/comptes", "Comptes du personnel", true},
+	{"compte", "/admin/compte", "Mon compte", false},
 }
 
 func (p *Page) adminLinks() []adminNavItem {
