@@ -122,3 +122,12 @@ func formatSIRET(s string) string {
 	}
 	return s[:3] + " " + s[3:6] + " " + s[6:9] + " " + s[9:]
 }
+
+// editorName names the site's publisher: "SARL Garage V. Parrot, exploitant
+// du Garage V. Parrot", or just the name when both are the same.
+func editorName(g *store.Garage) string {
+	if g.LegalName == "" || g.LegalName == g.Name {
+		return g.Name
+	}
+	return g.LegalName + ", exploitant du " + g.Name
+}
