@@ -131,6 +131,15 @@ func (e Exception) Hours() string { return FormatDay(Day{Ranges: e.Ranges}) }
 
 // Validate checks the period and the ranges. Its error is a French sentence.
 func (e Exception) Validate() error {
+	if err := e.ValidatePeriod(); err != nil {
+		return err
+	}
+	return Day{Weekday: e.First.Weekday(), Ranges: e.Ranges}.Validate()
+}
+
+// ValidatePeriod checks the dates only: both set, in order, at most
+// MaxExceptionDays days. Its error is a French sentence.
+func (e Exception) ValidatePeriod() error {
 	switch {
 	case e.First.IsZero() || e.Last.IsZero():
 		return errors.New("Indiquez la date de début et la date de fin.")
@@ -139,7 +148,7 @@ func (e Exception) Validate() error {
 	case e.Days() > MaxExceptionDays:
 		return fmt.Errorf("Une exception couvre au plus %d jours.", MaxExceptionDays)
 	}
-	return Day{Weekday: e.First.Weekday(), Ranges: e.Ranges}.Validate()
+	return nil
 }
 
 // Schedule is the weekly hours with their dated exceptions.

@@ -212,13 +212,14 @@ func (a *app) adminExceptionPost(w http.ResponseWriter, r *http.Request) {
 	} else if len(e.Ranges) == 0 {
 		errs["hours"] = "Indiquez les horaires exceptionnels, ou choisissez « Fermé »."
 	}
-	if errs["first"] == "" && errs["last"] == "" && errs["hours"] == "" {
-		if err := e.Validate(); err != nil {
-			if strings.Contains(err.Error(), "date") || strings.Contains(err.Error(), "jours") {
-				errs["last"] = err.Error()
-			} else {
-				errs["hours"] = err.Error()
-			}
+	if errs["first"] == "" && errs["last"] == "" {
+		if err := e.ValidatePeriod(); err != nil {
+			errs["last"] = err.Error()
+		}
+	}
+	if errs["hours"] == "" {
+		if err := (hours.Day{Ranges: e.Ranges}).Validate(); err != nil {
+			errs["hours"] = err.Error()
 		}
 	}
 	if len(errs) == 0 {

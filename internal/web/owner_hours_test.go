@@ -263,3 +263,28 @@ func hoursDate(y int, m, d int) hours.Date { return hours.Date{Year: y, Month: t
 
 // text is the body with HTML entities decoded (templ escapes apostrophes).
 func (r *response) text() string { return html.UnescapeString(r.body) }
+
+func TestExceptionFormErrorsNextToFields(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	admin := e.loggedIn(adminEmail, adminPassword)
+	for _, tc := range []struct {
+		form  url.Values
+		field string
+		want  string
+	}{
+		{url.Values{"label": {"Portes ouvertes"}, "first": {"2026-03-08"}, "kind": {"hours"}, "x_o1": {"17:00"}, "x_c1": {"10:00"}}, "hours", "doit se terminer après son début"},
+		{url.Values{"label": {"Portes ouvertes"}, "first": {"2026-03-08"}, "kind": {"hours"}}, "hours", "Indiquez les horaires exceptionnels"},
+		{url.Values{"label": {"Fermeture"}, "first": {"2026-01-01"}, "last": {"2027-06-01"}, "kind": {"closed"}}, "last", "au plus 366 jours"},
+		{url.Values{"label": {"Fermeture"}, "first": {"08/03/2026"}, "kind": {"closed"}}, "first", "Indiquez la date de début"},
+		{url.Values{"label": {strings.Repeat("x", 81)}, "first": {"2026-03-08"}, "kind": {"closed"}}, "label", "ne doit pas dépasser 80 caractères"},
+	} {
+		res := e.postForm(admin, "/admin/horaires/exceptions", tc.form)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.text(), `<p class="field-error" id="`+tc.field+`-erreur">`) ||
+			!strings.Contains(res.text(), tc.want) {
+			t.Errorf("%v: %d, want %q next to %s", tc.form, res.StatusCode, tc.want, tc.field)
+		}
+	}
+	if list, _ := e.store.ListExceptions(context.Background(), hoursDate(2000, 1, 1)); len(list) != 0 {
+		t.Fatalf("%d exceptions saved", len(list))
+	}
+}
