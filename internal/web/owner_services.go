@@ -94,14 +94,23 @@ func (a *app) adminServiceCreate(w http.ResponseWriter, r *http.Request) {
 	a.flashRedirect(w, r, "Le service « "+sv.Title+" » a été ajouté.", "/admin/services")
 }
 
-func (a *app) adminServiceEdit(w http.ResponseWriter, r *http.Request) {
+// serviceTarget loads the service named by the route's {id}; 404 otherwise.
+func (a *app) serviceTarget(w http.ResponseWriter, r *http.Request) (*store.Service, bool) {
 	id, ok := a.pathID(w, r)
 	if !ok {
-		return
+		return nil, false
 	}
 	sv, err := a.store.ServiceByID(r.Context(), id)
 	if err != nil {
 		a.storeError(w, r, err)
+		return nil, false
+	}
+	return sv, true
+}
+
+func (a *app) adminServiceEdit(w http.ResponseWriter, r *http.Request) {
+	sv, ok := a.serviceTarget(w, r)
+	if !ok {
 		return
 	}
 	f := views.ServiceForm{ID: sv.ID, Title: sv.Title, Description: sv.Description, Visible: sv.Visible}
@@ -122,15 +131,11 @@ func (a *app) renderServiceEdit(w http.ResponseWriter, r *http.Request, status i
 }
 
 func (a *app) adminServiceUpdate(w http.ResponseWriter, r *http.Request) {
-	id, ok := a.pathID(w, r)
+	before, ok := a.serviceTarget(w, r)
 	if !ok || !a.parseForm(w, r) {
 		return
 	}
-	before, err := a.store.ServiceByID(r.Context(), id)
-	if err != nil {
-		a.storeError(w, r, err)
-		return
-	}
+	id := before.ID
 	f, sv := serviceFromForm(r)
 	f.ID, sv.ID = id, id
 	if len(f.Errors) > 0 {
@@ -174,16 +179,11 @@ func (a *app) adminServiceMove(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *app) adminServiceVisibility(w http.ResponseWriter, r *http.Request) {
-	id, ok := a.pathID(w, r)
+	sv, ok := a.serviceTarget(w, r)
 	if !ok {
 		return
 	}
-	ctx := r.Context()
-	sv, err := a.store.ServiceByID(ctx, id)
-	if err != nil {
-		a.storeError(w, r, err)
-		return
-	}
+	ctx, id := r.Context(), sv.ID
 	sv.Visible = !sv.Visible
 	if err := a.store.UpdateService(ctx, sv, a.now()); err != nil {
 		a.storeError(w, r, err)
@@ -198,16 +198,11 @@ func (a *app) adminServiceVisibility(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *app) adminServiceDelete(w http.ResponseWriter, r *http.Request) {
-	id, ok := a.pathID(w, r)
+	sv, ok := a.serviceTarget(w, r)
 	if !ok {
 		return
 	}
-	ctx := r.Context()
-	sv, err := a.store.ServiceByID(ctx, id)
-	if err != nil {
-		a.storeError(w, r, err)
-		return
-	}
+	ctx, id := r.Context(), sv.ID
 	if err := a.store.DeleteService(ctx, id); err != nil {
 		a.storeError(w, r, err)
 		return
