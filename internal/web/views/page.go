@@ -19,13 +19,15 @@ type Page struct {
 	TodayIndex  int    // Monday = 0
 	OpenStatus  string // "Ouvert jusqu'à 18 h 00"
 	IsOpen      bool
-	Exceptions  []hours.Exception // closures and special hours of the coming weeks
-	JSONLD      string            // structured data (JSON, HTML-safe), empty to omit
-	User        *store.User       // nil for visitors
+	User        *store.User // nil for visitors
 	Flash       string
 	Maintenance string // banner text, empty when none
 	RequestID   string
 	NoIndex     bool
+
+	// Owner's back office (issue 6).
+	Exceptions []hours.Exception // closures and special hours of the coming weeks
+	JSONLD     string            // structured data (JSON, HTML-safe), empty to omit
 }
 
 // navItem is a link of the main navigation.
