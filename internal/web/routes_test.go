@@ -13,17 +13,23 @@ import (
 // expectedAccess is SPEC.md §6 applied to every route. A route added to
 // routes.go without a line here fails TestRouteTableMatchesSpec.
 var expectedAccess = map[string]access{
-	"GET /{$}":           public,
-	"GET /services":      public,
-	"GET /occasions":     public,
-	"GET /avis":          public,
-	"GET /contact":       public,
-	"GET /robots.txt":    public,
-	"GET /connexion":     public,
-	"POST /connexion":    public,
-	"POST /deconnexion":  public,
-	"GET /admin":         staff,
-	"GET /admin/journal": adminOnly, // reading the audit log: admin only
+	"GET /{$}":              public,
+	"GET /services":         public,
+	"GET /occasions":        public,
+	"GET /avis":             public,
+	"GET /contact":          public,
+	"GET /robots.txt":       public,
+	"GET /connexion":        public,
+	"POST /connexion":       public,
+	"POST /deconnexion":     public,
+	"GET /admin":            staff,
+	"GET /admin/journal":    adminOnly, // reading the audit log: admin only
+	"GET /healthz":          public,
+	"GET /readyz":           public,
+	"GET /static/":          public,
+	"GET /favicon.ico":      public,
+	"GET /site.webmanifest": public,
+
 	// Owner's back office (issue 6).
 	"GET /admin/horaires":                            adminOnly,
 	"POST /admin/horaires":                           adminOnly,
@@ -52,11 +58,6 @@ var expectedAccess = map[string]access{
 	"POST /admin/compte/nom":                         staff,
 	"POST /admin/compte/mot-de-passe":                staff,
 	"POST /admin/compte/sessions":                    staff,
-	"GET /healthz":                                   public,
-	"GET /readyz":                                    public,
-	"GET /static/":                                   public,
-	"GET /favicon.ico":                               public,
-	"GET /site.webmanifest":                          public,
 }
 
 func TestRouteTableMatchesSpec(t *testing.T) {
