@@ -97,3 +97,21 @@ func TestAdminManagesServices(t *testing.T) {
 		}
 	})
 }
+
+func TestDestructiveActionsAskFirst(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	admin := e.loggedIn(adminEmail, adminPassword)
+	script := e.app.assets.Path("js/admin-owner.js")
+	if res := e.get(e.client(), script); res.StatusCode != http.StatusOK || !strings.Contains(res.body, "data-confirm") {
+		t.Fatalf("%s: %d", script, res.StatusCode)
+	}
+	for path, want := range map[string]string{
+		"/admin/services": "Supprimer le service « Freinage » ?",
+		"/admin/comptes":  "Supprimer définitivement le compte de Prénom Nom ?",
+	} {
+		body := e.get(admin, path).text()
+		if !strings.Contains(body, `<script src="`+script+`" defer>`) || !strings.Contains(body, `data-confirm="`+want+`"`) {
+			t.Errorf("%s: no confirmation %q", path, want)
+		}
+	}
+}
