@@ -5,18 +5,19 @@ import (
 	"time"
 )
 
-// horizon is how many days ahead StatusAt looks for the next opening.
-const horizon = 14
+// horizon is how many days ahead StatusAt looks for the next opening: six
+// weeks, so that a long summer closure still says when the garage reopens.
+const horizon = 42
 
 // Status says whether the garage is open at a given instant and when that
 // changes.
 type Status struct {
 	Open bool
 	// Until is when the garage closes, if Open; zero if it stays open for
-	// the whole horizon of 14 days.
+	// the whole horizon of 42 days.
 	Until time.Time
 	// Next is the next opening, if not Open; zero if the garage does not
-	// open in the next 14 days.
+	// open in the next 42 days.
 	Next time.Time
 }
 

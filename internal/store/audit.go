@@ -38,10 +38,35 @@ func (s *Store) AddAudit(ctx context.Context, e *AuditEntry) error {
 // ListAudit returns the newest entries first, at most limit of them, and
 // filtered by action prefix when actionPrefix is not empty.
 func (s *Store) ListAudit(ctx context.Context, actionPrefix string, limit, offset int) ([]*AuditEntry, error) {
+	return s.ListAuditFiltered(ctx, AuditFilter{ActionPrefix: actionPrefix}, limit, offset)
+}
+
+// AuditFilter narrows the audit log: by actor, by action prefix ("user."),
+// and by time (From included, To excluded); zero values do not filter.
+type AuditFilter struct {
+	ActorID      int64
+	ActionPrefix string
+	From, To     time.Time
+}
+
+// ListAuditFiltered returns the newest matching entries first.
+func (s *Store) ListAuditFiltered(ctx context.Context, f AuditFilter, limit, offset int) ([]*AuditEntry, error) {
+	var from, to time.Time
+	if !f.From.IsZero() {
+		from = f.From.UTC()
+	} else {
+		from = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	if !f.To.IsZero() {
+		to = f.To.UTC()
+	} else {
+		to = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
 	rows, err := s.db.QueryContext(ctx,
 		`SELECT id, at, actor_id, actor_email, action, target, details, ip FROM audit_log
-		  WHERE $1 = '' OR action LIKE $2 ORDER BY id DESC LIMIT $3 OFFSET $4`,
-		actionPrefix, escapeLike(actionPrefix)+"%", limit, offset)
+		  WHERE ($1 = 0 OR actor_id = $1) AND ($2 = '' OR action LIKE $3) AND at >= $4 AND at < $5
+		  ORDER BY id DESC LIMIT $6 OFFSET $7`,
+		f.ActorID, f.ActionPrefix, escapeLike(f.ActionPrefix)+"%", from, to, limit, offset)
 	if err != nil {
 		return nil, err
 	}

@@ -31,18 +31,26 @@ func (s *Store) ListServices(ctx context.Context, visibleOnly bool) ([]*Service,
 	defer rows.Close()
 	var list []*Service
 	for rows.Next() {
-		var sv Service
-		var price sql.NullInt64
-		if err := rows.Scan(&sv.ID, &sv.Title, &sv.Description, &sv.Position, &sv.Visible, &price, &sv.Image, &sv.CreatedAt, &sv.UpdatedAt); err != nil {
+		sv, err := scanService(rows)
+		if err != nil {
 			return nil, err
 		}
-		if price.Valid {
-			p := int(price.Int64)
-			sv.PriceFrom = &p
-		}
-		list = append(list, &sv)
+		list = append(list, sv)
 	}
 	return list, rows.Err()
+}
+
+func scanService(row interface{ Scan(...any) error }) (*Service, error) {
+	var sv Service
+	var price sql.NullInt64
+	if err := row.Scan(&sv.ID, &sv.Title, &sv.Description, &sv.Position, &sv.Visible, &price, &sv.Image, &sv.CreatedAt, &sv.UpdatedAt); err != nil {
+		return nil, translate(err)
+	}
+	if price.Valid {
+		p := int(price.Int64)
+		sv.PriceFrom = &p
+	}
+	return &sv, nil
 }
 
 // CreateService inserts a service at the end of the list.

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -81,11 +82,21 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if err := s.db.PingContext(pingCtx); err != nil {
+	for attempt := 0; ; attempt++ {
+		err := s.db.PingContext(pingCtx)
+		if err == nil {
+			return s, nil
+		}
+		// Switching a new file to WAL needs a moment alone with it: when
+		// several processes open it at once, SQLite may answer "busy"
+		// without waiting. Try again for a little while.
+		if s.engine == SQLite && strings.Contains(err.Error(), "SQLITE_BUSY") && attempt < 50 && pingCtx.Err() == nil {
+			time.Sleep(time.Duration(10+attempt*5) * time.Millisecond)
+			continue
+		}
 		s.db.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", s.engine, err)
 	}
-	return s, nil
 }
 
 // createPrivateFile makes sure the SQLite file's directory exists (0700) and

@@ -39,6 +39,7 @@ func (a *app) renderContact(w http.ResponseWriter, r *http.Request, status int, 
 		a.serverError(w, r, err)
 		return
 	}
+	p.JSONLD = a.autoRepairJSONLD(p)
 	a.render(w, r, status, views.ContactPage(p, f))
 }
 

@@ -12,6 +12,7 @@ func (a *app) home(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
+	p.JSONLD = a.autoRepairJSONLD(p)
 	services, err := a.store.ListServices(r.Context(), true)
 	if err != nil {
 		a.serverError(w, r, err)

@@ -219,7 +219,14 @@ func (a *app) page(r *http.Request, nav, title, description string) (*views.Page
 	p.Week = week
 	now := a.now().In(hours.Paris())
 	p.TodayIndex = hours.MondayIndex(now.Weekday())
-	st := week.StatusAt(now)
+	// Dated exceptions (holidays, closures) override the weekly hours.
+	exceptions, err := a.store.ListExceptions(ctx, hours.DateOf(now))
+	if err != nil {
+		return nil, err
+	}
+	schedule := hours.Schedule{Week: week, Exceptions: exceptions}
+	p.Exceptions = schedule.Upcoming(hours.DateOf(now), comingExceptionDays)
+	st := schedule.StatusAt(now)
 	p.IsOpen = st.Open
 	p.OpenStatus = st.French(now)
 	if p.User != nil && isAdminPath(r.URL.Path) {

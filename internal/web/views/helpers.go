@@ -21,6 +21,27 @@ var actionLabels = map[string]string{
 	"password.reset":           "Mot de passe réinitialisé",
 	"password.reset_requested": "Lien de réinitialisation demandé",
 	"password.invite":          "Mot de passe choisi (invitation)",
+	// Owner's back office (issue 6).
+	"hours.update":           "Horaires modifiés",
+	"hours.exception.create": "Exception aux horaires ajoutée",
+	"hours.exception.delete": "Exception aux horaires supprimée",
+	"hours.holidays.import":  "Jours fériés ajoutés",
+	"service.create":         "Service ajouté",
+	"service.update":         "Service modifié",
+	"service.move":           "Service déplacé",
+	"service.show":           "Service affiché",
+	"service.hide":           "Service masqué",
+	"service.delete":         "Service supprimé",
+	"garage.update":          "Coordonnées du garage modifiées",
+	"user.invite":            "Invitation envoyée",
+	"user.invite.resend":     "Invitation renvoyée",
+	"user.role":              "Rôle modifié",
+	"user.disable":           "Compte désactivé",
+	"user.enable":            "Compte réactivé",
+	"user.delete":            "Compte supprimé",
+	"account.name":           "Nom modifié (mon compte)",
+	"account.password":       "Mot de passe modifié (mon compte)",
+	"account.sessions.end":   "Autres sessions fermées (mon compte)",
 }
 
 // ActionLabel is the French name of an audit action.
@@ -37,3 +58,11 @@ func pageURL(base string, page int) string {
 
 // timeParseDate reads a YYYY-MM-DD date.
 func timeParseDate(s string) (time.Time, error) { return time.Parse(time.DateOnly, s) }
+
+// filteredPageURL is pageURL with the filters of the list kept.
+func filteredPageURL(base, query string, page int) string {
+	if query == "" {
+		return pageURL(base, page)
+	}
+	return pageURL(base, page) + "&" + query
+}

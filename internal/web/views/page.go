@@ -27,6 +27,10 @@ type Page struct {
 	// Counters are the back-office navigation badges, by adminNav key
 	// (e.g. "messages": unread messages).
 	Counters map[string]int
+
+	// Owner's back office (issue 6).
+	Exceptions []hours.Exception // closures and special hours of the coming weeks
+	JSONLD     string            // structured data (JSON, HTML-safe), empty to omit
 }
 
 // navItem is a link of the main navigation.
@@ -54,6 +58,11 @@ var adminNav = []adminNavItem{
 	{"messages", "/admin/messages", "Messages", false},
 	{"avis", "/admin/avis", "Avis clients", false},
 	{"journal", "/admin/journal", "Journal d'activité", true},
+	{"horaires", "/admin/horaires", "Horaires", true},
+	{"services-admin", "/admin/services", "Services", true},
+	{"garage", "/admin/garage", "Coordonnées du garage", true},
+	{"comptes", "/admin/comptes", "Comptes du personnel", true},
+	{"compte", "/admin/compte", "Mon compte", false},
 }
 
 // badgeLabels completes a navigation badge's number for screen readers.

@@ -1,0 +1,127 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/vparrot/garage/internal/password"
+	"github.com/vparrot/garage/internal/web/views"
+)
+
+// adminAccount is "Mon compte", for every staff member.
+func (a *app) adminAccount(w http.ResponseWriter, r *http.Request) {
+	u := currentUser(r.Context())
+	a.renderAccount(w, r, http.StatusOK, views.AccountPage{FirstName: u.FirstName, LastName: u.LastName})
+}
+
+func (a *app) renderAccount(w http.ResponseWriter, r *http.Request, status int, d views.AccountPage) {
+	ctx := r.Context()
+	p, err := a.page(r, "compte", "Mon compte", "")
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	p.NoIndex = true
+	now := a.now()
+	if d.Sessions, err = a.store.ListUserSessions(ctx, p.User.ID, now, now.Add(-SessionIdleTimeout)); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	d.Current = sessionFrom(ctx).TokenHash
+	a.render(w, r, status, views.AdminAccount(p, d))
+}
+
+func (a *app) adminAccountName(w http.ResponseWriter, r *http.Request) {
+	if !a.parseForm(w, r) {
+		return
+	}
+	ctx := r.Context()
+	u := currentUser(ctx)
+	errs := formErrors{}
+	d := views.AccountPage{NameErrors: errs}
+	d.FirstName = text(r, errs, "first_name", "Le prénom", true, 60)
+	d.LastName = text(r, errs, "last_name", "Le nom", true, 60)
+	if len(errs) > 0 {
+		a.renderAccount(w, r, http.StatusUnprocessableEntity, d)
+		return
+	}
+	if err := a.store.SetUserName(ctx, u.ID, d.FirstName, d.LastName, a.now()); err != nil {
+		a.storeError(w, r, err)
+		return
+	}
+	a.audit(r, u, "account.name", "user:"+itoa(int(u.ID)),
+		map[string]string{"before": u.FullName(), "after": strings.TrimSpace(d.FirstName + " " + d.LastName)})
+	a.flashRedirect(w, r, "Votre nom a été enregistré.", "/admin/compte")
+}
+
+func (a *app) adminAccountPassword(w http.ResponseWriter, r *http.Request) {
+	if !a.parseForm(w, r) {
+		return
+	}
+	ctx := r.Context()
+	u := currentUser(ctx)
+	current, next, confirm := r.PostForm.Get("current"), r.PostForm.Get("new"), r.PostForm.Get("confirm")
+	errs := formErrors{}
+	d := views.AccountPage{FirstName: u.FirstName, LastName: u.LastName, PasswordErrors: errs}
+	if len(current) > 1024 || len(next) > 1024 || len(confirm) > 1024 {
+		a.errorPage(w, r, http.StatusRequestEntityTooLarge)
+		return
+	}
+	// Guessing the current password here is throttled like the login.
+	ip, account := clientIPFrom(ctx), strings.ToLower(u.Email)
+	wait, err := a.guard.Check(ctx, ip, account)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	if wait > 0 {
+		a.tooManyRequests(w, r, int(wait.Seconds()+0.999))
+		return
+	}
+	ok := false
+	if current != "" && u.PasswordHash != "" {
+		if ok, err = a.hasher.Verify(ctx, current, u.PasswordHash); err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+	}
+	switch {
+	case !ok:
+		errs["current"] = "Le mot de passe actuel est incorrect."
+		if err := a.guard.Failure(ctx, ip, account); err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+	case password.CheckStrength(next, u.Email) != nil:
+		errs["new"] = password.CheckStrength(next, u.Email).Error()
+	case next != confirm:
+		errs["confirm"] = "Les deux saisies du nouveau mot de passe ne correspondent pas."
+	}
+	if len(errs) > 0 {
+		a.renderAccount(w, r, http.StatusUnprocessableEntity, d)
+		return
+	}
+	hash, err := a.hasher.Hash(ctx, next)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	if err := a.store.SetPasswordHashKeepSession(ctx, u.ID, hash, sessionFrom(ctx).TokenHash, a.now()); err != nil {
+		a.storeError(w, r, err)
+		return
+	}
+	a.audit(r, u, "account.password", "user:"+itoa(int(u.ID)), nil)
+	a.flashRedirect(w, r, "Votre mot de passe a été changé ; vos autres sessions ont été fermées.", "/admin/compte")
+}
+
+func (a *app) adminAccountSessions(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	u := currentUser(ctx)
+	n, err := a.store.DeleteOtherUserSessions(ctx, u.ID, sessionFrom(ctx).TokenHash)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	a.audit(r, u, "account.sessions.end", "user:"+itoa(int(u.ID)), map[string]string{"ended": itoa(int(n))})
+	a.flashRedirect(w, r, "Vos autres sessions ont été fermées.", "/admin/compte")
+}

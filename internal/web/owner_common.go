@@ -1,0 +1,65 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/vparrot/garage/internal/store"
+)
+
+// comingExceptionDays is how far ahead the footer and the contact page
+// announce closures and special hours.
+const comingExceptionDays = 60
+
+// flashRedirect stores a one-time message for the next page and redirects
+// there with 303 (post/redirect/get).
+func (a *app) flashRedirect(w http.ResponseWriter, r *http.Request, msg, to string) {
+	if s := sessionFrom(r.Context()); s != nil && msg != "" {
+		if err := a.store.SetSessionFlash(r.Context(), s.TokenHash, msg); err != nil {
+			a.log.Warn("flash", "request_id", requestID(r.Context()), "error", err.Error())
+		}
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// pathID reads the {id} of the route as a positive integer; otherwise it
+// answers 404 and reports false.
+func (a *app) pathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		a.errorPage(w, r, http.StatusNotFound)
+		return 0, false
+	}
+	return id, true
+}
+
+// storeError maps ErrNotFound to a 404 page and anything else to a 500.
+func (a *app) storeError(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, store.ErrNotFound) {
+		a.errorPage(w, r, http.StatusNotFound)
+		return
+	}
+	a.serverError(w, r, err)
+}
+
+// formErrors holds one French message per field name.
+type formErrors map[string]string
+
+// text reads a trimmed single-line form value and checks its length (in
+// characters); the message goes to errs[name].
+func text(r *http.Request, errs formErrors, name, label string, required bool, max int) string {
+	v := strings.TrimSpace(r.PostForm.Get(name))
+	switch {
+	case !utf8.ValidString(v) || strings.ContainsAny(v, "\x00\r\n"):
+		errs[name] = label + " contient des caractères non autorisés."
+		return ""
+	case required && v == "":
+		errs[name] = "Indiquez " + strings.ToLower(label[:1]) + label[1:] + "."
+	case utf8.RuneCountInString(v) > max:
+		errs[name] = label + " ne doit pas dépasser " + strconv.Itoa(max) + " caractères."
+	}
+	return v
+}

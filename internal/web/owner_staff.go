@@ -1,0 +1,184 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/web/views"
+)
+
+const lastAdminMessage = "Impossible : ce compte est le dernier administrateur actif. Nommez d'abord un autre administrateur."
+
+func (a *app) adminStaff(w http.ResponseWriter, r *http.Request) {
+	a.renderStaff(w, r, http.StatusOK, views.InviteForm{Role: string(store.RoleEmployee)}, "")
+}
+
+func (a *app) renderStaff(w http.ResponseWriter, r *http.Request, status int, f views.InviteForm, refused string) {
+	p, err := a.page(r, "comptes", "Comptes du personnel", "")
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	p.NoIndex = true
+	users, err := a.store.ListUsers(r.Context())
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	a.render(w, r, status, views.AdminStaff(p, views.StaffAdmin{Users: users, Me: p.User.ID, Invite: f, Error: refused}))
+}
+
+func userText(u *store.User) string {
+	state := "actif"
+	if !u.Active {
+		state = "désactivé"
+	}
+	return u.FullName() + " <" + u.Email + ">, " + u.Role.Label() + ", " + state
+}
+
+func (a *app) adminStaffInvite(w http.ResponseWriter, r *http.Request) {
+	if !a.parseForm(w, r) {
+		return
+	}
+	ctx := r.Context()
+	errs := formErrors{}
+	f := views.InviteForm{Errors: errs, Role: r.PostForm.Get("role")}
+	f.FirstName = text(r, errs, "first_name", "Le prénom", true, 60)
+	f.LastName = text(r, errs, "last_name", "Le nom", true, 60)
+	f.Email = text(r, errs, "email", "L'adresse e-mail", true, 254)
+	if errs["email"] == "" && !validEmail(f.Email) {
+		errs["email"] = "Indiquez une adresse e-mail valide, par exemple lea.martin@exemple.fr."
+	}
+	if !store.Role(f.Role).Valid() {
+		errs["role"], f.Role = "Choisissez un rôle.", string(store.RoleEmployee)
+	}
+	u := &store.User{Email: f.Email, FirstName: f.FirstName, LastName: f.LastName, Role: store.Role(f.Role), Active: true}
+	if len(errs) == 0 {
+		// No password: the login refuses an empty hash until the new
+		// member chooses one through the invitation link.
+		err := a.store.CreateUser(ctx, u, a.now())
+		switch {
+		case errors.Is(err, store.ErrConflict):
+			errs["email"] = "Un compte existe déjà avec cette adresse e-mail."
+		case err != nil:
+			a.serverError(w, r, err)
+			return
+		}
+	}
+	if len(errs) > 0 {
+		a.renderStaff(w, r, http.StatusUnprocessableEntity, f, "")
+		return
+	}
+	if err := a.sendAccountLink(ctx, u, store.TokenInvite); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	a.audit(r, currentUser(ctx), "user.invite", "user:"+itoa(int(u.ID)), map[string]string{"after": userText(u)})
+	a.flashRedirect(w, r, "Invitation envoyée à "+u.Email+" : le lien pour choisir un mot de passe est valable 72 heures.", "/admin/comptes")
+}
+
+// staffTarget loads the account named by the route's {id}; 404 otherwise.
+func (a *app) staffTarget(w http.ResponseWriter, r *http.Request) (*store.User, bool) {
+	id, ok := a.pathID(w, r)
+	if !ok {
+		return nil, false
+	}
+	u, err := a.store.UserByID(r.Context(), id)
+	if err != nil {
+		a.storeError(w, r, err)
+		return nil, false
+	}
+	return u, true
+}
+
+// staffChangeDone audits a change and redirects, or explains a refusal.
+func (a *app) staffChangeDone(w http.ResponseWriter, r *http.Request, err error, before *store.User, action, msg string) {
+	ctx := r.Context()
+	switch {
+	case errors.Is(err, store.ErrLastAdmin):
+		a.renderStaff(w, r, http.StatusConflict, views.InviteForm{Role: string(store.RoleEmployee)}, lastAdminMessage)
+		return
+	case errors.Is(err, store.ErrInUse):
+		a.renderStaff(w, r, http.StatusConflict, views.InviteForm{Role: string(store.RoleEmployee)},
+			"Ce compte est encore lié à des contenus du site : désactivez-le plutôt que de le supprimer.")
+		return
+	case err != nil:
+		a.storeError(w, r, err)
+		return
+	}
+	details := map[string]string{"before": userText(before)}
+	if after, err := a.store.UserByID(ctx, before.ID); err == nil {
+		details["after"] = userText(after)
+	}
+	a.audit(r, currentUser(ctx), action, "user:"+itoa(int(before.ID)), details)
+	to := "/admin/comptes"
+	if me := currentUser(ctx); me != nil && me.ID == before.ID {
+		to = "/connexion" // the admin disabled or deleted their own account
+		if action == "user.role" {
+			to = "/admin" // no longer an administrator
+		}
+	}
+	a.flashRedirect(w, r, msg, to)
+}
+
+func (a *app) adminStaffRole(w http.ResponseWriter, r *http.Request) {
+	u, ok := a.staffTarget(w, r)
+	if !ok || !a.parseForm(w, r) {
+		return
+	}
+	role := store.Role(r.PostForm.Get("role"))
+	if !role.Valid() {
+		a.errorPage(w, r, http.StatusBadRequest)
+		return
+	}
+	err := a.store.SetUserRole(r.Context(), u.ID, role, a.now())
+	a.staffChangeDone(w, r, err, u, "user.role", u.FullName()+" est maintenant "+strings.ToLower(role.Label())+".")
+}
+
+func (a *app) adminStaffDisable(w http.ResponseWriter, r *http.Request) {
+	u, ok := a.staffTarget(w, r)
+	if !ok {
+		return
+	}
+	// Every session of the account ends in the same transaction.
+	err := a.store.SetUserActive(r.Context(), u.ID, false, a.now())
+	a.staffChangeDone(w, r, err, u, "user.disable", "Le compte de "+u.FullName()+" est désactivé ; ses sessions sont fermées.")
+}
+
+func (a *app) adminStaffEnable(w http.ResponseWriter, r *http.Request) {
+	u, ok := a.staffTarget(w, r)
+	if !ok {
+		return
+	}
+	err := a.store.SetUserActive(r.Context(), u.ID, true, a.now())
+	a.staffChangeDone(w, r, err, u, "user.enable", "Le compte de "+u.FullName()+" est réactivé.")
+}
+
+func (a *app) adminStaffDelete(w http.ResponseWriter, r *http.Request) {
+	u, ok := a.staffTarget(w, r)
+	if !ok {
+		return
+	}
+	err := a.store.DeleteUser(r.Context(), u.ID)
+	a.staffChangeDone(w, r, err, u, "user.delete", "Le compte de "+u.FullName()+" est supprimé.")
+}
+
+func (a *app) adminStaffResend(w http.ResponseWriter, r *http.Request) {
+	u, ok := a.staffTarget(w, r)
+	if !ok {
+		return
+	}
+	if u.PasswordHash != "" || !u.Active {
+		a.renderStaff(w, r, http.StatusConflict, views.InviteForm{Role: string(store.RoleEmployee)},
+			"Pas d'invitation à renvoyer : ce compte a déjà choisi son mot de passe, ou il est désactivé.")
+		return
+	}
+	if err := a.sendAccountLink(r.Context(), u, store.TokenInvite); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	a.audit(r, currentUser(r.Context()), "user.invite.resend", "user:"+itoa(int(u.ID)), map[string]string{"email": u.Email})
+	a.flashRedirect(w, r, "Nouvelle invitation envoyée à "+u.Email+" ; le lien précédent ne fonctionne plus.", "/admin/comptes")
+}
