@@ -229,7 +229,7 @@ func randomCars(t *testing.T, s *store.Store, rng *rand.Rand, n int) []*store.Ca
 			RegYear: 2010 + rng.IntN(15), RegMonth: 1 + rng.IntN(12),
 			Mileage: rng.IntN(20) * 10000,
 			Fuel:    store.Fuels()[rng.IntN(4)].Code, Gearbox: store.Gearboxes()[rng.IntN(2)].Code,
-			Status:  statuses[rng.IntN(len(statuses))],
+			Status: statuses[rng.IntN(len(statuses))],
 		}
 		if c.Status != store.CarDraft {
 			c.PublishedAt = t0.Add(time.Duration(rng.IntN(1000)) * time.Minute) // ties are likely on purpose

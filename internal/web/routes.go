@@ -48,6 +48,15 @@ func (a *app) routes() []route {
 		{"GET /admin", staff, http.HandlerFunc(a.adminHome)},
 		{"GET /admin/journal", adminOnly, http.HandlerFunc(a.adminJournal)},
 
+		// Used cars: back office (employees and administrator).
+		{"GET /admin/voitures", staff, http.HandlerFunc(a.adminCars)},
+		{"GET /admin/voitures/nouvelle", staff, http.HandlerFunc(a.adminCarNew)},
+		{"POST /admin/voitures/nouvelle", staff, http.HandlerFunc(a.adminCarCreatePost)},
+		{"GET /admin/voitures/{id}", staff, http.HandlerFunc(a.adminCarEdit)},
+		{"POST /admin/voitures/{id}", staff, http.HandlerFunc(a.adminCarSavePost)},
+		{"POST /admin/voitures/{id}/statut", staff, http.HandlerFunc(a.adminCarStatusPost)},
+		{"POST /admin/voitures/{id}/supprimer", staff, http.HandlerFunc(a.adminCarDeletePost)},
+
 		// Operations and assets.
 		{"GET /healthz", public, http.HandlerFunc(a.healthz)},
 		{"GET /readyz", public, http.HandlerFunc(a.readyz)},

@@ -29,6 +29,15 @@ var expectedAccess = map[string]access{
 	"GET /static/":          public,
 	"GET /favicon.ico":      public,
 	"GET /site.webmanifest": public,
+
+	// Used cars: every staff member manages them (SPEC.md §6).
+	"GET /admin/voitures":                 staff,
+	"GET /admin/voitures/nouvelle":        staff,
+	"POST /admin/voitures/nouvelle":       staff,
+	"GET /admin/voitures/{id}":            staff,
+	"POST /admin/voitures/{id}":           staff,
+	"POST /admin/voitures/{id}/statut":    staff,
+	"POST /admin/voitures/{id}/supprimer": staff,
 }
 
 func TestRouteTableMatchesSpec(t *testing.T) {

@@ -48,6 +48,7 @@ type adminNavItem struct {
 
 var adminNav = []adminNavItem{
 	{"dashboard", "/admin", "Tableau de bord", false},
+	{"voitures", "/admin/voitures", "Voitures", false},
 	{"journal", "/admin/journal", "Journal d'activité", true},
 }
 
