@@ -3,8 +3,12 @@ package web
 import (
 	"net/http"
 
+	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/web/views"
 )
+
+// homeCars is how many recent cars the home page shows.
+const homeCars = 3
 
 func (a *app) home(w http.ResponseWriter, r *http.Request) {
 	p, err := a.page(r, "home", "", "Garage V. Parrot à Toulouse : carrosserie, mécanique, entretien et véhicules d'occasion.")
@@ -17,7 +21,12 @@ func (a *app) home(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	a.render(w, r, http.StatusOK, views.Home(p, services))
+	recent, _, err := a.store.ListCars(r.Context(), store.CarFilter{Statuses: []store.CarStatus{store.CarPublished}, Limit: homeCars})
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	a.render(w, r, http.StatusOK, views.Home(p, services, recent))
 }
 
 func (a *app) servicesPage(w http.ResponseWriter, r *http.Request) {
@@ -43,16 +52,6 @@ func (a *app) contactPage(w http.ResponseWriter, r *http.Request) {
 	a.render(w, r, http.StatusOK, views.ContactPage(p))
 }
 
-func (a *app) occasionsPage(w http.ResponseWriter, r *http.Request) {
-	p, err := a.page(r, "occasions", "Véhicules d'occasion", "Les véhicules d'occasion du Garage V. Parrot à Toulouse.")
-	if err != nil {
-		a.serverError(w, r, err)
-		return
-	}
-	a.render(w, r, http.StatusOK, views.Upcoming(p, "Véhicules d'occasion",
-		"Nos annonces de véhicules d'occasion arrivent très bientôt sur le site. En attendant, appelez-nous : nous vous dirons quels véhicules sont disponibles."))
-}
-
 func (a *app) reviewsPage(w http.ResponseWriter, r *http.Request) {
 	p, err := a.page(r, "avis", "Avis clients", "Les avis des clients du Garage V. Parrot.")
 	if err != nil {
@@ -66,7 +65,7 @@ func (a *app) reviewsPage(w http.ResponseWriter, r *http.Request) {
 func (a *app) robots(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
-	_, _ = w.Write([]byte("User-agent: *\nDisallow: /admin\nDisallow: /connexion\n"))
+	_, _ = w.Write([]byte("User-agent: *\nDisallow: /admin\nDisallow: /connexion\nSitemap: " + a.cfg.PublicURL + "/sitemap.xml\n"))
 }
 
 func (a *app) healthz(w http.ResponseWriter, r *http.Request) {

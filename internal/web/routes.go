@@ -39,6 +39,10 @@ func (a *app) routes() []route {
 		{"GET /contact", public, http.HandlerFunc(a.contactPage)},
 		{"GET /robots.txt", public, http.HandlerFunc(a.robots)},
 
+		// Used cars: public pages.
+		{"GET /occasions/{ref}", public, http.HandlerFunc(a.carPage)},
+		{"GET /sitemap.xml", public, http.HandlerFunc(a.sitemap)},
+
 		// Staff login.
 		{"GET /connexion", public, http.HandlerFunc(a.loginForm)},
 		{"POST /connexion", public, http.HandlerFunc(a.loginPost)},

@@ -30,7 +30,9 @@ var expectedAccess = map[string]access{
 	"GET /favicon.ico":      public,
 	"GET /site.webmanifest": public,
 
-	// Used cars: every staff member manages them (SPEC.md §6).
+	// Used cars: public pages; every staff member manages them (SPEC.md §6).
+	"GET /occasions/{ref}":                public,
+	"GET /sitemap.xml":                    public,
 	"GET /admin/voitures":                 staff,
 	"GET /admin/voitures/nouvelle":        staff,
 	"POST /admin/voitures/nouvelle":       staff,

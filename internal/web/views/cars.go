@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/vparrot/garage/internal/format"
 	"github.com/vparrot/garage/internal/store"
@@ -137,3 +138,105 @@ func CarMileage(c *store.Car) string {
 func statusClass(st store.CarStatus) string { return "status status-" + string(st) }
 
 func join(list []string) string { return strings.Join(list, " ; ") }
+
+// CarSearch is the public car list: the filters as understood (Values holds
+// the normalised query), the facets for the form, and one page of cars.
+type CarSearch struct {
+	Values        url.Values
+	Facets        *store.CarFacets
+	Cars          []*store.Car
+	Total         int
+	Page          int
+	Pages         int
+	SoldBadgeDays int
+}
+
+// V returns a normalised parameter.
+func (s *CarSearch) V(name string) string { return s.Values.Get(name) }
+
+// URL is the list URL for these filters on another page.
+func (s *CarSearch) URL(page int) string {
+	v := url.Values{}
+	for k, vals := range s.Values {
+		v[k] = vals
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	if len(v) == 0 {
+		return "/occasions"
+	}
+	return "/occasions?" + v.Encode()
+}
+
+// ResetURL is the list URL without the range filter dim (prix, km, annee).
+func (s *CarSearch) ResetURL(dim string) string {
+	c := &CarSearch{Values: url.Values{}}
+	for k, vals := range s.Values {
+		if k != dim+"_min" && k != dim+"_max" {
+			c.Values[k] = vals
+		}
+	}
+	return c.URL(1)
+}
+
+// Filtered reports whether any filter is set.
+func (s *CarSearch) Filtered() bool {
+	for k := range s.Values {
+		if k != "tri" {
+			return true
+		}
+	}
+	return false
+}
+
+// rangeDim describes one two-handle range of the filter form.
+type rangeDim struct {
+	Dim, Legend, Unit string
+	Bounds            store.Range
+	Step              int
+}
+
+func (s *CarSearch) ranges() []rangeDim {
+	return []rangeDim{
+		{"km", "Kilométrage", "km", s.Facets.Mileage, 1000},
+		{"prix", "Prix", "€", s.Facets.Price, 100},
+		{"annee", "Année", "", s.Facets.Year, 1},
+	}
+}
+
+// rangeValue is the value shown in a range input: the filter's, or the bound.
+func (s *CarSearch) rangeValue(name string, bound int) string {
+	if v := s.V(name); v != "" {
+		return v
+	}
+	return strconv.Itoa(bound)
+}
+
+// ResultCount is "12 véhicules", "1 véhicule", "Aucun véhicule".
+func ResultCount(n int) string {
+	switch n {
+	case 0:
+		return "Aucun véhicule ne correspond à votre recherche"
+	case 1:
+		return "1 véhicule"
+	}
+	return format.Int(n) + " véhicules"
+}
+
+// CTDate formats a YYYY-MM-DD date the French way ("" stays "").
+func CTDate(d string) string {
+	t, err := time.Parse("2006-01-02", d)
+	if err != nil {
+		return ""
+	}
+	return format.Date(t)
+}
+
+// Price is the fr-FR price, or "prix sur demande" when unknown.
+func Price(n int) string {
+	if n <= 0 {
+		return "Prix sur demande"
+	}
+	return format.Euros(n)
+}
