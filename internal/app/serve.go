@@ -7,12 +7,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"runtime"
 	"time"
 
 	"github.com/vparrot/garage/internal/config"
 	"github.com/vparrot/garage/internal/metrics"
 	"github.com/vparrot/garage/internal/password"
+	"github.com/vparrot/garage/internal/photo"
+	"github.com/vparrot/garage/internal/photostore"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/web"
 	"github.com/vparrot/garage/ui"
@@ -69,6 +72,11 @@ func serve(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Lo
 		return err
 	}
 	m := metrics.New(s.DB())
+	photos, err := photostore.NewDisk(filepath.Join(cfg.DataDir, "photos"))
+	if err != nil {
+		return err
+	}
+	defer photos.Close()
 	h, err := web.New(web.Deps{
 		Config:  cfg,
 		Store:   s,
@@ -76,6 +84,9 @@ func serve(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Lo
 		Hasher:  password.NewHasher(password.DefaultParams(), max(1, runtime.NumCPU())),
 		Logger:  log,
 		Metrics: m,
+
+		Photos:         photos,
+		PhotoProcessor: photo.NewProcessor(photo.DefaultLimits(), max(1, runtime.NumCPU()/2)),
 	})
 	if err != nil {
 		return err

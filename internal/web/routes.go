@@ -42,6 +42,7 @@ func (a *app) routes() []route {
 		// Used cars: public pages.
 		{"GET /occasions/{ref}", public, http.HandlerFunc(a.carPage)},
 		{"GET /sitemap.xml", public, http.HandlerFunc(a.sitemap)},
+		{"GET /photos/", public, a.photoFiles()},
 
 		// Staff login.
 		{"GET /connexion", public, http.HandlerFunc(a.loginForm)},
@@ -60,6 +61,8 @@ func (a *app) routes() []route {
 		{"POST /admin/voitures/{id}", staff, http.HandlerFunc(a.adminCarSavePost)},
 		{"POST /admin/voitures/{id}/statut", staff, http.HandlerFunc(a.adminCarStatusPost)},
 		{"POST /admin/voitures/{id}/supprimer", staff, http.HandlerFunc(a.adminCarDeletePost)},
+		{"POST /admin/voitures/{id}/photos", staff, http.HandlerFunc(a.adminCarPhotosPost)},
+		{"POST /admin/voitures/{id}/photos/{photo}", staff, http.HandlerFunc(a.adminCarPhotoPost)},
 
 		// Operations and assets.
 		{"GET /healthz", public, http.HandlerFunc(a.healthz)},

@@ -18,6 +18,8 @@ import (
 	"github.com/vparrot/garage/internal/hours"
 	"github.com/vparrot/garage/internal/metrics"
 	"github.com/vparrot/garage/internal/password"
+	"github.com/vparrot/garage/internal/photo"
+	"github.com/vparrot/garage/internal/photostore"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/throttle"
 	"github.com/vparrot/garage/internal/web/views"
@@ -33,6 +35,11 @@ type Deps struct {
 	Logger  *slog.Logger
 	Metrics *metrics.Metrics // optional
 	Now     func() time.Time // optional; time.Now by default
+
+	// Car photos: where the files go and what checks and resizes them.
+	// Optional: without them, uploads answer 503 and /photos/ 404.
+	Photos         photostore.Store
+	PhotoProcessor *photo.Processor
 }
 
 // Session lifetimes: SessionIdleTimeout without activity, and at most
@@ -58,6 +65,8 @@ type app struct {
 	guard    *throttle.LoginGuard
 	sessions *sessionManager
 	mux      *http.ServeMux
+	photos   photostore.Store
+	photoPro *photo.Processor
 }
 
 // New builds the application's HTTP handler.
@@ -84,6 +93,7 @@ func newApp(d Deps) (*app, http.Handler, error) {
 		now:     now,
 		guard:   throttle.NewLoginGuard(d.Store, now),
 	}
+	a.photos, a.photoPro = d.Photos, d.PhotoProcessor
 	a.sessions = newSessionManager(d.Store, now, d.Config.Production)
 	mux := http.NewServeMux()
 	for _, rt := range a.routes() {

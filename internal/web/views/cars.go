@@ -24,6 +24,7 @@ type CarForm struct {
 	Photos    []*store.CarPhoto
 	Missing   []string // French publication problems, shown after a refused publication
 	StatusErr string
+	PhotoErr  string // a refused upload, in French
 }
 
 // V returns the value of field name.

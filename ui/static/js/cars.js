@@ -205,7 +205,29 @@
     show(0);
   }
 
+  // Back office: drop photos on the upload form to send them at once.
+  function initPhotoDrop(form) {
+    var input = form.querySelector('input[type="file"]');
+    if (!input || !window.DataTransfer) return;
+    ["dragenter", "dragover"].forEach(function (name) {
+      form.addEventListener(name, function (event) {
+        event.preventDefault();
+        form.classList.add("is-dragover");
+      });
+    });
+    ["dragleave", "drop"].forEach(function (name) {
+      form.addEventListener(name, function () { form.classList.remove("is-dragover"); });
+    });
+    form.addEventListener("drop", function (event) {
+      event.preventDefault();
+      if (!event.dataTransfer || !event.dataTransfer.files.length) return;
+      input.files = event.dataTransfer.files;
+      form.submit();
+    });
+  }
+
   function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-photo-drop]"), initPhotoDrop);
     var form = document.querySelector("[data-car-filters]");
     if (form) initFilters(form);
     Array.prototype.forEach.call(document.querySelectorAll("[data-gallery]"), initGallery);
