@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -124,28 +126,7 @@ func (s *Store) ListCars(ctx context.Context, f CarFilter) ([]*Car, int, error) 
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM cars c`+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	order, ok := sortClauses[f.Sort]
-	if !ok {
-		order = sortClauses[SortNewest]
-	}
-	if f.SoldSince != nil {
-		// Sold cars after the ones still for sale.
-		order = "CASE WHEN c.status = 'sold' THEN 1 ELSE 0 END, " + order
-	}
-	q := `SELECT ` + carColumns + ` FROM cars c` + where + ` ORDER BY ` + order
-	if f.Limit > 0 {
-		q += ` LIMIT ` + strconv.Itoa(f.Limit)
-	}
-	if f.Offset > 0 {
-		if f.Limit <= 0 {
-			q += ` LIMIT -1`
-			if s.engine == Postgres {
-				q = strings.TrimSuffix(q, ` LIMIT -1`) + ` LIMIT ALL`
-			}
-		}
-		q += ` OFFSET ` + strconv.Itoa(f.Offset)
-	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	rows, err := s.db.QueryContext(ctx, s.listQuery(f, where), args...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -161,6 +142,73 @@ func (s *Store) ListCars(ctx context.Context, f CarFilter) ([]*Car, int, error) 
 	return list, total, rows.Err()
 }
 
+// listQuery is the page query of ListCars for f, whose WHERE is where.
+func (s *Store) listQuery(f CarFilter, where string) string {
+	order, ok := sortClauses[f.Sort]
+	if !ok {
+		order = sortClauses[SortNewest]
+	}
+	if f.SoldSince != nil {
+		// Sold cars after the ones still for sale.
+		order = "CASE WHEN c.status = 'sold' THEN 1 ELSE 0 END, " + order
+	}
+	q := `SELECT ` + carColumns + ` FROM cars c` + where + ` ORDER BY ` + order
+	switch {
+	case f.Limit > 0:
+		q += ` LIMIT ` + strconv.Itoa(f.Limit)
+	case f.Offset > 0 && s.engine == Postgres:
+		q += ` LIMIT ALL`
+	case f.Offset > 0:
+		q += ` LIMIT -1`
+	}
+	if f.Offset > 0 {
+		q += ` OFFSET ` + strconv.Itoa(f.Offset)
+	}
+	return q
+}
+
+// ExplainListCars returns the engine's query plan of the count and page
+// queries of ListCars for f (EXPLAIN QUERY PLAN on SQLite, EXPLAIN on
+// PostgreSQL), to check in tests and docs that the filter uses indexes.
+func (s *Store) ExplainListCars(ctx context.Context, f CarFilter) (string, error) {
+	where, args := f.whereClause()
+	explain := "EXPLAIN QUERY PLAN "
+	if s.engine == Postgres {
+		explain = "EXPLAIN "
+	}
+	var out strings.Builder
+	for _, q := range []string{`SELECT count(*) FROM cars c` + where, s.listQuery(f, where)} {
+		rows, err := s.db.QueryContext(ctx, explain+q, args...)
+		if err != nil {
+			return "", err
+		}
+		cols, err := rows.Columns()
+		if err != nil {
+			rows.Close()
+			return "", err
+		}
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				rows.Close()
+				return "", err
+			}
+			// SQLite: id, parent, notused, detail; PostgreSQL: one text column.
+			fmt.Fprintln(&out, vals[len(vals)-1])
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return "", err
+		}
+		out.WriteString("--\n")
+	}
+	return out.String(), nil
+}
+
 // Range is the smallest and largest value of a car field.
 type Range struct{ Min, Max int }
 
@@ -172,30 +220,49 @@ type CarFacets struct {
 	Fuels, Gearboxes     []string // codes
 }
 
-// PublishedCarFacets computes the facets over published cars.
+// PublishedCarFacets computes the facets over published cars. Each bound
+// is its own MIN or MAX so that both engines answer it from an index
+// (status, column) instead of scanning the published cars.
 func (s *Store) PublishedCarFacets(ctx context.Context) (*CarFacets, error) {
 	var f CarFacets
-	err := s.db.QueryRowContext(ctx,
-		`SELECT COALESCE(MIN(price), 0), COALESCE(MAX(price), 0), COALESCE(MIN(mileage), 0), COALESCE(MAX(mileage), 0),
-		        COALESCE(MIN(reg_year), 0), COALESCE(MAX(reg_year), 0)
-		   FROM cars WHERE status = 'published'`).
+	bound := func(agg, col string) string {
+		return `(SELECT COALESCE(` + agg + `(` + col + `), 0) FROM cars WHERE status = 'published')`
+	}
+	err := s.db.QueryRowContext(ctx, `SELECT `+bound("MIN", "price")+`, `+bound("MAX", "price")+`, `+
+		bound("MIN", "mileage")+`, `+bound("MAX", "mileage")+`, `+bound("MIN", "reg_year")+`, `+bound("MAX", "reg_year")).
 		Scan(&f.Price.Min, &f.Price.Max, &f.Mileage.Min, &f.Mileage.Max, &f.Year.Min, &f.Year.Max)
 	if err != nil {
 		return nil, err
 	}
 	for _, d := range []struct {
-		q   string
+		col string
 		out *[]string
-	}{
-		{`SELECT MIN(make) FROM cars WHERE status = 'published' AND make <> '' GROUP BY lower(make) ORDER BY lower(make)`, &f.Makes},
-		{`SELECT DISTINCT fuel FROM cars WHERE status = 'published' AND fuel <> '' ORDER BY fuel`, &f.Fuels},
-		{`SELECT DISTINCT gearbox FROM cars WHERE status = 'published' AND gearbox <> '' ORDER BY gearbox`, &f.Gearboxes},
-	} {
-		if *d.out, err = s.strings(ctx, d.q); err != nil {
+	}{{"make", &f.Makes}, {"fuel", &f.Fuels}, {"gearbox", &f.Gearboxes}} {
+		if *d.out, err = s.strings(ctx, `SELECT DISTINCT `+d.col+` FROM cars WHERE status = 'published' AND `+d.col+` <> ''`); err != nil {
 			return nil, err
 		}
 	}
+	f.Makes = dedupeFold(f.Makes)
+	slices.Sort(f.Fuels)
+	slices.Sort(f.Gearboxes)
 	return &f, nil
+}
+
+// dedupeFold keeps one spelling of each make whatever its case (the first
+// in byte order) and sorts them case-insensitively.
+func dedupeFold(list []string) []string {
+	slices.Sort(list)
+	seen := map[string]bool{}
+	out := list[:0]
+	for _, v := range list {
+		k := strings.ToLower(v)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, v)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+	return out
 }
 
 func (s *Store) strings(ctx context.Context, q string, args ...any) ([]string, error) {

@@ -33,9 +33,12 @@ func (a *app) occasionsPage(w http.ResponseWriter, r *http.Request) {
 	since := a.now().Add(-soldBadgeDays * 24 * time.Hour)
 	f.SoldSince = &since
 	var err error
-	if s.Facets, err = a.store.PublishedCarFacets(ctx); err != nil {
-		a.serverError(w, r, err)
-		return
+	fragment := wantsFragment(r)
+	if !fragment { // the fragment has no form: no bounds to compute
+		if s.Facets, err = a.store.PublishedCarFacets(ctx); err != nil {
+			a.serverError(w, r, err)
+			return
+		}
 	}
 	f.Offset = (s.Page - 1) * carsPageSize
 	if s.Cars, s.Total, err = a.store.ListCars(ctx, f); err != nil {
@@ -55,7 +58,7 @@ func (a *app) occasionsPage(w http.ResponseWriter, r *http.Request) {
 		s.Page = 1
 	}
 	w.Header().Set("Vary", "X-Requested-With")
-	if wantsFragment(r) {
+	if fragment {
 		a.render(w, r, http.StatusOK, views.CarResults(s))
 		return
 	}

@@ -42,6 +42,8 @@ CREATE INDEX cars_status_mileage ON cars (status, mileage);
 CREATE INDEX cars_status_year ON cars (status, reg_year);
 CREATE INDEX cars_status_published ON cars (status, published_at);
 CREATE INDEX cars_status_make ON cars (status, make);
+CREATE INDEX cars_status_fuel ON cars (status, fuel);
+CREATE INDEX cars_status_gearbox ON cars (status, gearbox);
 CREATE INDEX cars_sold_at ON cars (sold_at);
 
 CREATE TABLE equipment (
