@@ -83,21 +83,8 @@ const (
 // MoveCarPhoto reorders a car's photos and renumbers them 0, 1, 2…
 func (s *Store) MoveCarPhoto(ctx context.Context, carID, photoID int64, move PhotoMove) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id FROM car_photos WHERE car_id = $1 ORDER BY position, id`, carID)
+		ids, err := column[int64](ctx, tx, `SELECT id FROM car_photos WHERE car_id = $1 ORDER BY position, id`, carID)
 		if err != nil {
-			return err
-		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		at := -1

@@ -295,20 +295,8 @@ func (s *Store) SetCarStatus(ctx context.Context, id int64, from, to CarStatus, 
 // returns the photo keys whose files the caller must delete.
 func (s *Store) DeleteCar(ctx context.Context, id int64) (photoKeys []string, err error) {
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT key FROM car_photos WHERE car_id = $1`, id)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var k string
-			if err := rows.Scan(&k); err != nil {
-				rows.Close()
-				return err
-			}
-			photoKeys = append(photoKeys, k)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		var err error
+		if photoKeys, err = column[string](ctx, tx, `SELECT key FROM car_photos WHERE car_id = $1`, id); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM cars WHERE id = $1`, id)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strconv"
@@ -238,7 +239,7 @@ func (s *Store) PublishedCarFacets(ctx context.Context) (*CarFacets, error) {
 		col string
 		out *[]string
 	}{{"make", &f.Makes}, {"fuel", &f.Fuels}, {"gearbox", &f.Gearboxes}} {
-		if *d.out, err = s.strings(ctx, `SELECT DISTINCT `+d.col+` FROM cars WHERE status = 'published' AND `+d.col+` <> ''`); err != nil {
+		if *d.out, err = column[string](ctx, s.db, `SELECT DISTINCT `+d.col+` FROM cars WHERE status = 'published' AND `+d.col+` <> ''`); err != nil {
 			return nil, err
 		}
 	}
@@ -265,15 +266,21 @@ func dedupeFold(list []string) []string {
 	return out
 }
 
-func (s *Store) strings(ctx context.Context, q string, args ...any) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, q, args...)
+// queryer is a *sql.DB or a *sql.Tx.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// column runs a query of one column and returns its values.
+func column[T any](ctx context.Context, q queryer, query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []string
+	var out []T
 	for rows.Next() {
-		var v string
+		var v T
 		if err := rows.Scan(&v); err != nil {
 			return nil, err
 		}

@@ -205,18 +205,26 @@ func (a *app) adminCarCreatePost(w http.ResponseWriter, r *http.Request) {
 		a.renderCarForm(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
-	ctx := r.Context()
-	if err := a.store.CreateCar(ctx, c, a.now()); err != nil {
-		a.serverError(w, r, err)
-		return
-	}
-	if err := a.store.SetCarEquipment(ctx, c.ID, ids, names); err != nil {
+	if err := a.saveCar(r, c, ids, names, true); err != nil {
 		a.serverError(w, r, err)
 		return
 	}
 	a.audit(r, u, "car.create", carTarget(c.ID), map[string]string{"title": c.DisplayTitle()})
 	a.flash(r, "Voiture enregistrée comme brouillon. Ajoutez ses photos puis publiez-la.")
 	http.Redirect(w, r, carPath(c.ID), http.StatusSeeOther)
+}
+
+// saveCar creates or updates c, then sets its equipment.
+func (a *app) saveCar(r *http.Request, c *store.Car, ids []int64, names []string, create bool) error {
+	ctx := r.Context()
+	save := a.store.UpdateCar
+	if create {
+		save = a.store.CreateCar
+	}
+	if err := save(ctx, c, a.now()); err != nil {
+		return err
+	}
+	return a.store.SetCarEquipment(ctx, c.ID, ids, names)
 }
 
 // adminCarEdit shows the form of an existing car.
@@ -268,16 +276,11 @@ func (a *app) adminCarSavePost(w http.ResponseWriter, r *http.Request) {
 		a.renderCarForm(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
-	ctx := r.Context()
-	if err := a.store.UpdateCar(ctx, c, a.now()); err != nil {
+	if err := a.saveCar(r, c, ids, names, false); err != nil {
 		a.serverError(w, r, err)
 		return
 	}
-	if err := a.store.SetCarEquipment(ctx, c.ID, ids, names); err != nil {
-		a.serverError(w, r, err)
-		return
-	}
-	a.audit(r, currentUser(ctx), "car.update", carTarget(c.ID), carDiff(&before, c))
+	a.audit(r, currentUser(r.Context()), "car.update", carTarget(c.ID), carDiff(&before, c))
 	a.flash(r, "Modifications enregistrées.")
 	http.Redirect(w, r, carPath(c.ID), http.StatusSeeOther)
 }
