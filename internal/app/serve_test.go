@@ -165,10 +165,14 @@ func TestServeRefusesUnsafeProduction(t *testing.T) {
 	t.Parallel()
 	u := migratedURL(t, store.SQLite)
 	for name, change := range map[string]func(env map[string]string){
-		"weak SECRET_KEY":        func(env map[string]string) { env["SECRET_KEY"] = "court" },
-		"http PUBLIC_URL":        func(env map[string]string) { env["PUBLIC_URL"] = "http://garage-parrot.example" },
-		"bad maintenance date":   func(env map[string]string) { env["MAINTENANCE_START_DATE"] = "lundi" },
-		"FLASK_ENV, missing key": func(env map[string]string) { delete(env, "APP_ENV"); env["FLASK_ENV"] = "production"; delete(env, "SECRET_KEY") },
+		"weak SECRET_KEY":      func(env map[string]string) { env["SECRET_KEY"] = "court" },
+		"http PUBLIC_URL":      func(env map[string]string) { env["PUBLIC_URL"] = "http://garage-parrot.example" },
+		"bad maintenance date": func(env map[string]string) { env["MAINTENANCE_START_DATE"] = "lundi" },
+		"FLASK_ENV, missing key": func(env map[string]string) {
+			delete(env, "APP_ENV")
+			env["FLASK_ENV"] = "production"
+			delete(env, "SECRET_KEY")
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
