@@ -3,11 +3,13 @@ package app
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/vparrot/garage/internal/photo"
@@ -114,24 +116,9 @@ func seedDemoCars(ctx context.Context, s *store.Store, dataDir string, now time.
 		return err
 	}
 	defer photos.Close()
-	proc := photo.NewProcessor(photo.DefaultLimits(), 2)
-	// One processed picture per paint and view, reused by the cars that share
-	// them (each car still gets its own keys and files).
-	cache := map[[2]int]*photo.Result{}
-	picture := func(paint, view int) (*photo.Result, error) {
-		if r, ok := cache[[2]int{paint, view}]; ok {
-			return r, nil
-		}
-		var b bytes.Buffer
-		if err := jpeg.Encode(&b, drawDemoCar(960, 720, demoPaints[paint], view), &jpeg.Options{Quality: 90}); err != nil {
-			return nil, err
-		}
-		r, err := proc.Process(ctx, &b)
-		if err != nil {
-			return nil, err
-		}
-		cache[[2]int{paint, view}] = r
-		return r, nil
+	pictures, err := demoPictures(ctx)
+	if err != nil {
+		return err
 	}
 	for i, d := range demoCars() {
 		published := now.Add(-time.Duration(len(demoCars())-i) * 26 * time.Hour)
@@ -158,10 +145,7 @@ func seedDemoCars(ctx context.Context, s *store.Store, dataDir string, now time.
 		}
 		var rows []*store.CarPhoto
 		for view := range 2 {
-			res, err := picture(d.paint, view)
-			if err != nil {
-				return fmt.Errorf("demo photo: %w", err)
-			}
+			res := pictures[d.paint][view]
 			key := photostore.NewKey("cars")
 			for _, v := range res.Variants {
 				if err := photos.Put(ctx, photostore.VariantKey(key, v.Size), v.Data, v.ContentType); err != nil {
@@ -175,6 +159,32 @@ func seedDemoCars(ctx context.Context, s *store.Store, dataDir string, now time.
 		}
 	}
 	return nil
+}
+
+// demoPictures draws every paint in both views and runs each picture
+// through the photo processor, two at a time. Cars of the same paint share
+// the processed sizes (each car still gets its own keys and files).
+func demoPictures(ctx context.Context) ([][2]*photo.Result, error) {
+	proc := photo.NewProcessor(photo.DefaultLimits(), 2)
+	out := make([][2]*photo.Result, len(demoPaints))
+	errs := make([]error, 2*len(demoPaints))
+	var wg sync.WaitGroup
+	for i := range errs {
+		paint, view := i/2, i%2
+		wg.Go(func() {
+			var b bytes.Buffer
+			if err := jpeg.Encode(&b, drawDemoCar(640, 480, demoPaints[paint], view), &jpeg.Options{Quality: 90}); err != nil {
+				errs[i] = err
+				return
+			}
+			out[paint][view], errs[i] = proc.Process(ctx, &b)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("demo photos: %w", err)
+	}
+	return out, nil
 }
 
 // drawDemoCar draws a simple car silhouette in paint: view 0 is a side
