@@ -92,6 +92,15 @@ func (c *Car) DefaultTitle() string {
 	return strings.Join(strings.Fields(c.Make+" "+c.Model+" "+c.Version), " ")
 }
 
+// slugSource is what the slug is made from: the title, else make, model
+// and version (never the "Véhicule n° …" placeholder).
+func (c *Car) slugSource() string {
+	if t := strings.TrimSpace(c.Title); t != "" {
+		return t
+	}
+	return c.DefaultTitle()
+}
+
 // DisplayTitle is the title, or the derived one when it is empty.
 func (c *Car) DisplayTitle() string {
 	if t := strings.TrimSpace(c.Title); t != "" {
@@ -201,7 +210,7 @@ func (s *Store) CreateCar(ctx context.Context, c *Car, now time.Time) error {
 	if c.Status == "" {
 		c.Status = CarDraft
 	}
-	c.Slug = slug.Make(c.DisplayTitle())
+	c.Slug = slug.Make(c.slugSource())
 	var createdBy sql.NullInt64
 	if c.CreatedBy != nil {
 		createdBy = sql.NullInt64{Int64: *c.CreatedBy, Valid: true}
@@ -226,7 +235,7 @@ func (s *Store) CreateCar(ctx context.Context, c *Car, now time.Time) error {
 // its slug from the title; old links still work since they carry the ID.
 func (s *Store) UpdateCar(ctx context.Context, c *Car, now time.Time) error {
 	now = now.UTC()
-	c.Slug = slug.Make(c.DisplayTitle())
+	c.Slug = slug.Make(c.slugSource())
 	res, err := s.db.ExecContext(ctx,
 		`UPDATE cars SET slug = $1, title = $2, make = $3, model = $4, version = $5, price = $6, reg_month = $7,
 		   reg_year = $8, mileage = $9, mileage_unverified = $10, fuel = $11, gearbox = $12, power_hp = $13,

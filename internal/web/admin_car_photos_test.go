@@ -86,6 +86,17 @@ func pngBomb() []byte {
 	return b.Bytes()
 }
 
+// withEXIF inserts an APP1 EXIF segment (a little-endian TIFF header with
+// a GPS note in it) right after the JPEG's SOI marker.
+func withEXIF(jpg []byte) []byte {
+	payload := append([]byte("Exif\x00\x00II*\x00\x08\x00\x00\x00\x00\x00"), []byte("GPS 43.6047 N 1.4442 E")...)
+	seg := []byte{0xFF, 0xE1, byte((len(payload) + 2) >> 8), byte(len(payload) + 2)}
+	out := append([]byte{}, jpg[:2]...)
+	out = append(out, seg...)
+	out = append(out, payload...)
+	return append(out, jpg[2:]...)
+}
+
 func (e *env) storedPhotoFiles() []string {
 	e.t.Helper()
 	keys, err := e.app.photos.List(context.Background(), "cars")
@@ -143,9 +154,10 @@ func TestAdminCarPhotos(t *testing.T) {
 				t.Errorf("cross-origin upload: %d", res.StatusCode)
 			}
 
-			// Three photos at once, with path-like names that are ignored.
+			// Three photos at once, with path-like names that are ignored; the
+			// first carries EXIF with GPS data, which must not be stored.
 			res := e.postPhotos(emp, path, e.server.URL,
-				upload{"../../etc/passwd.jpg", good},
+				upload{"../../etc/passwd.jpg", withEXIF(good)},
 				upload{"C:\\photo 2.png", testPNG(t, 640, 480)},
 				upload{"trois.jpg", testJPEG(t, 400, 1200, color.RGBA{20, 20, 200, 255})})
 			if res.StatusCode != http.StatusSeeOther {
@@ -172,6 +184,13 @@ func TestAdminCarPhotos(t *testing.T) {
 			}
 			if cfg, err := jpeg.DecodeConfig(strings.NewReader(img.body)); err != nil || cfg.Width != 640 {
 				t.Fatalf("card variant: %+v %v", cfg, err)
+			}
+
+			for _, size := range []string{"thumb", "card", "gallery", "large"} {
+				body := e.get(e.client(), "/photos/"+photos[0].Key+"-"+size+".jpg").body
+				if strings.Contains(body, "Exif") || strings.Contains(body, "GPS") || strings.Contains(body, "43.6047") {
+					t.Errorf("%s variant kept the EXIF/GPS data", size)
+				}
 			}
 
 			// Reorder with buttons, choose the main one, delete one.

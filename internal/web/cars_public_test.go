@@ -115,6 +115,15 @@ func TestPublicCarList(t *testing.T) {
 				}
 			}
 
+			// Whatever the query, never a server error.
+			for _, q := range []string{"?marque=%3Cscript%3E", "?marque=" + strings.Repeat("é", 300), "?prix_min=%00", "?tri=%27;DROP",
+				"?page=1e9", "?prix_min=1&prix_min=2", "?annee_max=99999999999", "?km_min=+", "?energie=diesel&energie=essence",
+				"?fragment=1&page=2", "?prix_min=%E2%80%AF12%E2%80%AF000"} {
+				if res := e.get(c, "/occasions"+q); res.StatusCode >= 500 || (res.StatusCode != http.StatusOK && res.StatusCode != http.StatusBadRequest) {
+					t.Errorf("%s: %d", q, res.StatusCode)
+				}
+			}
+
 			// The fragment for cars.js: only the results.
 			req, _ := http.NewRequest(http.MethodGet, e.server.URL+"/occasions?prix_max=20000", nil)
 			req.Header.Set("X-Requested-With", "fetch")
