@@ -461,6 +461,14 @@ func TestWaitsForADecodeSlot(t *testing.T) {
 	data := encodeJPEG(t, photoLike(64, 64))
 
 	p.slots <- struct{}{} // another decode holds the only slot
+
+	// Refusals from the header do not wait for a slot (with no deadline, this would hang otherwise).
+	for _, bad := range [][]byte{pngBomb(50000, 50000), []byte("<svg/>"), {0xff, 0xd8, 0xff}} {
+		if _, err := p.Process(context.Background(), bytes.NewReader(bad)); err == nil || statusOf(err) == 0 {
+			t.Fatalf("err = %v, want a refusal", err)
+		}
+	}
+
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	if _, err := p.Process(ctx, bytes.NewReader(data)); !errors.Is(err, context.DeadlineExceeded) {
@@ -549,4 +557,77 @@ func absDiff(a, b int) int {
 		return b - a
 	}
 	return a - b
+}
+
+// TestColourModels: what the decoders can return (grey, 16-bit, palette with transparency, premultiplied
+// alpha) all come out as colour JPEG, transparent parts white.
+func TestColourModels(t *testing.T) {
+	const w, h = 40, 20
+	fill := func(set func(x, y int, opaque bool)) {
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				set(x, y, x < w/2) // left half opaque, right half transparent (where the model has alpha)
+			}
+		}
+	}
+	gray := image.NewGray(image.Rect(0, 0, w, h))
+	fill(func(x, y int, _ bool) { gray.SetGray(x, y, color.Gray{0x40}) })
+	gray16 := image.NewGray16(image.Rect(0, 0, w, h))
+	fill(func(x, y int, _ bool) { gray16.SetGray16(x, y, color.Gray16{0x4000}) })
+	nrgba64 := image.NewNRGBA64(image.Rect(0, 0, w, h))
+	fill(func(x, y int, o bool) {
+		if o {
+			nrgba64.SetNRGBA64(x, y, color.NRGBA64{0x4000, 0x4000, 0x4000, 0xffff})
+		}
+	})
+	pal := image.NewPaletted(image.Rect(0, 0, w, h), color.Palette{color.NRGBA{0, 0, 0, 0}, color.NRGBA{0x40, 0x40, 0x40, 0xff}})
+	fill(func(x, y int, o bool) {
+		if o {
+			pal.SetColorIndex(x, y, 1)
+		}
+	})
+	rgba := image.NewRGBA(image.Rect(0, 0, w, h))
+	fill(func(x, y int, o bool) {
+		if o {
+			rgba.SetRGBA(x, y, color.RGBA{0x40, 0x40, 0x40, 0xff})
+		}
+	})
+	grey, white := color.RGBA{0x40, 0x40, 0x40, 0xff}, color.RGBA{0xff, 0xff, 0xff, 0xff}
+	p := NewProcessor(DefaultLimits(), 1)
+	for _, tc := range []struct {
+		name  string
+		data  []byte
+		right color.RGBA
+	}{
+		{"grey JPEG", encodeJPEG(t, gray), grey},
+		{"grey PNG", encodePNG(t, gray), grey},
+		{"16-bit grey PNG", encodePNG(t, gray16), grey},
+		{"16-bit RGBA PNG", encodePNG(t, nrgba64), white},
+		{"paletted PNG with a transparent entry", encodePNG(t, pal), white},
+		{"RGBA PNG", encodePNG(t, rgba), white},
+	} {
+		res, err := process(t, p, tc.data)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		out := decodeVariant(t, res.Variants[0])
+		if _, ok := out.(*image.YCbCr); !ok {
+			t.Errorf("%s: output is a %T, want a colour (YCbCr) JPEG", tc.name, out)
+		}
+		if c := out.At(5, 10); !near(c, grey, 6) {
+			t.Errorf("%s: left %v, want grey", tc.name, c)
+		}
+		if c := out.At(w-5, 10); !near(c, tc.right, 6) {
+			t.Errorf("%s: right %v, want %v", tc.name, c, tc.right)
+		}
+	}
+}
+
+func statusOf(err error) int {
+	var pe *Error
+	if errors.As(err, &pe) {
+		return pe.Status()
+	}
+	return 0
 }
