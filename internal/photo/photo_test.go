@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/gif"
@@ -113,45 +114,53 @@ func TestWebP(t *testing.T) {
 		}
 		decodeVariant(t, res.Variants[0])
 	})
-	t.Run("lossless with alpha, flattened on white", func(t *testing.T) {
-		data := readTestdata(t, "gopher-doc.with-alpha.lossless.webp")
-		res, err := process(t, p, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Format != "webp" || res.Width != 75 || res.Height != 100 {
-			t.Fatalf("got %q %dx%d", res.Format, res.Width, res.Height)
-		}
-		// The gopher drawing is partly transparent: the output must be it composited over white, pixel for
-		// pixel (within JPEG error), and clearly not over black.
-		src, err := decodeWebP(data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := decodeVariant(t, res.Variants[3]) // "large": same size as the original
-		var diffWhite, diffBlack, transparent int
-		b := src.Bounds()
-		for y := b.Min.Y; y < b.Max.Y; y++ {
-			for x := b.Min.X; x < b.Max.X; x++ {
-				r, g, bl, a := src.At(x, y).RGBA() // premultiplied
-				if a < 0xffff {
-					transparent++
-				}
-				or, og, ob, _ := out.At(x-b.Min.X, y-b.Min.Y).RGBA()
-				for _, c := range [][2]uint32{{r, or}, {g, og}, {bl, ob}} {
-					diffWhite += absDiff(int((c[0]+0xffff-a)>>8), int(c[1]>>8))
-					diffBlack += absDiff(int(c[0]>>8), int(c[1]>>8))
+	for _, tc := range []struct{ file, model string }{
+		{"gopher-doc.with-alpha.lossless.webp", "*image.NRGBA"}, // VP8X + VP8L
+		{"yellow_rose.lossy-with-alpha.webp", "*image.NYCbCrA"}, // VP8X + ALPH + VP8
+	} {
+		t.Run(tc.file+", flattened on white", func(t *testing.T) {
+			data := readTestdata(t, tc.file)
+			src, err := decodeWebP(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fmt.Sprintf("%T", src); got != tc.model {
+				t.Fatalf("test image changed: decodes to %s, want %s", got, tc.model)
+			}
+			res, err := process(t, p, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := src.Bounds()
+			if res.Format != "webp" || res.Width != b.Dx() || res.Height != b.Dy() {
+				t.Fatalf("got %q %dx%d, want %v", res.Format, res.Width, res.Height, b)
+			}
+			// Partly transparent: the output must be the original composited over white, pixel for pixel
+			// (within JPEG error), and clearly not over black.
+			out := decodeVariant(t, res.Variants[3]) // "large": same size as the original
+			var diffWhite, diffBlack, transparent int
+			for y := b.Min.Y; y < b.Max.Y; y++ {
+				for x := b.Min.X; x < b.Max.X; x++ {
+					r, g, bl, a := src.At(x, y).RGBA() // premultiplied
+					if a < 0xffff {
+						transparent++
+					}
+					or, og, ob, _ := out.At(x-b.Min.X, y-b.Min.Y).RGBA()
+					for _, c := range [][2]uint32{{r, or}, {g, og}, {bl, ob}} {
+						diffWhite += absDiff(int((c[0]+0xffff-a)>>8), int(c[1]>>8))
+						diffBlack += absDiff(int(c[0]>>8), int(c[1]>>8))
+					}
 				}
 			}
-		}
-		if transparent < b.Dx()*b.Dy()/4 {
-			t.Fatalf("test image changed: only %d pixels are not opaque", transparent)
-		}
-		n := b.Dx() * b.Dy() * 3
-		if diffWhite/n > 6 || diffBlack/n < 4*(diffWhite/n+1) {
-			t.Errorf("mean error %d against the original on white, %d against it on black", diffWhite/n, diffBlack/n)
-		}
-	})
+			if transparent < b.Dx()*b.Dy()/4 {
+				t.Fatalf("test image changed: only %d pixels are not opaque", transparent)
+			}
+			n := b.Dx() * b.Dy() * 3
+			if diffWhite/n > 6 || diffBlack/n < 4*(diffWhite/n+1) {
+				t.Errorf("mean error %d against the original on white, %d against it on black", diffWhite/n, diffBlack/n)
+			}
+		})
+	}
 }
 
 func TestAlphaFlattenedOnWhite(t *testing.T) {
