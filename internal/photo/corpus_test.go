@@ -91,12 +91,26 @@ const gpsMarker = "GPS-SECRET-43.6047N"
 // exifAPP1 builds a JPEG APP1 segment "Exif\0\0" + a little-endian TIFF structure: IFD0 with Orientation and
 // a pointer to a GPS IFD holding GPSVersionID, GPSLatitudeRef "N", GPSLatitude 43°36'16.92" and, as an
 // undefined-type GPSProcessingMethod, gpsMarker.
-func exifAPP1(orientation uint16) []byte {
-	le := binary.LittleEndian
+func exifAPP1(orientation uint16) []byte { return exifAPP1Order(binary.LittleEndian, orientation) }
+
+// byteOrder is binary.LittleEndian or binary.BigEndian.
+type byteOrder interface {
+	binary.ByteOrder
+	binary.AppendByteOrder
+}
+
+// exifAPP1Order is exifAPP1 in the given byte order ("II" or "MM").
+func exifAPP1Order(bo byteOrder, orientation uint16) []byte {
 	var t []byte
-	u16 := func(v uint16) { t = le.AppendUint16(t, v) }
-	u32 := func(v uint32) { t = le.AppendUint32(t, v) }
+	u16 := func(v uint16) { t = bo.AppendUint16(t, v) }
+	u32 := func(v uint32) { t = bo.AppendUint32(t, v) }
 	entry := func(tag, typ uint16, count, value uint32) { u16(tag); u16(typ); u32(count); u32(value) }
+	inline := func(tag, typ uint16, count uint32, value string) { // value bytes as they are, padded to 4
+		u16(tag)
+		u16(typ)
+		u32(count)
+		t = append(t, (value + "\x00\x00\x00\x00")[:4]...)
+	}
 
 	const ifd0 = 8
 	const ifd0Len = 2 + 2*12 + 4
@@ -105,7 +119,11 @@ func exifAPP1(orientation uint16) []byte {
 	const latData = gpsIFD + gpsLen
 	const markerData = latData + 24
 
-	t = append(t, 'I', 'I')
+	if bo == byteOrder(binary.BigEndian) {
+		t = append(t, 'M', 'M')
+	} else {
+		t = append(t, 'I', 'I')
+	}
 	u16(42)
 	u32(ifd0)
 	// IFD0, entries sorted by tag.
@@ -119,8 +137,8 @@ func exifAPP1(orientation uint16) []byte {
 	u32(0)                      // no next IFD
 	// GPS IFD.
 	u16(4)
-	entry(0x0000, 1, 4, 0x00000302)                      // GPSVersionID 2.3.0.0, BYTE ×4 inline
-	entry(0x0001, 2, 2, uint32('N'))                     // GPSLatitudeRef "N\0", ASCII inline
+	inline(0x0000, 1, 4, "\x02\x03\x00\x00")             // GPSVersionID 2.3.0.0, BYTE ×4
+	inline(0x0001, 2, 2, "N")                            // GPSLatitudeRef "N\0", ASCII
 	entry(0x0002, 5, 3, latData)                         // GPSLatitude, RATIONAL ×3
 	entry(0x001b, 7, uint32(len(gpsMarker)), markerData) // GPSProcessingMethod, UNDEFINED
 	u32(0)

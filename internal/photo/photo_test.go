@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/gif"
@@ -113,45 +114,53 @@ func TestWebP(t *testing.T) {
 		}
 		decodeVariant(t, res.Variants[0])
 	})
-	t.Run("lossless with alpha, flattened on white", func(t *testing.T) {
-		data := readTestdata(t, "gopher-doc.with-alpha.lossless.webp")
-		res, err := process(t, p, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Format != "webp" || res.Width != 75 || res.Height != 100 {
-			t.Fatalf("got %q %dx%d", res.Format, res.Width, res.Height)
-		}
-		// The gopher drawing is partly transparent: the output must be it composited over white, pixel for
-		// pixel (within JPEG error), and clearly not over black.
-		src, err := decodeWebP(data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := decodeVariant(t, res.Variants[3]) // "large": same size as the original
-		var diffWhite, diffBlack, transparent int
-		b := src.Bounds()
-		for y := b.Min.Y; y < b.Max.Y; y++ {
-			for x := b.Min.X; x < b.Max.X; x++ {
-				r, g, bl, a := src.At(x, y).RGBA() // premultiplied
-				if a < 0xffff {
-					transparent++
-				}
-				or, og, ob, _ := out.At(x-b.Min.X, y-b.Min.Y).RGBA()
-				for _, c := range [][2]uint32{{r, or}, {g, og}, {bl, ob}} {
-					diffWhite += absDiff(int((c[0]+0xffff-a)>>8), int(c[1]>>8))
-					diffBlack += absDiff(int(c[0]>>8), int(c[1]>>8))
+	for _, tc := range []struct{ file, model string }{
+		{"gopher-doc.with-alpha.lossless.webp", "*image.NRGBA"}, // VP8X + VP8L
+		{"yellow_rose.lossy-with-alpha.webp", "*image.NYCbCrA"}, // VP8X + ALPH + VP8
+	} {
+		t.Run(tc.file+", flattened on white", func(t *testing.T) {
+			data := readTestdata(t, tc.file)
+			src, err := decodeWebP(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fmt.Sprintf("%T", src); got != tc.model {
+				t.Fatalf("test image changed: decodes to %s, want %s", got, tc.model)
+			}
+			res, err := process(t, p, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := src.Bounds()
+			if res.Format != "webp" || res.Width != b.Dx() || res.Height != b.Dy() {
+				t.Fatalf("got %q %dx%d, want %v", res.Format, res.Width, res.Height, b)
+			}
+			// Partly transparent: the output must be the original composited over white, pixel for pixel
+			// (within JPEG error), and clearly not over black.
+			out := decodeVariant(t, res.Variants[3]) // "large": same size as the original
+			var diffWhite, diffBlack, transparent int
+			for y := b.Min.Y; y < b.Max.Y; y++ {
+				for x := b.Min.X; x < b.Max.X; x++ {
+					r, g, bl, a := src.At(x, y).RGBA() // premultiplied
+					if a < 0xffff {
+						transparent++
+					}
+					or, og, ob, _ := out.At(x-b.Min.X, y-b.Min.Y).RGBA()
+					for _, c := range [][2]uint32{{r, or}, {g, og}, {bl, ob}} {
+						diffWhite += absDiff(int((c[0]+0xffff-a)>>8), int(c[1]>>8))
+						diffBlack += absDiff(int(c[0]>>8), int(c[1]>>8))
+					}
 				}
 			}
-		}
-		if transparent < b.Dx()*b.Dy()/4 {
-			t.Fatalf("test image changed: only %d pixels are not opaque", transparent)
-		}
-		n := b.Dx() * b.Dy() * 3
-		if diffWhite/n > 6 || diffBlack/n < 4*(diffWhite/n+1) {
-			t.Errorf("mean error %d against the original on white, %d against it on black", diffWhite/n, diffBlack/n)
-		}
-	})
+			if transparent < b.Dx()*b.Dy()/4 {
+				t.Fatalf("test image changed: only %d pixels are not opaque", transparent)
+			}
+			n := b.Dx() * b.Dy() * 3
+			if diffWhite/n > 6 || diffBlack/n < 4*(diffWhite/n+1) {
+				t.Errorf("mean error %d against the original on white, %d against it on black", diffWhite/n, diffBlack/n)
+			}
+		})
+	}
 }
 
 func TestAlphaFlattenedOnWhite(t *testing.T) {
@@ -461,6 +470,14 @@ func TestWaitsForADecodeSlot(t *testing.T) {
 	data := encodeJPEG(t, photoLike(64, 64))
 
 	p.slots <- struct{}{} // another decode holds the only slot
+
+	// Refusals from the header do not wait for a slot (with no deadline, this would hang otherwise).
+	for _, bad := range [][]byte{pngBomb(50000, 50000), []byte("<svg/>"), {0xff, 0xd8, 0xff}} {
+		if _, err := p.Process(context.Background(), bytes.NewReader(bad)); err == nil || statusOf(err) == 0 {
+			t.Fatalf("err = %v, want a refusal", err)
+		}
+	}
+
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	if _, err := p.Process(ctx, bytes.NewReader(data)); !errors.Is(err, context.DeadlineExceeded) {
@@ -549,4 +566,77 @@ func absDiff(a, b int) int {
 		return b - a
 	}
 	return a - b
+}
+
+// TestColourModels: what the decoders can return (grey, 16-bit, palette with transparency, premultiplied
+// alpha) all come out as colour JPEG, transparent parts white.
+func TestColourModels(t *testing.T) {
+	const w, h = 40, 20
+	fill := func(set func(x, y int, opaque bool)) {
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				set(x, y, x < w/2) // left half opaque, right half transparent (where the model has alpha)
+			}
+		}
+	}
+	gray := image.NewGray(image.Rect(0, 0, w, h))
+	fill(func(x, y int, _ bool) { gray.SetGray(x, y, color.Gray{0x40}) })
+	gray16 := image.NewGray16(image.Rect(0, 0, w, h))
+	fill(func(x, y int, _ bool) { gray16.SetGray16(x, y, color.Gray16{0x4000}) })
+	nrgba64 := image.NewNRGBA64(image.Rect(0, 0, w, h))
+	fill(func(x, y int, o bool) {
+		if o {
+			nrgba64.SetNRGBA64(x, y, color.NRGBA64{0x4000, 0x4000, 0x4000, 0xffff})
+		}
+	})
+	pal := image.NewPaletted(image.Rect(0, 0, w, h), color.Palette{color.NRGBA{0, 0, 0, 0}, color.NRGBA{0x40, 0x40, 0x40, 0xff}})
+	fill(func(x, y int, o bool) {
+		if o {
+			pal.SetColorIndex(x, y, 1)
+		}
+	})
+	rgba := image.NewRGBA(image.Rect(0, 0, w, h))
+	fill(func(x, y int, o bool) {
+		if o {
+			rgba.SetRGBA(x, y, color.RGBA{0x40, 0x40, 0x40, 0xff})
+		}
+	})
+	grey, white := color.RGBA{0x40, 0x40, 0x40, 0xff}, color.RGBA{0xff, 0xff, 0xff, 0xff}
+	p := NewProcessor(DefaultLimits(), 1)
+	for _, tc := range []struct {
+		name  string
+		data  []byte
+		right color.RGBA
+	}{
+		{"grey JPEG", encodeJPEG(t, gray), grey},
+		{"grey PNG", encodePNG(t, gray), grey},
+		{"16-bit grey PNG", encodePNG(t, gray16), grey},
+		{"16-bit RGBA PNG", encodePNG(t, nrgba64), white},
+		{"paletted PNG with a transparent entry", encodePNG(t, pal), white},
+		{"RGBA PNG", encodePNG(t, rgba), white},
+	} {
+		res, err := process(t, p, tc.data)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		out := decodeVariant(t, res.Variants[0])
+		if _, ok := out.(*image.YCbCr); !ok {
+			t.Errorf("%s: output is a %T, want a colour (YCbCr) JPEG", tc.name, out)
+		}
+		if c := out.At(5, 10); !near(c, grey, 6) {
+			t.Errorf("%s: left %v, want grey", tc.name, c)
+		}
+		if c := out.At(w-5, 10); !near(c, tc.right, 6) {
+			t.Errorf("%s: right %v, want %v", tc.name, c, tc.right)
+		}
+	}
+}
+
+func statusOf(err error) int {
+	var pe *Error
+	if errors.As(err, &pe) {
+		return pe.Status()
+	}
+	return 0
 }

@@ -351,3 +351,53 @@ func TestNewDiskMode(t *testing.T) {
 		t.Error(`NewDisk("") worked`)
 	}
 }
+
+// TestDiskPutIsAtomic: while one goroutine replaces a file again and again, readers only ever see one
+// whole version or the other.
+func TestDiskPutIsAtomic(t *testing.T) {
+	ctx := context.Background()
+	d, dir := newDisk(t)
+	const key = "cars/ab/abcd-large.jpg"
+	versions := [][]byte{bytes.Repeat([]byte("a"), 100_000), bytes.Repeat([]byte("b"), 200_000)}
+	if err := d.Put(ctx, key, versions[0], "image/jpeg"); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	writeErr := make(chan error, 1)
+	go func() {
+		defer close(writeErr)
+		for i := 0; ; i++ {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			if err := d.Put(ctx, key, versions[i%2], "image/jpeg"); err != nil {
+				writeErr <- err
+				return
+			}
+		}
+	}()
+	for range 300 {
+		f, info, err := d.Open(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(b, versions[0]) && !bytes.Equal(b, versions[1]) {
+			t.Fatalf("read %d bytes that are neither version", len(b))
+		}
+		if info.Size != int64(len(b)) {
+			t.Fatalf("Info.Size %d for %d bytes", info.Size, len(b))
+		}
+	}
+	close(done)
+	if err := <-writeErr; err != nil {
+		t.Fatal(err)
+	}
+	assertNoTempFiles(t, dir)
+}
