@@ -203,6 +203,9 @@ func (a *app) adminCarPhotoPost(w http.ResponseWriter, r *http.Request) {
 			msg = "Photo principale choisie."
 		}
 	case action == "supprimer":
+		if refused := a.lastPhotoOfPublishedCar(w, r, carID); refused {
+			return
+		}
 		var key string
 		key, err = a.store.DeleteCarPhoto(ctx, carID, photoID)
 		if err == nil {
@@ -224,6 +227,22 @@ func (a *app) adminCarPhotoPost(w http.ResponseWriter, r *http.Request) {
 	a.audit(r, currentUser(ctx), "car.photo."+action, carTarget(carID), map[string]string{"photo": strconv.FormatInt(photoID, 10)})
 	a.flash(r, msg)
 	http.Redirect(w, r, carPath(carID)+"#photos-titre", http.StatusSeeOther)
+}
+
+// lastPhotoOfPublishedCar refuses (and answers 422) the deletion of the
+// only photo of a car that is online: its advert needs a main photo.
+func (a *app) lastPhotoOfPublishedCar(w http.ResponseWriter, r *http.Request, carID int64) bool {
+	c, err := a.store.CarByID(r.Context(), carID)
+	if err != nil {
+		return false // the deletion itself answers 404 or 500
+	}
+	n, err := a.store.CarPhotoCount(r.Context(), carID)
+	if err != nil || c.Status != store.CarPublished || n != 1 {
+		return false
+	}
+	a.renderPhotoError(w, r, c, &errUpload{http.StatusUnprocessableEntity,
+		"Une annonce en ligne garde au moins une photo : ajoutez-en une autre avant de supprimer celle-ci, ou repassez l'annonce en brouillon."})
+	return true
 }
 
 // deletePhotoFiles removes every size of the photos whose rows are gone. A

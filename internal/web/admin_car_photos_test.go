@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"hash/crc32"
 	"image"
 	"image/color"
@@ -15,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vparrot/garage/internal/photostore"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
 )
@@ -229,6 +231,13 @@ func TestAdminCarPhotos(t *testing.T) {
 				t.Fatalf("publish: %d %s", r.StatusCode, r.body)
 			}
 			c, _ := e.store.CarByID(ctx, id)
+			// An online advert keeps at least one photo.
+			solo := e.addCar(car("Fiat", "Panda", "1.2 Easy", 6990, 2016, 90000, "essence", "manuelle"), store.CarPublished, e.clock.Now())
+			soloPhotos, _ := e.store.CarPhotos(ctx, solo.ID)
+			r := e.postForm(emp, "/admin/voitures/"+itoa(int(solo.ID))+"/photos/"+itoa(int(soloPhotos[0].ID)), url.Values{"action": {"supprimer"}})
+			if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, "garde au moins une photo") {
+				t.Fatalf("deleting the only photo of a published car: %d", r.StatusCode)
+			}
 			visitor := e.client()
 			list := e.get(visitor, "/occasions")
 			if !strings.Contains(list.body, c.Path()) || !strings.Contains(list.body, "/photos/"+photos[2].Key+"-card.jpg") {
@@ -283,5 +292,40 @@ func TestPhotoUploadLeavesNoOrphanOnDBFailure(t *testing.T) {
 	}
 	if files := e.storedPhotoFiles(); len(files) != 0 {
 		t.Fatalf("orphan files: %v", files)
+	}
+}
+
+// failingPuts is a photo store whose Put fails after a number of successes.
+type failingPuts struct {
+	photostore.Store
+	left int
+}
+
+func (f *failingPuts) Put(ctx context.Context, key string, data []byte, contentType string) error {
+	if f.left == 0 {
+		return errors.New("disk full")
+	}
+	f.left--
+	return f.Store.Put(ctx, key, data, contentType)
+}
+
+// A storage failure half-way through an upload removes what was written.
+func TestPhotoUploadLeavesNoOrphanOnStorageFailure(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	emp := e.loggedIn(employeeEmail, employeePass)
+	id := e.createCar(emp, validCarForm())
+	disk := e.app.photos
+	e.app.photos = &failingPuts{Store: disk, left: 6} // the second photo fails half-way
+	jpg := testJPEG(t, 64, 48, color.White)
+	res := e.postPhotos(emp, "/admin/voitures/"+itoa(int(id))+"/photos", e.server.URL, upload{"a.jpg", jpg}, upload{"b.jpg", jpg})
+	if res.StatusCode != http.StatusInternalServerError || strings.Contains(res.body, "disk full") {
+		t.Fatalf("storage failure: %d", res.StatusCode)
+	}
+	keys, err := disk.List(context.Background(), "cars")
+	if err != nil || len(keys) != 0 {
+		t.Fatalf("files left: %v %v", keys, err)
+	}
+	if n, _ := e.store.CarPhotoCount(context.Background(), id); n != 0 {
+		t.Fatalf("%d photo rows left", n)
 	}
 }
