@@ -366,26 +366,18 @@ func (a *app) adminCarStatusPost(w http.ResponseWriter, r *http.Request) {
 
 // adminCarDeletePost deletes a car, then its photo files.
 func (a *app) adminCarDeletePost(w http.ResponseWriter, r *http.Request) {
-	id, ok := a.carIDParam(w, r)
+	c, ok := a.loadCar(w, r)
 	if !ok {
 		return
 	}
 	ctx := r.Context()
-	c, err := a.store.CarByID(ctx, id)
-	if err != nil {
-		if errorsIsAny(err, store.ErrNotFound) {
-			a.errorPage(w, r, http.StatusNotFound)
-			return
-		}
-		a.serverError(w, r, err)
+	id := c.ID
+	keys, err := a.store.DeleteCar(ctx, id)
+	if errorsIsAny(err, store.ErrNotFound) { // deleted meanwhile
+		a.errorPage(w, r, http.StatusNotFound)
 		return
 	}
-	keys, err := a.store.DeleteCar(ctx, id)
 	if err != nil {
-		if errorsIsAny(err, store.ErrNotFound) {
-			a.errorPage(w, r, http.StatusNotFound)
-			return
-		}
 		a.serverError(w, r, err)
 		return
 	}
