@@ -6,7 +6,7 @@
  *   swaps #resultats in place: no page reload. Requests are debounced; an
  *   AbortController cancels the one in flight, and a sequence number makes
  *   sure a stale answer never overwrites a newer one. The URL follows
- *   (replaceState while a slider moves, pushState once a change settles) and
+ *   (pushState for a change; replaceState while the same slider keeps moving) and
  *   the back button restores earlier results (popstate).
  * - Each range is two range inputs (shown only with JavaScript) kept in step
  *   with the two number inputs that the form submits.
@@ -41,6 +41,7 @@
     var timer = null;
     var controller = null;
     var seq = 0;
+    var lastPush = 0; // when this page last added a history entry
 
     function load(url, mode) {
       seq += 1;
@@ -64,11 +65,15 @@
         results.replaceChildren.apply(results, nodes);
         results.removeAttribute("aria-busy");
         var current = window.location.pathname + window.location.search;
-        if (mode === "push" && url !== current) {
-          window.history.pushState({ cars: true }, "", url);
-        } else if (mode === "replace") {
+        if (url === current || mode === "none") return;
+        // While a slider moves, its successive results share one history
+        // entry (replaced), so that "back" returns to the state before it.
+        if (mode === "replace" && Date.now() - lastPush < 2000) {
           window.history.replaceState({ cars: true }, "", url);
+        } else {
+          window.history.pushState({ cars: true }, "", url);
         }
+        lastPush = Date.now();
       }).catch(function (err) {
         if (err && err.name === "AbortError") return;
         if (mine !== seq) return;
