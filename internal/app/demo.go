@@ -47,6 +47,9 @@ func runDemo(ctx context.Context, e *env) error {
 	if err := seedDemo(ctx, s, time.Now()); err != nil {
 		return err
 	}
+	if err := seedDemoCars(ctx, s, cfg.DataDir, time.Now()); err != nil {
+		return err
+	}
 	pw, err := ensureDemoAdmin(ctx, s)
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"syscall"
@@ -19,6 +20,8 @@ import (
 	"github.com/vparrot/garage/internal/mail"
 	"github.com/vparrot/garage/internal/metrics"
 	"github.com/vparrot/garage/internal/password"
+	"github.com/vparrot/garage/internal/photo"
+	"github.com/vparrot/garage/internal/photostore"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/web"
 	"github.com/vparrot/garage/ui"
@@ -100,6 +103,11 @@ func serve(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Lo
 	if err != nil {
 		return err
 	}
+	photos, err := photostore.NewDisk(filepath.Join(cfg.DataDir, "photos"))
+	if err != nil {
+		return err
+	}
+	defer photos.Close()
 	h, err := web.New(web.Deps{
 		Config:  cfg,
 		Store:   s,
@@ -107,6 +115,9 @@ func serve(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Lo
 		Hasher:  password.NewHasher(password.DefaultParams(), max(1, runtime.NumCPU())),
 		Logger:  log,
 		Metrics: m,
+
+		Photos:         photos,
+		PhotoProcessor: photo.NewProcessor(photo.DefaultLimits(), max(1, runtime.NumCPU()/2)),
 	})
 	if err != nil {
 		return err

@@ -241,6 +241,7 @@ func (s *Store) tablesInDependencyOrder(ctx context.Context, q querier) ([]strin
 		return nil, err
 	}
 	names = slices.DeleteFunc(names, func(n string) bool { return skippedTables[n] })
+	slices.Sort(names) // the same order on both engines, whatever their collation
 	deps := map[string][]string{}
 	for _, n := range names {
 		var refs []string

@@ -145,15 +145,6 @@ func (a *app) adminMessagePost(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/admin/messages/"+strconv.FormatInt(m.ID, 10), http.StatusSeeOther)
 }
 
-// flash stores a one-time message for the next page of this session.
-func (a *app) flash(r *http.Request, msg string) {
-	if s := sessionFrom(r.Context()); s != nil {
-		if err := a.store.SetSessionFlash(r.Context(), s.TokenHash, msg); err != nil {
-			a.log.Warn("flash", "request_id", requestID(r.Context()), "error", err.Error())
-		}
-	}
-}
-
 // adminMessagesExport downloads the messages (of one status, or all) as a
 // CSV file a French spreadsheet opens correctly: UTF-8 with a BOM, ';'
 // separators, CRLF line ends, and formula-looking cells neutralised.

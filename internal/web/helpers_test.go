@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +17,8 @@ import (
 	"github.com/vparrot/garage/internal/config"
 	"github.com/vparrot/garage/internal/hours"
 	"github.com/vparrot/garage/internal/password"
+	"github.com/vparrot/garage/internal/photo"
+	"github.com/vparrot/garage/internal/photostore"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
 	"github.com/vparrot/garage/ui"
@@ -90,7 +93,13 @@ func newEnvOn(t *testing.T, s *store.Store, clock *testClock, opts ...envOption)
 	logs := &strings.Builder{}
 	var mu sync.Mutex
 	logger := slog.New(slog.NewTextHandler(lockedWriter{&mu, logs}, nil))
-	a, h, err := newApp(Deps{Config: cfg, Store: s, Assets: assets, Hasher: testHasher(), Logger: logger, Now: clock.Now})
+	photos, err := photostore.NewDisk(filepath.Join(t.TempDir(), "photos"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { photos.Close() })
+	a, h, err := newApp(Deps{Config: cfg, Store: s, Assets: assets, Hasher: testHasher(), Logger: logger, Now: clock.Now,
+		Photos: photos, PhotoProcessor: photo.NewProcessor(photo.DefaultLimits(), 2)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,8 +3,12 @@ package web
 import (
 	"net/http"
 
+	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/web/views"
 )
+
+// homeCars is how many recent cars the home page shows.
+const homeCars = 3
 
 func (a *app) home(w http.ResponseWriter, r *http.Request) {
 	p, err := a.page(r, "home", "", "Garage V. Parrot à Toulouse : carrosserie, mécanique, entretien et véhicules d'occasion.")
@@ -18,12 +22,17 @@ func (a *app) home(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
+	recent, _, err := a.store.ListCars(r.Context(), store.CarFilter{Statuses: []store.CarStatus{store.CarPublished}, Limit: homeCars})
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
 	reviews, err := a.homeReviews(r.Context())
 	if err != nil {
 		a.serverError(w, r, err)
 		return
 	}
-	a.render(w, r, http.StatusOK, views.Home(p, services, reviews))
+	a.render(w, r, http.StatusOK, views.Home(p, services, recent, reviews))
 }
 
 func (a *app) servicesPage(w http.ResponseWriter, r *http.Request) {
@@ -40,20 +49,10 @@ func (a *app) servicesPage(w http.ResponseWriter, r *http.Request) {
 	a.render(w, r, http.StatusOK, views.ServicesPage(p, services))
 }
 
-func (a *app) occasionsPage(w http.ResponseWriter, r *http.Request) {
-	p, err := a.page(r, "occasions", "Véhicules d'occasion", "Les véhicules d'occasion du Garage V. Parrot à Toulouse.")
-	if err != nil {
-		a.serverError(w, r, err)
-		return
-	}
-	a.render(w, r, http.StatusOK, views.Upcoming(p, "Véhicules d'occasion",
-		"Nos annonces de véhicules d'occasion arrivent très bientôt sur le site. En attendant, appelez-nous : nous vous dirons quels véhicules sont disponibles."))
-}
-
 func (a *app) robots(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
-	_, _ = w.Write([]byte("User-agent: *\nDisallow: /admin\nDisallow: /connexion\n"))
+	_, _ = w.Write([]byte("User-agent: *\nDisallow: /admin\nDisallow: /connexion\nSitemap: " + a.cfg.PublicURL + "/sitemap.xml\n"))
 }
 
 func (a *app) healthz(w http.ResponseWriter, r *http.Request) {

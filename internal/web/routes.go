@@ -60,6 +60,10 @@ func (a *app) routes() []route {
 		{"POST /admin/avis/{id}/refuser", staff, a.moderate(store.TestimonialRejected)},
 		{"POST /admin/avis/{id}/en-attente", staff, a.moderate(store.TestimonialPending)},
 		{"POST /admin/avis/{id}/supprimer", staff, http.HandlerFunc(a.adminReviewDelete)},
+		// Used cars: public pages.
+		{"GET /occasions/{ref}", public, http.HandlerFunc(a.carPage)},
+		{"GET /sitemap.xml", public, http.HandlerFunc(a.sitemap)},
+		{"GET /photos/", public, a.photoFiles()},
 
 		// Staff login.
 		{"GET /connexion", public, http.HandlerFunc(a.loginForm)},
@@ -106,6 +110,16 @@ func (a *app) routes() []route {
 		{"POST /admin/compte/sessions", staff, http.HandlerFunc(a.adminAccountSessions)},
 		{"GET /mentions-legales", public, http.HandlerFunc(a.legalNotice)},
 		{"GET /confidentialite", public, http.HandlerFunc(a.privacyPage)},
+		// Used cars: back office (employees and administrator).
+		{"GET /admin/voitures", staff, http.HandlerFunc(a.adminCars)},
+		{"GET /admin/voitures/nouvelle", staff, http.HandlerFunc(a.adminCarNew)},
+		{"POST /admin/voitures/nouvelle", staff, http.HandlerFunc(a.adminCarCreatePost)},
+		{"GET /admin/voitures/{id}", staff, http.HandlerFunc(a.adminCarEdit)},
+		{"POST /admin/voitures/{id}", staff, http.HandlerFunc(a.adminCarSavePost)},
+		{"POST /admin/voitures/{id}/statut", staff, http.HandlerFunc(a.adminCarStatusPost)},
+		{"POST /admin/voitures/{id}/supprimer", staff, http.HandlerFunc(a.adminCarDeletePost)},
+		{"POST /admin/voitures/{id}/photos", staff, http.HandlerFunc(a.adminCarPhotosPost)},
+		{"POST /admin/voitures/{id}/photos/{photo}", staff, http.HandlerFunc(a.adminCarPhotoPost)},
 
 		// Operations and assets.
 		{"GET /healthz", public, http.HandlerFunc(a.healthz)},

@@ -83,6 +83,20 @@ var expectedAccess = map[string]access{
 	"POST /admin/compte/nom":                         staff,
 	"POST /admin/compte/mot-de-passe":                staff,
 	"POST /admin/compte/sessions":                    staff,
+
+	// Used cars: public pages; every staff member manages them (SPEC.md §6).
+	"GET /occasions/{ref}":                     public,
+	"GET /sitemap.xml":                         public,
+	"GET /admin/voitures":                      staff,
+	"GET /admin/voitures/nouvelle":             staff,
+	"POST /admin/voitures/nouvelle":            staff,
+	"GET /admin/voitures/{id}":                 staff,
+	"POST /admin/voitures/{id}":                staff,
+	"POST /admin/voitures/{id}/statut":         staff,
+	"POST /admin/voitures/{id}/supprimer":      staff,
+	"POST /admin/voitures/{id}/photos":         staff,
+	"POST /admin/voitures/{id}/photos/{photo}": staff,
+	"GET /photos/":                             public,
 }
 
 func TestRouteTableMatchesSpec(t *testing.T) {

@@ -19,6 +19,8 @@ import (
 	"github.com/vparrot/garage/internal/hours"
 	"github.com/vparrot/garage/internal/metrics"
 	"github.com/vparrot/garage/internal/password"
+	"github.com/vparrot/garage/internal/photo"
+	"github.com/vparrot/garage/internal/photostore"
 	"github.com/vparrot/garage/internal/spam"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/throttle"
@@ -35,6 +37,11 @@ type Deps struct {
 	Logger  *slog.Logger
 	Metrics *metrics.Metrics // optional
 	Now     func() time.Time // optional; time.Now by default
+
+	// Car photos: where the files go and what checks and resizes them.
+	// Optional: without them, uploads answer 503 and /photos/ 404.
+	Photos         photostore.Store
+	PhotoProcessor *photo.Processor
 }
 
 // Session lifetimes: SessionIdleTimeout without activity, and at most
@@ -62,6 +69,8 @@ type app struct {
 	forms    *spam.Signer      // signed form-render times
 	sessions *sessionManager
 	mux      *http.ServeMux
+	photos   photostore.Store
+	photoPro *photo.Processor
 }
 
 // New builds the application's HTTP handler.
@@ -88,6 +97,7 @@ func newApp(d Deps) (*app, http.Handler, error) {
 		now:     now,
 		guard:   throttle.NewLoginGuard(d.Store, now),
 	}
+	a.photos, a.photoPro = d.Photos, d.PhotoProcessor
 	a.sessions = newSessionManager(d.Store, now, d.Config.Production)
 	a.limiter = &throttle.Limiter{Counters: d.Store, Now: now}
 	formKey := []byte(d.Config.SecretKey)

@@ -134,3 +134,12 @@ func (m *sessionManager) clearCookie(w http.ResponseWriter) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// flash stores a one-time message shown on the next page of the session.
+func (a *app) flash(r *http.Request, msg string) {
+	if s := sessionFrom(r.Context()); s != nil {
+		if err := a.store.SetSessionFlash(r.Context(), s.TokenHash, msg); err != nil {
+			a.log.Warn("flash", "request_id", requestID(r.Context()), "error", err.Error())
+		}
+	}
+}

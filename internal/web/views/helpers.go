@@ -42,6 +42,16 @@ var actionLabels = map[string]string{
 	"account.name":           "Nom modifié (mon compte)",
 	"account.password":       "Mot de passe modifié (mon compte)",
 	"account.sessions.end":   "Autres sessions fermées (mon compte)",
+
+	"car.create":           "Voiture créée",
+	"car.update":           "Voiture modifiée",
+	"car.status":           "Statut d'une voiture changé",
+	"car.delete":           "Voiture supprimée",
+	"car.photos.add":       "Photos ajoutées",
+	"car.photo.monter":     "Photo déplacée",
+	"car.photo.descendre":  "Photo déplacée",
+	"car.photo.principale": "Photo principale choisie",
+	"car.photo.supprimer":  "Photo supprimée",
 }
 
 // ActionLabel is the French name of an audit action.

@@ -57,6 +57,7 @@ var adminNav = []adminNavItem{
 	{"dashboard", "/admin", "Tableau de bord", false},
 	{"messages", "/admin/messages", "Messages", false},
 	{"avis", "/admin/avis", "Avis clients", false},
+	{"voitures", "/admin/voitures", "Voitures", false},
 	{"journal", "/admin/journal", "Journal d'activité", true},
 	{"horaires", "/admin/horaires", "Horaires", true},
 	{"services-admin", "/admin/services", "Services", true},

@@ -1,0 +1,250 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/vparrot/garage/internal/photo"
+	"github.com/vparrot/garage/internal/photostore"
+	"github.com/vparrot/garage/internal/store"
+)
+
+// demoCar is one car of the demo catalogue.
+type demoCar struct {
+	make, model, version string
+	price, year, month   int
+	km                   int
+	fuel, gearbox, body  string
+	hp, cv, doors, seats int
+	colour               string
+	paint                int // index in demoPaints
+	critAir              string
+	equipment            []string
+	status               store.CarStatus
+}
+
+// demoPaints are the body colours of the generated photos.
+var demoPaints = []color.RGBA{
+	{0xD9, 0x23, 0x32, 0xFF}, // rouge
+	{0xF2, 0xF2, 0xF2, 0xFF}, // blanc
+	{0x26, 0x25, 0x26, 0xFF}, // noir
+	{0x8A, 0x8D, 0x91, 0xFF}, // gris
+	{0x1F, 0x4E, 0x99, 0xFF}, // bleu
+	{0xC8, 0xC3, 0xB8, 0xFF}, // beige / sable
+	{0x2E, 0x6B, 0x3F, 0xFF}, // vert
+	{0xE0, 0x8A, 0x1E, 0xFF}, // orange
+}
+
+var (
+	eqClim    = "Climatisation automatique"
+	eqClimM   = "Climatisation manuelle"
+	eqGPS     = "GPS"
+	eqCam     = "Caméra de recul"
+	eqRadar   = "Radar de recul"
+	eqCarplay = "Apple CarPlay / Android Auto"
+	eqReg     = "Régulateur de vitesse"
+	eqRegA    = "Régulateur adaptatif"
+	eqJantes  = "Jantes alliage"
+	eqSieges  = "Sièges chauffants"
+	eqCuir    = "Sellerie cuir"
+	eqToit    = "Toit panoramique"
+	eqLED     = "Phares LED"
+	eqMains   = "Accès et démarrage mains libres"
+	eqBT      = "Bluetooth"
+	eqAttelag = "Attelage"
+)
+
+func demoCars() []demoCar {
+	pub, sold, draft := store.CarPublished, store.CarSold, store.CarDraft
+	return []demoCar{
+		{"Peugeot", "208", "1.2 PureTech 100 Allure", 16490, 2021, 6, 38500, "essence", "manuelle", "citadine", 100, 5, 5, 5, "Rouge Elixir", 0, "1", []string{eqClim, eqCarplay, eqRadar, eqReg, eqJantes}, pub},
+		{"Renault", "Clio", "V 1.0 TCe 90 Zen", 13990, 2021, 3, 42000, "essence", "manuelle", "citadine", 90, 5, 5, 5, "Blanc Glacier", 1, "1", []string{eqClimM, eqBT, eqReg, eqGPS}, pub},
+		{"Citroën", "C3", "1.2 PureTech 83 Shine", 11490, 2019, 9, 61000, "essence", "manuelle", "citadine", 83, 4, 5, 5, "Gris Platinium", 3, "1", []string{eqClim, eqCam, eqCarplay}, pub},
+		{"Dacia", "Sandero", "Stepway TCe 90 Confort", 12990, 2022, 4, 24000, "essence", "manuelle", "citadine", 90, 5, 5, 5, "Orange Atacama", 7, "1", []string{eqClimM, eqCarplay, eqRadar}, pub},
+		{"Volkswagen", "Polo", "1.0 TSI 95 Life", 15990, 2020, 11, 47000, "essence", "manuelle", "citadine", 95, 5, 5, 5, "Bleu Reef", 4, "1", []string{eqClim, eqCarplay, eqRegA, eqLED}, pub},
+		{"Toyota", "Yaris", "Hybride 116h Design", 19490, 2022, 2, 28000, "hybride", "automatique", "citadine", 116, 5, 5, 5, "Noir Minuit", 2, "1", []string{eqClim, eqCam, eqCarplay, eqRegA}, pub},
+		{"Peugeot", "2008", "1.5 BlueHDi 130 GT Line EAT8", 23990, 2020, 7, 56000, "diesel", "automatique", "suv", 130, 7, 5, 5, "Gris Artense", 3, "2", []string{eqClim, eqGPS, eqCam, eqToit, eqMains}, pub},
+		{"Renault", "Captur", "E-Tech Plug-in 160 Intens", 24990, 2021, 10, 33000, "hybride-rechargeable", "automatique", "suv", 160, 4, 5, 5, "Blanc Nacré", 1, "1", []string{eqClim, eqGPS, eqCam, eqCarplay, eqSieges}, pub},
+		{"Dacia", "Duster", "1.5 Blue dCi 115 4x4 Prestige", 18990, 2019, 5, 72000, "diesel", "manuelle", "suv", 115, 6, 5, 5, "Vert Kaki", 6, "2", []string{eqClim, eqGPS, eqCam, eqAttelag}, pub},
+		{"Citroën", "C5 Aircross", "1.5 BlueHDi 130 Feel EAT8", 22490, 2020, 2, 68000, "diesel", "automatique", "suv", 130, 7, 5, 5, "Bleu Lazuli", 4, "2", []string{eqClim, eqCarplay, eqRadar, eqRegA}, pub},
+		{"Peugeot", "3008", "1.6 Hybrid 225 GT e-EAT8", 29990, 2021, 4, 41000, "hybride-rechargeable", "automatique", "suv", 225, 9, 5, 5, "Noir Perla Nera", 2, "1", []string{eqClim, eqGPS, eqCam, eqCuir, eqSieges, eqMains, eqLED}, pub},
+		{"Renault", "Mégane", "IV Estate 1.5 Blue dCi 115 Business", 14990, 2019, 12, 98000, "diesel", "manuelle", "break", 115, 6, 5, 5, "Gris Titanium", 3, "2", []string{eqClim, eqGPS, eqReg, eqRadar}, pub},
+		{"Skoda", "Octavia", "Combi 2.0 TDI 150 Style DSG7", 24490, 2021, 8, 52000, "diesel", "automatique", "break", 150, 8, 5, 5, "Gris Quartz", 3, "2", []string{eqClim, eqGPS, eqCam, eqRegA, eqSieges}, pub},
+		{"Volkswagen", "Golf", "VIII 1.5 eTSI 150 Style DSG7", 26990, 2021, 5, 35000, "essence", "automatique", "berline", 150, 8, 5, 5, "Blanc Pur", 1, "1", []string{eqClim, eqGPS, eqCarplay, eqRegA, eqLED}, pub},
+		{"Tesla", "Model 3", "Standard Range Plus", 27990, 2021, 3, 61000, "electrique", "automatique", "berline", 325, 3, 4, 5, "Bleu Outremer", 4, "0", []string{eqClim, eqGPS, eqCam, eqToit, eqSieges, eqRegA}, pub},
+		{"Renault", "Zoe", "R110 Zen (batterie achetée)", 12490, 2020, 6, 39000, "electrique", "automatique", "citadine", 108, 1, 5, 5, "Blanc Glacier", 1, "0", []string{eqClim, eqGPS, eqRadar}, pub},
+		{"Peugeot", "e-208", "136 ch Allure", 18990, 2021, 9, 27000, "electrique", "automatique", "citadine", 136, 1, 5, 5, "Jaune Faro", 7, "0", []string{eqClim, eqCarplay, eqCam}, pub},
+		{"Toyota", "C-HR", "122h Edition", 21990, 2019, 4, 64000, "hybride", "automatique", "suv", 122, 5, 5, 5, "Rouge Métal", 0, "1", []string{eqClim, eqGPS, eqCam, eqRegA}, pub},
+		{"Fiat", "500", "1.0 Hybrid 70 Dolcevita", 12990, 2021, 7, 23000, "hybride", "manuelle", "citadine", 70, 4, 3, 4, "Vert Rugiada", 6, "1", []string{eqClimM, eqCarplay, eqToit}, pub},
+		{"Opel", "Corsa", "1.3 CDTI 75 ch Diesel Enjoy", 5990, 2014, 3, 128000, "diesel", "manuelle", "citadine", 75, 4, 5, 5, "Rouge Flamme", 0, "3", []string{eqClimM, eqBT}, pub},
+		{"Ford", "Fiesta", "1.0 EcoBoost 100 Titanium", 9990, 2018, 5, 79000, "essence", "manuelle", "citadine", 100, 5, 5, 5, "Gris Magnétique", 3, "1", []string{eqClim, eqBT, eqReg}, pub},
+		{"Citroën", "Berlingo", "1.5 BlueHDi 100 Feel M", 17490, 2020, 3, 74000, "diesel", "manuelle", "monospace", 100, 5, 5, 5, "Blanc Banquise", 1, "2", []string{eqClimM, eqRadar, eqReg, eqAttelag}, pub},
+		{"Renault", "Kangoo", "Van 1.5 dCi 95 Grand Confort", 13990, 2019, 10, 88000, "diesel", "manuelle", "utilitaire", 95, 5, 4, 2, "Blanc Minéral", 1, "2", []string{eqClimM, eqRadar, eqAttelag}, pub},
+		{"BMW", "Série 1", "118i 140 M Sport DKG7", 25990, 2020, 11, 46000, "essence", "automatique", "berline", 140, 7, 5, 5, "Noir Saphir", 2, "1", []string{eqClim, eqGPS, eqCam, eqCuir, eqLED}, pub},
+		{"Audi", "A3", "Sportback 35 TFSI 150 S tronic", 27490, 2021, 2, 39000, "essence", "automatique", "berline", 150, 8, 5, 5, "Gris Daytona", 3, "1", []string{eqClim, eqGPS, eqRegA, eqLED, eqSieges}, pub},
+		{"Mercedes-Benz", "Classe A", "180 d 116 Progressive Line 7G-DCT", 24990, 2019, 6, 71000, "diesel", "automatique", "berline", 116, 6, 5, 5, "Argent Iridium", 3, "2", []string{eqClim, eqGPS, eqCam, eqCarplay}, pub},
+		{"Peugeot", "308", "SW 1.5 BlueHDi 130 Allure", 15990, 2019, 1, 92000, "diesel", "manuelle", "break", 130, 7, 5, 5, "Bleu Magnetic", 4, "2", []string{eqClim, eqGPS, eqRadar}, sold},
+		{"Renault", "Twingo", "III SCe 65 Life", 7490, 2017, 4, 54000, "essence", "manuelle", "citadine", 65, 4, 5, 4, "Orange Valencia", 7, "1", []string{eqClimM, eqBT}, sold},
+		{"Dacia", "Spring", "Confort Plus", 11990, 2022, 11, 12000, "electrique", "automatique", "citadine", 44, 1, 5, 4, "Blanc", 1, "0", []string{eqClimM, eqGPS}, draft},
+		{"Hyundai", "Tucson", "1.6 T-GDI 230 Hybrid Executive", 0, 2021, 0, 0, "hybride", "automatique", "suv", 230, 9, 5, 5, "Gris Shadow", 3, "", []string{eqClim, eqGPS, eqCam}, draft},
+	}
+}
+
+// seedDemoCars adds the demo catalogue, with photos drawn by the program
+// itself and run through the real photo processor, when the database has no
+// car yet.
+func seedDemoCars(ctx context.Context, s *store.Store, dataDir string, now time.Time) error {
+	counts, err := s.CountCarsByStatus(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range counts {
+		if n > 0 {
+			return nil
+		}
+	}
+	photos, err := photostore.NewDisk(filepath.Join(dataDir, "photos"))
+	if err != nil {
+		return err
+	}
+	defer photos.Close()
+	pictures, err := demoPictures(ctx)
+	if err != nil {
+		return err
+	}
+	for i, d := range demoCars() {
+		published := now.Add(-time.Duration(len(demoCars())-i) * 26 * time.Hour)
+		c := &store.Car{Make: d.make, Model: d.model, Version: d.version, Price: d.price, RegYear: d.year, RegMonth: d.month,
+			Mileage: d.km, Fuel: d.fuel, Gearbox: d.gearbox, BodyType: d.body, PowerHP: d.hp, FiscalHP: d.cv, Doors: d.doors,
+			Seats: d.seats, Colour: d.colour, CritAir: d.critAir, Status: d.status,
+			Description: fmt.Sprintf("%s %s %s de %d, %s. Véhicule révisé et contrôlé par l'atelier, "+
+				"carnet d'entretien à jour, garantie 6 mois pièces et main-d'œuvre. Reprise possible de votre véhicule.",
+				d.make, d.model, d.version, d.year, d.colour)}
+		if d.year > 0 && now.Year()-d.year >= 4 {
+			c.CTDate = now.AddDate(0, -2, -i%20).Format("2006-01-02")
+		}
+		if d.status != store.CarDraft {
+			c.PublishedAt = published
+		}
+		if d.status == store.CarSold {
+			c.SoldAt = now.Add(-time.Duration(3+i%5) * 24 * time.Hour)
+		}
+		if err := s.CreateCar(ctx, c, published); err != nil {
+			return err
+		}
+		if err := s.SetCarEquipment(ctx, c.ID, nil, d.equipment); err != nil {
+			return err
+		}
+		var rows []*store.CarPhoto
+		for view := range 2 {
+			res := pictures[d.paint][view]
+			key := photostore.NewKey("cars")
+			for _, v := range res.Variants {
+				if err := photos.Put(ctx, photostore.VariantKey(key, v.Size), v.Data, v.ContentType); err != nil {
+					return err
+				}
+			}
+			rows = append(rows, &store.CarPhoto{Key: key, Width: res.Width, Height: res.Height})
+		}
+		if err := s.AddCarPhotos(ctx, c.ID, rows, published); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// demoPictures draws every paint in both views and runs each picture
+// through the photo processor, two at a time. Cars of the same paint share
+// the processed sizes (each car still gets its own keys and files).
+func demoPictures(ctx context.Context) ([][2]*photo.Result, error) {
+	proc := photo.NewProcessor(photo.DefaultLimits(), 2)
+	out := make([][2]*photo.Result, len(demoPaints))
+	errs := make([]error, 2*len(demoPaints))
+	var wg sync.WaitGroup
+	for i := range errs {
+		paint, view := i/2, i%2
+		wg.Go(func() {
+			var b bytes.Buffer
+			if err := jpeg.Encode(&b, drawDemoCar(640, 480, demoPaints[paint], view), &jpeg.Options{Quality: 90}); err != nil {
+				errs[i] = err
+				return
+			}
+			out[paint][view], errs[i] = proc.Process(ctx, &b)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("demo photos: %w", err)
+	}
+	return out, nil
+}
+
+// drawDemoCar draws a simple car silhouette in paint: view 0 is a side
+// view against the sky, view 1 the same car facing the other way in a grey
+// studio.
+func drawDemoCar(w, h int, paint color.RGBA, view int) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	fw, fh := float64(w), float64(h)
+	for y := range h {
+		for x := range w {
+			fx, fy := float64(x)/fw, float64(y)/fh
+			if view == 1 {
+				fx = 1 - fx
+			}
+			img.SetRGBA(x, y, demoPixel(fx, fy, fw/fh, paint, view))
+		}
+	}
+	return img
+}
+
+// demoPixel is the colour at (fx, fy), both in [0, 1); aspect is w/h.
+func demoPixel(fx, fy, aspect float64, paint color.RGBA, view int) color.RGBA {
+	in := func(cx, cy, r float64) bool {
+		dx, dy := (fx-cx)*aspect, fy-cy
+		return dx*dx+dy*dy <= r*r
+	}
+	switch {
+	case in(0.28, 0.72, 0.11) || in(0.74, 0.72, 0.11):
+		if in(0.28, 0.72, 0.05) || in(0.74, 0.72, 0.05) {
+			return color.RGBA{0xB0, 0xB0, 0xB4, 0xFF} // hub
+		}
+		return color.RGBA{0x1A, 0x1A, 0x1A, 0xFF} // tyre
+	case fy >= 0.5 && fy < 0.72 && fx >= 0.12 && fx < 0.9:
+		if fx >= 0.86 && fy < 0.57 {
+			return color.RGBA{0xFF, 0xE0, 0x8A, 0xFF} // headlight
+		}
+		if fy >= 0.6 && fy < 0.61 {
+			return shade(paint, 0.75) // waist line
+		}
+		return paint
+	case fy >= 0.32 && fy < 0.5:
+		t := (fy - 0.32) / 0.18 // 0 at the roof, 1 at the waist
+		left, right := 0.34-0.12*t, 0.64+0.14*t
+		if fx >= left && fx < right {
+			if fy >= 0.35 && fx >= left+0.025 && fx < right-0.025 && (fx < 0.485 || fx >= 0.505) {
+				return color.RGBA{0x9C, 0xC3, 0xE0, 0xFF} // windows
+			}
+			return paint
+		}
+	}
+	if fy >= 0.78 {
+		return color.RGBA{0x55, 0x55, 0x58, 0xFF} // ground
+	}
+	if view == 1 {
+		g := uint8(0xE8 - 0x30*fy)
+		return color.RGBA{g, g, g, 0xFF}
+	}
+	return color.RGBA{uint8(0x9F + 0x50*fy), uint8(0xC9 + 0x30*fy), 0xF0, 0xFF} // sky
+}
+
+func shade(c color.RGBA, f float64) color.RGBA {
+	return color.RGBA{uint8(float64(c.R) * f), uint8(float64(c.G) * f), uint8(float64(c.B) * f), c.A}
+}

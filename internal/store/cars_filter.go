@@ -1,0 +1,290 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// CarSort names an order of the car list.
+type CarSort string
+
+// The orders of the car list. Ties are broken by ID, newest first, so pages
+// never overlap.
+const (
+	SortNewest      CarSort = "recent"     // newest publication first (the default)
+	SortPriceAsc    CarSort = "prix"       // cheapest first
+	SortPriceDesc   CarSort = "prix-desc"  // most expensive first
+	SortMileageAsc  CarSort = "km"         // lowest mileage first
+	SortYearDesc    CarSort = "annee-desc" // most recent registration first
+	SortYearAsc     CarSort = "annee"      // oldest registration first
+	SortUpdatedDesc CarSort = "modifie"    // last edited first (back office)
+)
+
+// CarSorts lists the public sorts with their French labels.
+func CarSorts() []Option {
+	return []Option{{string(SortNewest), "Les plus récentes"}, {string(SortPriceAsc), "Prix croissant"},
+		{string(SortPriceDesc), "Prix décroissant"}, {string(SortMileageAsc), "Kilométrage croissant"},
+		{string(SortYearDesc), "Année : plus récente"}, {string(SortYearAsc), "Année : plus ancienne"}}
+}
+
+var sortClauses = map[CarSort]string{
+	SortNewest:      "c.published_at DESC, c.id DESC",
+	SortPriceAsc:    "c.price ASC, c.id DESC",
+	SortPriceDesc:   "c.price DESC, c.id DESC",
+	SortMileageAsc:  "c.mileage ASC, c.id DESC",
+	SortYearDesc:    "c.reg_year DESC, c.reg_month DESC, c.id DESC",
+	SortYearAsc:     "c.reg_year ASC, c.reg_month ASC, c.id DESC",
+	SortUpdatedDesc: "c.updated_at DESC, c.id DESC",
+}
+
+// ValidSort reports whether s is a known sort.
+func ValidSort(s CarSort) bool { _, ok := sortClauses[s]; return ok }
+
+// CarFilter selects cars for ListCars. Nil or empty fields do not filter.
+type CarFilter struct {
+	Statuses []CarStatus // any of these; empty means every status
+	// SoldSince, when set, also lets in sold cars sold at or after it (the
+	// public list shows them with a "Vendu" badge), listed after the others.
+	SoldSince *time.Time
+
+	Search  string // substring of make, model, version or title, any case
+	Make    string // exact make, any case
+	Fuel    string
+	Gearbox string
+
+	PriceMin, PriceMax     *int
+	MileageMin, MileageMax *int
+	YearMin, YearMax       *int
+
+	Sort   CarSort // SortNewest when empty
+	Offset int
+	Limit  int // 0 means no limit
+}
+
+// whereClause builds the WHERE of f with $n placeholders and their arguments.
+func (f CarFilter) whereClause() (string, []any) {
+	var conds []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	var statusConds []string
+	if len(f.Statuses) > 0 {
+		ph := make([]string, len(f.Statuses))
+		for i, st := range f.Statuses {
+			ph[i] = arg(string(st))
+		}
+		statusConds = append(statusConds, "c.status IN ("+strings.Join(ph, ", ")+")")
+	}
+	if f.SoldSince != nil {
+		statusConds = append(statusConds, "(c.status = 'sold' AND c.sold_at >= "+arg(f.SoldSince.Unix())+")")
+	}
+	if len(statusConds) > 0 {
+		conds = append(conds, "("+strings.Join(statusConds, " OR ")+")")
+	}
+	if q := escapeLike(strings.TrimSpace(f.Search)); q != "" {
+		p := arg("%" + strings.ToLower(q) + "%")
+		conds = append(conds, "(lower(c.make) LIKE "+p+" OR lower(c.model) LIKE "+p+" OR lower(c.version) LIKE "+p+
+			" OR lower(c.title) LIKE "+p+")")
+	}
+	if f.Make != "" {
+		conds = append(conds, "lower(c.make) = lower("+arg(f.Make)+")")
+	}
+	if f.Fuel != "" {
+		conds = append(conds, "c.fuel = "+arg(f.Fuel))
+	}
+	if f.Gearbox != "" {
+		conds = append(conds, "c.gearbox = "+arg(f.Gearbox))
+	}
+	for _, r := range []struct {
+		col      string
+		min, max *int
+	}{{"c.price", f.PriceMin, f.PriceMax}, {"c.mileage", f.MileageMin, f.MileageMax}, {"c.reg_year", f.YearMin, f.YearMax}} {
+		if r.min != nil {
+			conds = append(conds, r.col+" >= "+arg(*r.min))
+		}
+		if r.max != nil {
+			conds = append(conds, r.col+" <= "+arg(*r.max))
+		}
+	}
+	if len(conds) == 0 {
+		return "", args
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// ListCars returns one page of the cars f selects, in f's order, and how
+// many cars f selects in all.
+func (s *Store) ListCars(ctx context.Context, f CarFilter) ([]*Car, int, error) {
+	where, args := f.whereClause()
+	var total int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM cars c`+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := s.db.QueryContext(ctx, s.listQuery(f, where), args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var list []*Car
+	for rows.Next() {
+		c, err := scanCar(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		list = append(list, c)
+	}
+	return list, total, rows.Err()
+}
+
+// listQuery is the page query of ListCars for f, whose WHERE is where.
+func (s *Store) listQuery(f CarFilter, where string) string {
+	order, ok := sortClauses[f.Sort]
+	if !ok {
+		order = sortClauses[SortNewest]
+	}
+	if f.SoldSince != nil {
+		// Sold cars after the ones still for sale.
+		order = "CASE WHEN c.status = 'sold' THEN 1 ELSE 0 END, " + order
+	}
+	q := `SELECT ` + carColumns + ` FROM cars c` + where + ` ORDER BY ` + order
+	switch {
+	case f.Limit > 0:
+		q += ` LIMIT ` + strconv.Itoa(f.Limit)
+	case f.Offset > 0 && s.engine == Postgres:
+		q += ` LIMIT ALL`
+	case f.Offset > 0:
+		q += ` LIMIT -1`
+	}
+	if f.Offset > 0 {
+		q += ` OFFSET ` + strconv.Itoa(f.Offset)
+	}
+	return q
+}
+
+// ExplainListCars returns the engine's query plan of the count and page
+// queries of ListCars for f (EXPLAIN QUERY PLAN on SQLite, EXPLAIN on
+// PostgreSQL), to check in tests and docs that the filter uses indexes.
+func (s *Store) ExplainListCars(ctx context.Context, f CarFilter) (string, error) {
+	where, args := f.whereClause()
+	explain := "EXPLAIN QUERY PLAN "
+	if s.engine == Postgres {
+		explain = "EXPLAIN "
+	}
+	var out strings.Builder
+	for _, q := range []string{`SELECT count(*) FROM cars c` + where, s.listQuery(f, where)} {
+		rows, err := s.db.QueryContext(ctx, explain+q, args...)
+		if err != nil {
+			return "", err
+		}
+		cols, err := rows.Columns()
+		if err != nil {
+			rows.Close()
+			return "", err
+		}
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				rows.Close()
+				return "", err
+			}
+			// SQLite: id, parent, notused, detail; PostgreSQL: one text column.
+			fmt.Fprintln(&out, vals[len(vals)-1])
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return "", err
+		}
+		out.WriteString("--\n")
+	}
+	return out.String(), nil
+}
+
+// Range is the smallest and largest value of a car field.
+type Range struct{ Min, Max int }
+
+// CarFacets describe the published cars: the bounds of the range filters
+// and the values the select filters may take.
+type CarFacets struct {
+	Price, Mileage, Year Range
+	Makes                []string // as written, sorted case-insensitively
+	Fuels, Gearboxes     []string // codes
+}
+
+// PublishedCarFacets computes the facets over published cars. Each bound
+// is its own MIN or MAX so that both engines answer it from an index
+// (status, column) instead of scanning the published cars.
+func (s *Store) PublishedCarFacets(ctx context.Context) (*CarFacets, error) {
+	var f CarFacets
+	bound := func(agg, col string) string {
+		return `(SELECT COALESCE(` + agg + `(` + col + `), 0) FROM cars WHERE status = 'published')`
+	}
+	err := s.db.QueryRowContext(ctx, `SELECT `+bound("MIN", "price")+`, `+bound("MAX", "price")+`, `+
+		bound("MIN", "mileage")+`, `+bound("MAX", "mileage")+`, `+bound("MIN", "reg_year")+`, `+bound("MAX", "reg_year")).
+		Scan(&f.Price.Min, &f.Price.Max, &f.Mileage.Min, &f.Mileage.Max, &f.Year.Min, &f.Year.Max)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range []struct {
+		col string
+		out *[]string
+	}{{"make", &f.Makes}, {"fuel", &f.Fuels}, {"gearbox", &f.Gearboxes}} {
+		if *d.out, err = column[string](ctx, s.db, `SELECT DISTINCT `+d.col+` FROM cars WHERE status = 'published' AND `+d.col+` <> ''`); err != nil {
+			return nil, err
+		}
+	}
+	f.Makes = dedupeFold(f.Makes)
+	slices.Sort(f.Fuels)
+	slices.Sort(f.Gearboxes)
+	return &f, nil
+}
+
+// dedupeFold keeps one spelling of each make whatever its case (the first
+// in byte order) and sorts them case-insensitively.
+func dedupeFold(list []string) []string {
+	slices.Sort(list)
+	seen := map[string]bool{}
+	out := list[:0]
+	for _, v := range list {
+		k := strings.ToLower(v)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, v)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+	return out
+}
+
+// queryer is a *sql.DB or a *sql.Tx.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// column runs a query of one column and returns its values.
+func column[T any](ctx context.Context, q queryer, query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var v T
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

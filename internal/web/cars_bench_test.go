@@ -1,0 +1,62 @@
+package web
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/vparrot/garage/internal/config"
+	"github.com/vparrot/garage/internal/store/storetest"
+	"github.com/vparrot/garage/ui"
+)
+
+// BenchmarkCarListHandler renders /occasions (full page and the fragment
+// cars.js asks for) with a typical filter over 10 000 cars, through the
+// whole middleware stack but without the network.
+//
+//	go test ./internal/web -run '^$' -bench CarListHandler -benchtime 200x
+func BenchmarkCarListHandler(b *testing.B) {
+	for _, engine := range storetest.Engines() {
+		b.Run(string(engine), func(b *testing.B) {
+			s := storetest.Open(b, engine)
+			storetest.BulkCars(b, s, 10000)
+			cfg, err := config.Load(func(string) string { return "" })
+			if err != nil {
+				b.Fatal(err)
+			}
+			assets, err := ui.New()
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, h, err := newApp(Deps{Config: cfg, Store: s, Assets: assets, Hasher: testHasher(),
+				Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+				Now:    func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) }})
+			if err != nil {
+				b.Fatal(err)
+			}
+			const target = "/occasions?prix_min=10000&prix_max=25000&km_max=100000&annee_min=2018&energie=diesel&tri=prix&page=2"
+			for _, fragment := range []bool{false, true} {
+				name := "page"
+				if fragment {
+					name = "fragment"
+				}
+				b.Run(name, func(b *testing.B) {
+					for b.Loop() {
+						req := httptest.NewRequest(http.MethodGet, target, nil)
+						if fragment {
+							req.Header.Set("X-Requested-With", "fetch")
+						}
+						rec := httptest.NewRecorder()
+						h.ServeHTTP(rec, req)
+						if rec.Code != http.StatusOK {
+							b.Fatalf("status %d", rec.Code)
+						}
+					}
+				})
+			}
+		})
+	}
+}

@@ -1,0 +1,243 @@
+package views
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vparrot/garage/internal/format"
+	"github.com/vparrot/garage/internal/store"
+)
+
+// CarForm is what the back-office car form shows: the values as typed
+// (kept on a 422), an error per field, the equipment vocabulary, and for an
+// existing car its photos and what blocks its publication.
+type CarForm struct {
+	Car       *store.Car // nil for a new car
+	Values    map[string]string
+	Errors    map[string]string
+	Vocab     []*store.Equipment
+	Checked   map[int64]bool
+	NewEquip  string
+	Photos    []*store.CarPhoto
+	Missing   []string // French publication problems, shown after a refused publication
+	StatusErr string
+	PhotoErr  string // a refused upload, in French
+}
+
+// V returns the value of field name.
+func (f *CarForm) V(name string) string { return f.Values[name] }
+
+// Action is the URL the form posts to.
+func (f *CarForm) Action() string {
+	if f.Car == nil {
+		return "/admin/voitures/nouvelle"
+	}
+	return "/admin/voitures/" + strconv.FormatInt(f.Car.ID, 10)
+}
+
+// CarListData is the back-office car list.
+type CarListData struct {
+	Cars     []*store.Car
+	Total    int
+	Counts   map[store.CarStatus]int
+	Query    string
+	Status   string
+	Sort     string
+	Page     int
+	Pages    int
+	AllCount int
+}
+
+// PageLink is the list URL for another page, keeping the filters.
+func (d *CarListData) PageLink(page int) string {
+	v := url.Values{}
+	if d.Query != "" {
+		v.Set("q", d.Query)
+	}
+	if d.Status != "" {
+		v.Set("statut", d.Status)
+	}
+	if d.Sort != "" {
+		v.Set("tri", d.Sort)
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	if len(v) == 0 {
+		return "/admin/voitures"
+	}
+	return "/admin/voitures?" + v.Encode()
+}
+
+// StatusLink is the list URL filtered by status st.
+func StatusLink(st string) string {
+	if st == "" {
+		return "/admin/voitures"
+	}
+	return "/admin/voitures?statut=" + url.QueryEscape(st)
+}
+
+// nextStatuses are the status buttons offered for a car, with their labels.
+func nextStatuses(c *store.Car) []store.Option {
+	labels := map[store.CarStatus]string{
+		store.CarPublished: "Publier",
+		store.CarSold:      "Marquer comme vendu",
+		store.CarArchived:  "Archiver",
+		store.CarDraft:     "Repasser en brouillon",
+	}
+	if c.Status == store.CarSold {
+		labels[store.CarPublished] = "Remettre en vente"
+	}
+	var out []store.Option
+	for _, st := range []store.CarStatus{store.CarPublished, store.CarSold, store.CarArchived, store.CarDraft} {
+		if store.CanTransition(c.Status, st) {
+			out = append(out, store.Option{Code: string(st), Label: labels[st]})
+		}
+	}
+	return out
+}
+
+func carID(c *store.Car) string { return strconv.FormatInt(c.ID, 10) }
+
+func photoAction(c *store.Car, p *store.CarPhoto) string {
+	return "/admin/voitures/" + carID(c) + "/photos/" + strconv.FormatInt(p.ID, 10)
+}
+
+// PhotoURL is the public URL of one size of a stored photo.
+func PhotoURL(key, size string) string { return "/photos/" + key + "-" + size + ".jpg" }
+
+// PhotoSrcset lists the card and gallery sizes of a photo for srcset.
+func PhotoSrcset(key string) string {
+	return PhotoURL(key, "card") + " 640w, " + PhotoURL(key, "gallery") + " 1280w"
+}
+
+// CarYear is "06/2021" or "2021".
+func CarYear(c *store.Car) string {
+	if c.RegYear == 0 {
+		return ""
+	}
+	if c.RegMonth >= 1 && c.RegMonth <= 12 {
+		return fmt.Sprintf("%02d", c.RegMonth) + "/" + strconv.Itoa(c.RegYear)
+	}
+	return strconv.Itoa(c.RegYear)
+}
+
+// CarMileage is "38 500 km", with "(non garanti)" when so marked.
+func CarMileage(c *store.Car) string {
+	if c.MileageUnverified {
+		if c.Mileage == 0 {
+			return "Kilométrage non garanti"
+		}
+		return format.Km(c.Mileage) + " (non garanti)"
+	}
+	return format.Km(c.Mileage)
+}
+
+func statusClass(st store.CarStatus) string { return "status status-" + string(st) }
+
+func join(list []string) string { return strings.Join(list, " ; ") }
+
+// CarSearch is the public car list: the filters as understood (Values holds
+// the normalised query), the facets for the form, and one page of cars.
+type CarSearch struct {
+	Values        url.Values
+	Facets        *store.CarFacets
+	Cars          []*store.Car
+	Total         int
+	Page          int
+	Pages         int
+	SoldBadgeDays int
+}
+
+// V returns a normalised parameter.
+func (s *CarSearch) V(name string) string { return s.Values.Get(name) }
+
+// URL is the list URL for these filters on another page.
+func (s *CarSearch) URL(page int) string {
+	v := url.Values{}
+	for k, vals := range s.Values {
+		v[k] = vals
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	if len(v) == 0 {
+		return "/occasions"
+	}
+	return "/occasions?" + v.Encode()
+}
+
+// ResetURL is the list URL without the range filter dim (prix, km, annee).
+func (s *CarSearch) ResetURL(dim string) string {
+	c := &CarSearch{Values: url.Values{}}
+	for k, vals := range s.Values {
+		if k != dim+"_min" && k != dim+"_max" {
+			c.Values[k] = vals
+		}
+	}
+	return c.URL(1)
+}
+
+// Filtered reports whether any filter is set.
+func (s *CarSearch) Filtered() bool {
+	for k := range s.Values {
+		if k != "tri" {
+			return true
+		}
+	}
+	return false
+}
+
+// rangeDim describes one two-handle range of the filter form.
+type rangeDim struct {
+	Dim, Legend, Unit string
+	Bounds            store.Range
+	Step              int
+}
+
+func (s *CarSearch) ranges() []rangeDim {
+	return []rangeDim{
+		{"km", "Kilométrage", "km", s.Facets.Mileage, 1000},
+		{"prix", "Prix", "€", s.Facets.Price, 100},
+		{"annee", "Année", "", s.Facets.Year, 1},
+	}
+}
+
+// rangeValue is the value shown in a range input: the filter's, or the bound.
+func (s *CarSearch) rangeValue(name string, bound int) string {
+	if v := s.V(name); v != "" {
+		return v
+	}
+	return strconv.Itoa(bound)
+}
+
+// ResultCount is "12 véhicules", "1 véhicule", "Aucun véhicule".
+func ResultCount(n int) string {
+	switch n {
+	case 0:
+		return "Aucun véhicule ne correspond à votre recherche"
+	case 1:
+		return "1 véhicule"
+	}
+	return format.Int(n) + " véhicules"
+}
+
+// CTDate formats a YYYY-MM-DD date the French way ("" stays "").
+func CTDate(d string) string {
+	t, err := time.Parse("2006-01-02", d)
+	if err != nil {
+		return ""
+	}
+	return format.Date(t)
+}
+
+// Price is the fr-FR price, or "prix sur demande" when unknown.
+func Price(n int) string {
+	if n <= 0 {
+		return "Prix sur demande"
+	}
+	return format.Euros(n)
+}
