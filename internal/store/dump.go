@@ -257,6 +257,7 @@ func (s *Store) tablesInDependencyOrder(ctx context.Context, q querier) ([]strin
 		for i, r := range refs {
 			refs[i] = strings.Trim(r, `"`)
 		}
+		slices.Sort(refs)
 		deps[n] = refs
 	}
 	var order []string
