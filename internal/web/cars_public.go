@@ -144,6 +144,7 @@ func (a *app) carPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.JSONLD = carJSONLD(a.cfg.PublicURL, c, d.Photos, p.Garage)
+	d.Contact = a.ContactFormFor(c.ID, d.Subject())
 	a.render(w, r, http.StatusOK, views.CarPage(p, d))
 }
 
