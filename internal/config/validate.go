@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -103,6 +104,20 @@ func (c *Config) Validate() []Problem {
 		bad("DATA_DIR « %s » n'est pas un répertoire.", c.DataDir)
 	case info.Mode().Perm()&0o007 != 0:
 		bad("DATA_DIR « %s » est accessible à tous les utilisateurs (droits %04o) : exécutez chmod 700 %s.", c.DataDir, info.Mode().Perm(), c.DataDir)
+	}
+
+	// The database file, the photos and the backups hold personal data.
+	private := []struct{ label, path string }{
+		{"Les photos (DATA_DIR/photos)", filepath.Join(c.DataDir, "photos")},
+		{"Les sauvegardes (BACKUP_DIR)", c.BackupDir},
+	}
+	if !c.IsPostgres() {
+		private = append(private, struct{ label, path string }{"La base SQLite (DATABASE_URL)", c.SQLitePath()})
+	}
+	for _, p := range private {
+		if info, err := os.Stat(p.path); err == nil && info.Mode().Perm()&0o007 != 0 {
+			bad("%s « %s » : lisible par tous les utilisateurs (droits %04o) : exécutez chmod o-rwx %s.", p.label, p.path, info.Mode().Perm(), p.path)
+		}
 	}
 
 	if !c.IsPostgres() {

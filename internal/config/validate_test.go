@@ -189,3 +189,30 @@ func TestValidateFatalFirst(t *testing.T) {
 		t.Errorf("String() = %q", got)
 	}
 }
+
+func TestValidatePrivateFiles(t *testing.T) {
+	for _, name := range []string{"garage.db", "photos", "backups"} {
+		t.Run(name, func(t *testing.T) {
+			env := safeProduction(t)
+			dir := env["DATA_DIR"]
+			env["DATABASE_URL"] = "sqlite:" + filepath.Join(dir, "garage.db")
+			p := filepath.Join(dir, name)
+			if name == "garage.db" {
+				if err := os.WriteFile(p, nil, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			} else if err := os.Mkdir(p, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if hasProblem(mustLoad(t, env).Validate(), true, p) {
+				t.Fatalf("%s with mode 0700/0600 reported", name)
+			}
+			if err := os.Chmod(p, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if !hasProblem(mustLoad(t, env).Validate(), true, p) {
+				t.Fatalf("%s readable by others not reported", name)
+			}
+		})
+	}
+}
