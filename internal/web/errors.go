@@ -1,7 +1,16 @@
 package web
 
 import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"io"
+	"net"
 	"net/http"
+	"strings"
+	"syscall"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/vparrot/garage/internal/web/views"
 )
@@ -40,23 +49,49 @@ func (a *app) errorPage(w http.ResponseWriter, r *http.Request, status int) {
 // serverError logs err with the request ID and answers with a 500 page that
 // says nothing internal.
 func (a *app) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	a.log.Error("internal error", "request_id", requestID(r.Context()), "error", err.Error())
-	texts := errorTexts[http.StatusInternalServerError]
+	status := http.StatusInternalServerError
+	if unavailable(err) {
+		// The database is down or overloaded: say so, and when to retry;
+		// the pool reconnects by itself when it is back.
+		status = http.StatusServiceUnavailable
+		w.Header().Set("Retry-After", "10")
+		a.log.Warn("database unavailable", "request_id", requestID(r.Context()), "error", err.Error())
+	} else {
+		a.log.Error("internal error", "request_id", requestID(r.Context()), "error", err.Error())
+	}
+	texts := errorTexts[status]
 	p := &views.Page{Title: texts[0], Asset: a.assets.Path, RequestID: requestID(r.Context()), NoIndex: true}
 	w.Header().Set("Cache-Control", "no-store")
 	var buf []byte
-	if c := views.ErrorPage(p, http.StatusInternalServerError, texts[0], texts[1]); c != nil {
+	if c := views.ErrorPage(p, status, texts[0], texts[1]); c != nil {
 		rec := &byteSink{}
-		if c.Render(r.Context(), rec) == nil {
+		// A fresh context: the request's may be the one that timed out.
+		if c.Render(context.WithoutCancel(r.Context()), rec) == nil {
 			buf = rec.b
 		}
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(http.StatusInternalServerError)
+	w.WriteHeader(status)
 	if buf == nil {
 		buf = []byte("<!DOCTYPE html><html lang=\"fr\"><title>Erreur du serveur</title><p>Erreur du serveur.</p></html>")
 	}
 	_, _ = w.Write(buf)
+}
+
+// unavailable reports whether err means the database cannot be reached or
+// answered too late, rather than a bug.
+func unavailable(err error) bool {
+	var connectErr *pgconn.ConnectError
+	var netErr net.Error
+	switch {
+	case errors.As(err, &connectErr), errors.As(err, &netErr),
+		errors.Is(err, context.DeadlineExceeded), errors.Is(err, driver.ErrBadConn),
+		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET):
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "conn closed") ||
+		strings.Contains(msg, "failed to connect") || strings.Contains(msg, "unexpected EOF")
 }
 
 type byteSink struct{ b []byte }

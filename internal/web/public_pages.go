@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"time"
 
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/web/views"
@@ -65,7 +67,9 @@ func (a *app) healthz(w http.ResponseWriter, r *http.Request) {
 func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	if err := a.store.Ping(r.Context()); err != nil {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	if err := a.store.Ping(ctx); err != nil {
 		a.log.Warn("readyz: database unreachable", "error", err.Error())
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = w.Write([]byte("database unreachable\n"))
