@@ -246,5 +246,13 @@ func janitor(ctx context.Context, s *store.Store, log *slog.Logger) {
 		if _, err := s.DeleteExpiredAccountTokens(ctx, now.Add(-7*24*time.Hour)); err != nil {
 			log.Warn("janitor: account tokens", "error", err.Error())
 		}
+		// Retention announced on the privacy page: contact messages three
+		// years after the last exchange; sent mails (copies of them) a month.
+		if _, err := s.DeleteMessagesUpdatedBefore(ctx, now.AddDate(-3, 0, 0)); err != nil {
+			log.Warn("janitor: old messages", "error", err.Error())
+		}
+		if _, err := s.DeleteFinishedMailBefore(ctx, now.AddDate(0, -1, 0)); err != nil {
+			log.Warn("janitor: sent mails", "error", err.Error())
+		}
 	}
 }

@@ -169,3 +169,13 @@ func (s *Store) UpdateMessage(ctx context.Context, id int64, status, note string
 	})
 	return before, err
 }
+
+// DeleteMessagesUpdatedBefore deletes the messages last touched before t
+// (the retention period the privacy page announces).
+func (s *Store) DeleteMessagesUpdatedBefore(ctx context.Context, t time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM messages WHERE updated_at < $1`, t.UTC())
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}

@@ -68,3 +68,13 @@ func (s *Store) ListOutbox(ctx context.Context, limit int) ([]*OutboxMail, error
 	}
 	return list, rows.Err()
 }
+
+// DeleteFinishedMailBefore deletes sent or abandoned mails created before
+// t: their copy of the visitor's message is not needed any more.
+func (s *Store) DeleteFinishedMailBefore(ctx context.Context, t time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM mail_outbox WHERE status IN ('sent', 'failed') AND created_at < $1`, t.UTC())
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
