@@ -78,3 +78,16 @@ func (s *Store) CountServices(ctx context.Context) (int, error) {
 	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM services`).Scan(&n)
 	return n, err
 }
+
+// SetServiceImage sets a service's image key ("" removes it) and returns
+// the previous key, so the caller can delete its files.
+func (s *Store) SetServiceImage(ctx context.Context, id int64, key string, now time.Time) (previous string, err error) {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT image FROM services WHERE id = $1`, id).Scan(&previous); err != nil {
+			return translate(err)
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE services SET image = $1, updated_at = $2 WHERE id = $3`, key, now.UTC(), id)
+		return err
+	})
+	return previous, err
+}

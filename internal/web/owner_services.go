@@ -113,11 +113,7 @@ func (a *app) adminServiceEdit(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	f := views.ServiceForm{ID: sv.ID, Title: sv.Title, Description: sv.Description, Visible: sv.Visible}
-	if sv.PriceFrom != nil {
-		f.Price = strconv.Itoa(*sv.PriceFrom)
-	}
-	a.renderServiceEdit(w, r, http.StatusOK, f)
+	a.renderServiceEdit(w, r, http.StatusOK, serviceEditForm(sv))
 }
 
 func (a *app) renderServiceEdit(w http.ResponseWriter, r *http.Request, status int, f views.ServiceForm) {
@@ -137,7 +133,7 @@ func (a *app) adminServiceUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	id := before.ID
 	f, sv := serviceFromForm(r)
-	f.ID, sv.ID = id, id
+	f.ID, sv.ID, f.Image = id, id, before.Image
 	if len(f.Errors) > 0 {
 		a.renderServiceEdit(w, r, http.StatusUnprocessableEntity, f)
 		return
@@ -206,6 +202,9 @@ func (a *app) adminServiceDelete(w http.ResponseWriter, r *http.Request) {
 	if err := a.store.DeleteService(ctx, id); err != nil {
 		a.storeError(w, r, err)
 		return
+	}
+	if sv.Image != "" {
+		a.deletePhotoFiles(r, []string{sv.Image})
 	}
 	a.audit(r, currentUser(ctx), "service.delete", "service:"+itoa(int(id)), map[string]string{"before": serviceText(sv)})
 	a.flashRedirect(w, r, "Le service « "+sv.Title+" » a été supprimé.", "/admin/services")

@@ -95,6 +95,8 @@ func (a *app) routes() []route {
 		{"POST /admin/services/{id}/deplacer", adminOnly, http.HandlerFunc(a.adminServiceMove)},
 		{"POST /admin/services/{id}/visibilite", adminOnly, http.HandlerFunc(a.adminServiceVisibility)},
 		{"POST /admin/services/{id}/supprimer", adminOnly, http.HandlerFunc(a.adminServiceDelete)},
+		{"POST /admin/services/{id}/image", adminOnly, http.HandlerFunc(a.adminServiceImagePost)},
+		{"POST /admin/services/{id}/image/supprimer", adminOnly, http.HandlerFunc(a.adminServiceImageDelete)},
 		{"GET /admin/garage", adminOnly, http.HandlerFunc(a.adminGarage)},
 		{"POST /admin/garage", adminOnly, http.HandlerFunc(a.adminGaragePost)},
 		{"GET /admin/comptes", adminOnly, http.HandlerFunc(a.adminStaff)},

@@ -67,6 +67,8 @@ var expectedAccess = map[string]access{
 	"POST /admin/services/{id}":                      adminOnly,
 	"POST /admin/services/{id}/deplacer":             adminOnly,
 	"POST /admin/services/{id}/visibilite":           adminOnly,
+	"POST /admin/services/{id}/image":                adminOnly,
+	"POST /admin/services/{id}/image/supprimer":      adminOnly,
 	"POST /admin/services/{id}/supprimer":            adminOnly,
 	"GET /admin/garage":                              adminOnly,
 	"POST /admin/garage":                             adminOnly,

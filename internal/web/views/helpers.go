@@ -31,6 +31,7 @@ var actionLabels = map[string]string{
 	"service.move":           "Service déplacé",
 	"service.show":           "Service affiché",
 	"service.hide":           "Service masqué",
+	"service.image":          "Image d'un service modifiée",
 	"service.delete":         "Service supprimé",
 	"garage.update":          "Coordonnées du garage modifiées",
 	"user.invite":            "Invitation envoyée",

@@ -61,6 +61,7 @@ type ServiceForm struct {
 	Title, Description string
 	Price              string
 	Visible            bool
+	Image              string // photo key of the service's image, "" when none
 	Errors             map[string]string
 }
 

@@ -1,0 +1,92 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/vparrot/garage/internal/photostore"
+	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/web/views"
+)
+
+// serviceImagePrefix is where service images are stored.
+const serviceImagePrefix = "services"
+
+// adminServiceImagePost replaces a service's image with one uploaded photo
+// (multipart field "photos"), checked and resized like car photos.
+func (a *app) adminServiceImagePost(w http.ResponseWriter, r *http.Request) {
+	sv, ok := a.serviceTarget(w, r)
+	if !ok {
+		return
+	}
+	if a.photos == nil || a.photoPro == nil {
+		a.errorPage(w, r, http.StatusServiceUnavailable)
+		return
+	}
+	ctx := r.Context()
+	form := serviceEditForm(sv)
+	results, err := a.readPhotoUpload(w, r)
+	var ue *errUpload
+	switch {
+	case errors.As(err, &ue):
+		form.Errors = map[string]string{"image": ue.msg}
+		a.renderServiceEdit(w, r, ue.status, form)
+		return
+	case err != nil:
+		if ctx.Err() == nil {
+			a.serverError(w, r, err)
+		}
+		return
+	case len(results) != 1:
+		form.Errors = map[string]string{"image": "Choisissez une seule image."}
+		a.renderServiceEdit(w, r, http.StatusUnprocessableEntity, form)
+		return
+	}
+	key := photostore.NewKey(serviceImagePrefix)
+	for _, v := range results[0].Variants {
+		if err := a.photos.Put(ctx, photostore.VariantKey(key, v.Size), v.Data, v.ContentType); err != nil {
+			a.deletePhotoFilesCtx(context.WithoutCancel(ctx), []string{key})
+			a.serverError(w, r, err)
+			return
+		}
+	}
+	previous, err := a.store.SetServiceImage(ctx, sv.ID, key, a.now())
+	if err != nil {
+		a.deletePhotoFilesCtx(context.WithoutCancel(ctx), []string{key}) // no orphan files
+		a.storeError(w, r, err)
+		return
+	}
+	if previous != "" {
+		a.deletePhotoFiles(r, []string{previous})
+	}
+	a.audit(r, currentUser(ctx), "service.image", "service:"+itoa(int(sv.ID)), map[string]string{"before": previous, "after": key})
+	a.flashRedirect(w, r, "L'image du service « "+sv.Title+" » a été enregistrée.", "/admin/services/"+itoa(int(sv.ID)))
+}
+
+// adminServiceImageDelete removes a service's image and its files.
+func (a *app) adminServiceImageDelete(w http.ResponseWriter, r *http.Request) {
+	sv, ok := a.serviceTarget(w, r)
+	if !ok {
+		return
+	}
+	previous, err := a.store.SetServiceImage(r.Context(), sv.ID, "", a.now())
+	if err != nil {
+		a.storeError(w, r, err)
+		return
+	}
+	if previous != "" {
+		a.deletePhotoFiles(r, []string{previous})
+	}
+	a.audit(r, currentUser(r.Context()), "service.image", "service:"+itoa(int(sv.ID)), map[string]string{"before": previous, "after": ""})
+	a.flashRedirect(w, r, "L'image du service « "+sv.Title+" » a été retirée.", "/admin/services/"+itoa(int(sv.ID)))
+}
+
+// serviceEditForm is the edit form filled from a stored service.
+func serviceEditForm(sv *store.Service) views.ServiceForm {
+	f := views.ServiceForm{ID: sv.ID, Title: sv.Title, Description: sv.Description, Visible: sv.Visible, Image: sv.Image}
+	if sv.PriceFrom != nil {
+		f.Price = itoa(*sv.PriceFrom)
+	}
+	return f
+}
