@@ -77,6 +77,21 @@ if ! command -v chromium >/dev/null 2>&1; then
 	fi
 fi
 
+# The nginx snippet of docs/deployment.md is tested with a real nginx. In CI
+# it is unpacked from Debian's package into a cache directory: no service is
+# installed or started. Elsewhere an installed nginx is used, or the test is
+# skipped.
+if [ -z "${GARAGE_TEST_NGINX:-}" ] && ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ] && [ "$ci" = true ]; then
+	nginx_dir="${XDG_CACHE_HOME:-$HOME/.cache}/garage-test/nginx"
+	if [ ! -x "$nginx_dir/usr/sbin/nginx" ]; then
+		say "unpacking nginx for the deployment test"
+		tmp=$(mktemp -d)
+		(cd "$tmp" && as_root apt-get update -qq && apt-get download -qq nginx 2>/dev/null && mkdir -p "$nginx_dir" && dpkg -x nginx_*.deb "$nginx_dir")
+		rm -rf "$tmp"
+	fi
+	export GARAGE_TEST_NGINX="$nginx_dir/usr/sbin/nginx"
+fi
+
 say "go version: $(go version)"
 
 say "modules: go mod verify, go mod tidy -diff"
