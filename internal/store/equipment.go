@@ -98,3 +98,55 @@ func (s *Store) SetCarEquipment(ctx context.Context, carID int64, ids []int64, n
 		return nil
 	})
 }
+
+// EquipmentUse is a vocabulary entry with the number of cars that list it.
+type EquipmentUse struct {
+	Equipment
+	Cars int
+}
+
+// ListEquipmentUse returns the vocabulary with how many cars use each entry.
+func (s *Store) ListEquipmentUse(ctx context.Context) ([]*EquipmentUse, error) {
+	rows, err := s.db.QueryContext(ctx,
+		`SELECT e.id, e.name, count(ce.car_id) FROM equipment e LEFT JOIN car_equipment ce ON ce.equipment_id = e.id
+		  GROUP BY e.id, e.name ORDER BY lower(e.name), e.id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*EquipmentUse
+	for rows.Next() {
+		var e EquipmentUse
+		if err := rows.Scan(&e.ID, &e.Name, &e.Cars); err != nil {
+			return nil, err
+		}
+		out = append(out, &e)
+	}
+	return out, rows.Err()
+}
+
+// RenameEquipment renames an entry (spaces normalised); ErrConflict when
+// another entry already has that name, in any case.
+func (s *Store) RenameEquipment(ctx context.Context, id int64, name string) (before string, err error) {
+	name = strings.Join(strings.Fields(name), " ")
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT name FROM equipment WHERE id = $1`, id).Scan(&before); err != nil {
+			return translate(err)
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE equipment SET name = $1 WHERE id = $2`, name, id)
+		return translate(err)
+	})
+	return before, err
+}
+
+// DeleteEquipment removes an entry from the vocabulary and from every car.
+func (s *Store) DeleteEquipment(ctx context.Context, id int64) (name string, err error) {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT name FROM equipment WHERE id = $1`, id).Scan(&name); err != nil {
+			return translate(err)
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM equipment WHERE id = $1`, id)
+		return err
+	})
+	return name, err
+}

@@ -114,6 +114,9 @@ func (a *app) routes() []route {
 		{"GET /confidentialite", public, http.HandlerFunc(a.privacyPage)},
 		// Used cars: back office (employees and administrator).
 		{"GET /admin/voitures", staff, http.HandlerFunc(a.adminCars)},
+		{"GET /admin/equipements", staff, http.HandlerFunc(a.adminEquipment)},
+		{"POST /admin/equipements/{id}", staff, http.HandlerFunc(a.adminEquipmentRename)},
+		{"POST /admin/equipements/{id}/supprimer", staff, http.HandlerFunc(a.adminEquipmentDelete)},
 		{"GET /admin/voitures/nouvelle", staff, http.HandlerFunc(a.adminCarNew)},
 		{"POST /admin/voitures/nouvelle", staff, http.HandlerFunc(a.adminCarCreatePost)},
 		{"GET /admin/voitures/{id}", staff, http.HandlerFunc(a.adminCarEdit)},

@@ -89,6 +89,9 @@ var expectedAccess = map[string]access{
 	// Used cars: public pages; every staff member manages them (SPEC.md §6).
 	"GET /occasions/{ref}":                     public,
 	"GET /sitemap.xml":                         public,
+	"GET /admin/equipements":                   staff,
+	"POST /admin/equipements/{id}":             staff,
+	"POST /admin/equipements/{id}/supprimer":   staff,
 	"GET /admin/voitures":                      staff,
 	"GET /admin/voitures/nouvelle":             staff,
 	"POST /admin/voitures/nouvelle":            staff,

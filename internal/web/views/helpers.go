@@ -31,6 +31,8 @@ var actionLabels = map[string]string{
 	"service.move":           "Service déplacé",
 	"service.show":           "Service affiché",
 	"service.hide":           "Service masqué",
+	"equipment.rename":       "Équipement renommé",
+	"equipment.delete":       "Équipement retiré",
 	"service.image":          "Image d'un service modifiée",
 	"service.delete":         "Service supprimé",
 	"garage.update":          "Coordonnées du garage modifiées",

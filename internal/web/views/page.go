@@ -58,6 +58,7 @@ var adminNav = []adminNavItem{
 	{"messages", "/admin/messages", "Messages", false},
 	{"avis", "/admin/avis", "Avis clients", false},
 	{"voitures", "/admin/voitures", "Voitures", false},
+	{"equipements", "/admin/equipements", "Équipements", false},
 	{"journal", "/admin/journal", "Journal d'activité", true},
 	{"horaires", "/admin/horaires", "Horaires", true},
 	{"services-admin", "/admin/services", "Services", true},

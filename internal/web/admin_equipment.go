@@ -1,0 +1,69 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/web/views"
+)
+
+// adminEquipment lists the shared equipment vocabulary with its use.
+func (a *app) adminEquipment(w http.ResponseWriter, r *http.Request) {
+	a.renderEquipment(w, r, http.StatusOK, 0, nil)
+}
+
+func (a *app) renderEquipment(w http.ResponseWriter, r *http.Request, status int, failedID int64, errs formErrors) {
+	p, err := a.page(r, "equipements", "Équipements et options", "")
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	p.NoIndex = true
+	list, err := a.store.ListEquipmentUse(r.Context())
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	a.render(w, r, status, views.AdminEquipment(p, list, failedID, errs))
+}
+
+// adminEquipmentRename renames an entry everywhere it is used.
+func (a *app) adminEquipmentRename(w http.ResponseWriter, r *http.Request) {
+	id, ok := a.pathID(w, r)
+	if !ok || !a.parseForm(w, r) {
+		return
+	}
+	errs := formErrors{}
+	name := text(r, errs, "name", "Le nom", true, store.MaxEquipmentName)
+	if len(errs) > 0 {
+		a.renderEquipment(w, r, http.StatusUnprocessableEntity, id, errs)
+		return
+	}
+	before, err := a.store.RenameEquipment(r.Context(), id, name)
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		a.renderEquipment(w, r, http.StatusUnprocessableEntity, id, formErrors{"name": "Un autre équipement porte déjà ce nom."})
+		return
+	case err != nil:
+		a.storeError(w, r, err)
+		return
+	}
+	a.audit(r, currentUser(r.Context()), "equipment.rename", "equipment:"+itoa(int(id)), map[string]string{"before": before, "after": name})
+	a.flashRedirect(w, r, "« "+before+" » s'appelle désormais « "+name+" ».", "/admin/equipements")
+}
+
+// adminEquipmentDelete removes an entry from the vocabulary and the cars.
+func (a *app) adminEquipmentDelete(w http.ResponseWriter, r *http.Request) {
+	id, ok := a.pathID(w, r)
+	if !ok {
+		return
+	}
+	name, err := a.store.DeleteEquipment(r.Context(), id)
+	if err != nil {
+		a.storeError(w, r, err)
+		return
+	}
+	a.audit(r, currentUser(r.Context()), "equipment.delete", "equipment:"+itoa(int(id)), map[string]string{"before": name})
+	a.flashRedirect(w, r, "« "+name+" » a été retiré de la liste et des voitures.", "/admin/equipements")
+}
