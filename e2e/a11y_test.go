@@ -92,7 +92,8 @@ func storyAccessibility(t *testing.T, s *site) {
 	admin := []string{"/admin", "/admin/voitures", "/admin/voitures/nouvelle", editPath, "/admin/messages", "/admin/avis",
 		"/admin/avis/nouveau", "/admin/horaires", "/admin/services", "/admin/garage", "/admin/comptes", "/admin/journal", "/admin/compte"}
 	a.do(t, chromedp.Navigate(s.URL+"/admin/messages"))
-	if msg := get(t, a, chromedp.AttributeValue(chromedp.CSS(`.inbox-table a[href^="/admin/messages/"]`), "href")).Value; msg != "" {
+	// A message page when the inbox has one (ContactFromCarPage sends it).
+	if msg := eval[string](t, a, `(document.querySelector('.inbox-table a[href^="/admin/messages/"]') || {}).pathname || ""`); msg != "" {
 		admin = append(admin, msg)
 	}
 	for _, path := range admin {

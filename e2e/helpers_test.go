@@ -106,9 +106,16 @@ func (b *browser) login(t *testing.T, s *site, email, pw string) {
 func (b *browser) logout(t *testing.T) {
 	t.Helper()
 	b.do(t,
-		chromedp.Click(chromedp.CSS(".logout-form button")),
+		activate(".logout-form button"),
 		chromedp.WaitVisible(chromedp.CSS(".hero")),
 	)
+}
+
+// activate focuses the link or button and presses Enter, as a keyboard
+// user does; unlike a mouse click at computed coordinates, a layout shift
+// while the page settles cannot make it miss.
+func activate(css string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(chromedp.Focus(chromedp.CSS(css)), chromedp.KeyEvent(kb.Enter))
 }
 
 func jsString(s string) string {
