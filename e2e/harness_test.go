@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/page"
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -99,20 +100,37 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// siteConfig adds to what startSite does: extra environment for `serve`
+// (e.g. MAIL_SERVER) and extra seed data written through the store API.
+type siteConfig struct {
+	Env  []string
+	Seed func(t *testing.T, s *store.Store)
+}
+
 // startSite seeds a fresh database of the given engine and starts
 // `garage serve` on a free loopback port; it stops at the end of the test.
 func startSite(t *testing.T, engine store.Engine) *site {
+	t.Helper()
+	return startSiteWith(t, engine, siteConfig{})
+}
+
+// startSiteWith is startSite with extra environment and seed data.
+func startSiteWith(t *testing.T, engine store.Engine, sc siteConfig) *site {
 	t.Helper()
 	if chromePath == "" {
 		t.Skip("chromium not installed (CI installs it)")
 	}
 	dbURL := storetest.URL(t, engine)
-	seedSite(t, dbURL)
+	seedSite(t, dbURL, sc.Seed)
 	dataDir := t.TempDir()
 	cmd := exec.Command(binaryPath, "serve")
 	cmd.Env = append(os.Environ(),
 		"DATABASE_URL="+dbURL, "DATA_DIR="+dataDir, "ADDR=127.0.0.1:0", "METRICS_ADDR=off",
-		"LOG_FORMAT=json", "APP_ENV=development", "PUBLIC_URL=", "MAINTENANCE_MODE=false", "MAINTENANCE_START_DATE=")
+		"LOG_FORMAT=json", "APP_ENV=development", "PUBLIC_URL=", "MAINTENANCE_MODE=false", "MAINTENANCE_START_DATE=",
+		// No stray SMTP settings from the caller's environment: a test that
+		// wants mail passes its own test server in sc.Env.
+		"MAIL_SERVER=", "MAIL_PORT=", "MAIL_USE_TLS=", "MAIL_USE_SSL=", "MAIL_USERNAME=", "MAIL_PASSWORD=", "MAIL_FROM=")
+	cmd.Env = append(cmd.Env, sc.Env...)
 	cmd.Dir = dataDir
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -178,7 +196,7 @@ func startSite(t *testing.T, engine store.Engine) *site {
 
 // seedSite migrates the database and adds the garage's details, hours and
 // the administrator, as an operator would with the garage commands.
-func seedSite(t *testing.T, dbURL string) {
+func seedSite(t *testing.T, dbURL string, extra func(t *testing.T, s *store.Store)) {
 	t.Helper()
 	ctx := context.Background()
 	s, err := store.Open(ctx, dbURL)
@@ -212,6 +230,20 @@ func seedSite(t *testing.T, dbURL string) {
 	if err := s.CreateService(ctx, &store.Service{Title: "Freinage", Description: "Plaquettes et disques.", Visible: true, PriceFrom: &price}, now); err != nil {
 		t.Fatal(err)
 	}
+	if extra != nil {
+		extra(t, s)
+	}
+}
+
+// testHash hashes a seeded account's password with cheap argon2id
+// parameters (the stored parameters travel with the hash).
+func testHash(t *testing.T, pw string) string {
+	t.Helper()
+	hash, err := password.NewHasher(password.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLen: 16, KeyLen: 32}, 1).Hash(context.Background(), pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hash
 }
 
 // browser is one headless Chromium tab that records every console error,
@@ -249,6 +281,11 @@ func newBrowser(t *testing.T, width, height int) *browser {
 			}
 		case *cdpruntime.EventExceptionThrown:
 			b.record("exception: " + ev.ExceptionDetails.Text)
+		case *page.EventJavascriptDialogOpening:
+			// A confirm() before a destructive action: the person agrees.
+			go func() {
+				_, _ = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+			}()
 		case *log.EventEntryAdded:
 			if ev.Entry.Level == log.EntryLevelError && !(ev.Entry.Source == log.EntrySourceNetwork && b.isAllowed(ev.Entry.URL)) {
 				b.record(fmt.Sprintf("log (%s): %s %s", ev.Entry.Source, ev.Entry.Text, ev.Entry.URL))

@@ -36,7 +36,15 @@ func TestServeSendsTheOutbox(t *testing.T) {
 	if len(got) != 1 || got[0].Subject() != "Démarrage" {
 		t.Fatalf("received %d messages", len(got))
 	}
-	_, body := get(t, "http://"+metricsAddr+"/metrics")
+	// The SMTP server has the mail a moment before the worker records it
+	// as sent: wait for the gauge to come down.
+	var body string
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		_, body = get(t, "http://"+metricsAddr+"/metrics")
+		if strings.Contains(body, "garage_mail_outbox_pending 0") || time.Now().After(deadline) {
+			break
+		}
+	}
 	if !strings.Contains(body, "garage_mail_outbox_pending 0") {
 		t.Errorf("no outbox gauge in /metrics:\n%.3000s", body)
 	}

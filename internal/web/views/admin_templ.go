@@ -378,7 +378,7 @@ func AdminJournal(p *Page, entries []*store.AuditEntry, page int, hasNext bool, 
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 32, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Qui</th><th scope=\"col\">Action</th><th scope=\"col\">Objet</th><th scope=\"col\">Adresse IP</th><th scope=\"col\">Détails</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 32, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Entrées du journal (défilement horizontal)\"><table class=\"table\"><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Qui</th><th scope=\"col\">Action</th><th scope=\"col\">Objet</th><th scope=\"col\">Adresse IP</th><th scope=\"col\">Détails</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

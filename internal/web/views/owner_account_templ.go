@@ -279,7 +279,7 @@ func AdminAccount(p *Page, d AccountPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "</div><div class=\"form-actions\"><button type=\"submit\" class=\"btn btn-primary\">Changer mon mot de passe</button></div></form><h2>Mes sessions ouvertes</h2><div class=\"table-wrap\"><table class=\"table\"><thead><tr><th scope=\"col\">Ouverte le</th><th scope=\"col\">Dernière activité</th><th scope=\"col\"><span class=\"visually-hidden\">Session actuelle</span></th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "</div><div class=\"form-actions\"><button type=\"submit\" class=\"btn btn-primary\">Changer mon mot de passe</button></div></form><h2>Mes sessions ouvertes</h2><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Mes sessions ouvertes (défilement horizontal)\"><table class=\"table\"><thead><tr><th scope=\"col\">Ouverte le</th><th scope=\"col\">Dernière activité</th><th scope=\"col\"><span class=\"visually-hidden\">Session actuelle</span></th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
