@@ -179,6 +179,24 @@ func openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
 	return s, nil
 }
 
+// openCurrent loads the configuration and opens the database, refusing
+// one whose schema is behind the binary. The caller closes the store.
+func openCurrent(ctx context.Context, e *env) (*config.Config, *store.Store, error) {
+	cfg, err := loadConfig(e)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := requireSchema(ctx, s); err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	return cfg, s, nil
+}
+
 // requireSchema refuses to go on with a database whose schema is behind
 // the binary.
 func requireSchema(ctx context.Context, s *store.Store) error {

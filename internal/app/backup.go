@@ -29,18 +29,11 @@ func runDBBackup(ctx context.Context, e *env) error {
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(e)
-	if err != nil {
-		return err
-	}
-	s, err := openStore(ctx, cfg)
+	cfg, s, err := openCurrent(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if err := requireSchema(ctx, s); err != nil {
-		return err
-	}
 	if *out == "-" {
 		_, err := backup.Write(ctx, e.stdout, s, photosDir(cfg), time.Now())
 		return err

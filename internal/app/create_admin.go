@@ -37,18 +37,11 @@ func runCreateAdmin(ctx context.Context, e *env) error {
 		fmt.Fprintln(e.stderr, "garage create-admin : le prénom et le nom ne peuvent pas être vides")
 		return errUsage
 	}
-	cfg, err := loadConfig(e)
-	if err != nil {
-		return err
-	}
-	s, err := openStore(ctx, cfg)
+	_, s, err := openCurrent(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if err := requireSchema(ctx, s); err != nil {
-		return err
-	}
 	if _, err := s.UserByEmail(ctx, addr.Address); err == nil {
 		return fmt.Errorf("un compte existe déjà avec l'adresse %s", addr.Address)
 	} else if !errors.Is(err, store.ErrNotFound) {

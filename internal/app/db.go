@@ -43,18 +43,11 @@ func runInitRoles(ctx context.Context, e *env) error {
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(e)
-	if err != nil {
-		return err
-	}
-	s, err := openStore(ctx, cfg)
+	_, s, err := openCurrent(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if err := requireSchema(ctx, s); err != nil {
-		return err
-	}
 	n, err := s.InitRoles(ctx)
 	if err != nil {
 		return err

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"syscall"
@@ -103,7 +102,7 @@ func serve(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Lo
 	if err != nil {
 		return err
 	}
-	photos, err := photostore.NewDisk(filepath.Join(cfg.DataDir, "photos"))
+	photos, err := photostore.NewDisk(photosDir(cfg))
 	if err != nil {
 		return err
 	}
