@@ -33,7 +33,8 @@ audit: ## supply-chain and static checks
 FUZZTIME ?= 60s
 .PHONY: fuzz
 fuzz: ## longer fuzzing of every fuzz target (CI runs their seed corpus only)
-	@for spec in internal/web:FuzzParseCarQuery internal/web:FuzzParseContactForm internal/slug:FuzzMake \
+	@for spec in internal/web:FuzzParseCarQuery internal/web:FuzzParseContactForm internal/web:FuzzParseCarForm \
+		internal/web:FuzzParseReviewForm internal/slug:FuzzMake \
 		internal/hours:FuzzParseClock internal/hours:FuzzStatusAt internal/photo:FuzzProcess internal/photo:FuzzJPEGOrientation; do \
 		pkg=$${spec%%:*}; fn=$${spec##*:}; echo "== $$fn ($$pkg)"; \
 		go test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) ./$$pkg || exit 1; done

@@ -1,10 +1,15 @@
 package web
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
+
+	"github.com/vparrot/garage/internal/store"
 )
 
 // FuzzParseCarQuery: whatever the query string, the filter parser either
@@ -70,6 +75,70 @@ func FuzzParseContactForm(f *testing.F) {
 			if strings.ContainsAny(v, "\r\n\x00") || !utf8.ValidString(v) {
 				t.Fatalf("accepted a control character or invalid UTF-8: %q", v)
 			}
+		}
+	})
+}
+
+// FuzzParseCarForm: any car editor form gives either French errors or a
+// car whose numbers are within their published bounds and whose choices
+// are known codes; it never panics.
+func FuzzParseCarForm(f *testing.F) {
+	f.Add("Peugeot", "208", "1.2 PureTech", "12990", "3", "2021", "45000", "essence", "manuelle", "1", "2025-11-01")
+	f.Add("", "", "", "-1", "13", "99999", "1e9", "kérosène", "", "9", "2026-02-30")
+	f.Add("\x00", "\u202e", strings.Repeat("a", 200), "12 990", "0", "0", "0", "diesel", "automatique", "E", "")
+	f.Fuzz(func(t *testing.T, mk, model, version, price, month, year, km, fuel, gearbox, critair, ct string) {
+		form := url.Values{"make": {mk}, "model": {model}, "version": {version}, "price": {price}, "reg_month": {month},
+			"reg_year": {year}, "mileage": {km}, "fuel": {fuel}, "gearbox": {gearbox}, "crit_air": {critair}, "ct_date": {ct}}
+		r := httptest.NewRequest(http.MethodPost, "/admin/voitures/nouvelle", strings.NewReader(form.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if err := r.ParseForm(); err != nil {
+			return
+		}
+		c := &store.Car{}
+		cf, _, _ := parseCarForm(r, c, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
+		if len(cf.Errors) > 0 {
+			return
+		}
+		if c.Price < 0 || c.Price > 5_000_000 || c.Mileage < 0 || c.Mileage > 2_000_000 || c.RegMonth < 0 || c.RegMonth > 12 {
+			t.Fatalf("accepted out-of-bounds numbers: %+v", c)
+		}
+		if c.Fuel != "" && !store.HasOption(store.Fuels(), c.Fuel) || c.Gearbox != "" && !store.HasOption(store.Gearboxes(), c.Gearbox) {
+			t.Fatalf("accepted an unknown choice: %q %q", c.Fuel, c.Gearbox)
+		}
+		for _, v := range []string{c.Make, c.Model, c.Version} {
+			if strings.ContainsAny(v, "\x00\r\n") || !utf8.ValidString(v) {
+				t.Fatalf("accepted a control character or invalid UTF-8: %q", v)
+			}
+		}
+	})
+}
+
+// FuzzParseReviewForm: a visitor's review is refused with French errors or
+// accepted with a rating of 1 to 5, bounded text, and always pending.
+func FuzzParseReviewForm(f *testing.F) {
+	f.Add("Paul", "Très bon accueil.", "5", "2026-01-15", "paul@exemple.fr", "approved")
+	f.Add("", "", "0", "2026-13-45", "pas-un-email", "")
+	f.Add("\u202eNUL\x00", strings.Repeat("é", 3000), "-1", "9999-12-31", "a@b\r\nBcc: c@d", "pending")
+	a := &app{now: func() time.Time { return time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC) }}
+	f.Fuzz(func(t *testing.T, name, comment, rating, date, email, status string) {
+		form := url.Values{"nom": {name}, "commentaire": {comment}, "note": {rating}, "date_experience": {date}, "email": {email}, "status": {status}}
+		r := httptest.NewRequest(http.MethodPost, "/avis", strings.NewReader(form.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if err := r.ParseForm(); err != nil {
+			return
+		}
+		rf, rv := a.parseReviewForm(r, true)
+		if rv == nil {
+			if len(rf.Errors) == 0 {
+				t.Fatal("refused without an error message")
+			}
+			return
+		}
+		if rv.Rating < 1 || rv.Rating > 5 || rv.Status == store.TestimonialApproved {
+			t.Fatalf("accepted %+v", rv)
+		}
+		if strings.ContainsRune(rv.Name, 0) || !utf8.ValidString(rv.Comment) {
+			t.Fatalf("accepted NUL or invalid UTF-8: %+v", rv)
 		}
 	})
 }

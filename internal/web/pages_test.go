@@ -198,3 +198,30 @@ func TestMaintenanceMode(t *testing.T) {
 		t.Errorf("back office in maintenance: %d", res.StatusCode)
 	}
 }
+
+// TestSecurityHeadersOnErrorResponses: 400, 413, 429 and 500 answers carry
+// the same security headers as the pages.
+func TestSecurityHeadersOnErrorResponses(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	c := e.client()
+	check := func(what string, res *response, status int) {
+		t.Helper()
+		if res.StatusCode != status {
+			t.Fatalf("%s: %d, want %d", what, res.StatusCode, status)
+		}
+		if !strings.Contains(res.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'") ||
+			res.Header.Get("X-Content-Type-Options") != "nosniff" || res.Header.Get("Referrer-Policy") == "" {
+			t.Fatalf("%s: headers %v", what, res.Header)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodPost, e.server.URL+"/connexion", strings.NewReader("%zz"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	check("400", e.do(c, req), http.StatusBadRequest)
+	check("413", e.postForm(c, "/connexion", url.Values{"email": {strings.Repeat("a", maxFormBytes)}}), http.StatusRequestEntityTooLarge)
+	for i := range 20 {
+		e.postForm(c, "/connexion", url.Values{"email": {"x" + itoa(i) + "@exemple.fr"}, "password": {"mauvais-mot-de-passe"}})
+	}
+	check("429", e.postForm(c, "/connexion", url.Values{"email": {adminEmail}, "password": {adminPassword}}), http.StatusTooManyRequests)
+	e.store.Close()
+	check("500", e.get(c, "/"), http.StatusInternalServerError)
+}
