@@ -1,5 +1,5 @@
 # Shortcuts; every target is also a plain command (see README.md).
-.PHONY: run test generate fmt build clean audit
+.PHONY: run test generate fmt build clean audit bench
 
 run: ## the demo site on http://127.0.0.1:8080
 	go run ./cmd/garage demo
@@ -38,3 +38,12 @@ fuzz: ## longer fuzzing of every fuzz target (CI runs their seed corpus only)
 		internal/hours:FuzzParseClock internal/hours:FuzzStatusAt internal/photo:FuzzProcess internal/photo:FuzzJPEGOrientation; do \
 		pkg=$${spec%%:*}; fn=$${spec##*:}; echo "== $$fn ($$pkg)"; \
 		go test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) ./$$pkg || exit 1; done
+
+BENCH_FLAGS ?=
+GARAGE_TEST_POSTGRES_URL ?=
+.PHONY: bench
+bench: ## whole-site load test (about 5 minutes per engine): SQLite, then PostgreSQL when GARAGE_TEST_POSTGRES_URL is set
+	@command -v wrk >/dev/null 2>&1 || { echo "installing wrk"; if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq wrk; else sudo apt-get install -y -qq wrk; fi; }
+	go run ./bench -engine sqlite $(BENCH_FLAGS)
+	@if [ -n "$(GARAGE_TEST_POSTGRES_URL)" ]; then go run ./bench -engine postgres $(BENCH_FLAGS); \
+	else echo "GARAGE_TEST_POSTGRES_URL not set: PostgreSQL run skipped"; fi

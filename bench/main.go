@@ -1,0 +1,339 @@
+// Command bench is the whole-site load test of garage: it seeds a fresh
+// database with 10 000 cars, builds and starts the real `garage serve`,
+// drives loopback load with wrk against each kind of page, and compares
+// every page with two baselines measured in the same run and with the same
+// settings: a minimal net/http server answering a fixed 40-byte page, and a
+// server replaying from memory the exact bytes and headers garage returned
+// for that page. Then a fixed-rate run of mixed public traffic and the cost
+// of processing one 12-megapixel photo.
+//
+//	go run ./bench                      # SQLite
+//	go run ./bench -engine postgres     # PostgreSQL (GARAGE_TEST_POSTGRES_URL or -postgres)
+//	make bench                          # both
+//
+// Everything listens on 127.0.0.1 and stops by itself.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/vparrot/garage/internal/store"
+)
+
+type options struct {
+	engine      string
+	postgres    string
+	duration    time.Duration
+	connections int
+	threads     int
+	cars        int
+	rate        int
+	rateFor     time.Duration
+	workers     int
+	skipPhoto   bool
+	keep        bool
+}
+
+func main() {
+	// Hidden modes: the baseline servers run in a child process (this same
+	// binary), so that the harness itself idles during the load.
+	if len(os.Args) > 1 && os.Args[1] == "-replay-server" {
+		replayServerMain(os.Args[2:])
+		return
+	}
+	if len(os.Args) > 1 && os.Args[1] == "-photo-child" {
+		photoChildMain()
+		return
+	}
+	var o options
+	flag.StringVar(&o.engine, "engine", "sqlite", "database engine: sqlite or postgres")
+	flag.StringVar(&o.postgres, "postgres", os.Getenv("GARAGE_TEST_POSTGRES_URL"), "PostgreSQL URL (a fresh schema is created in it and dropped at the end)")
+	flag.DurationVar(&o.duration, "duration", 10*time.Second, "wrk duration per page and per baseline")
+	flag.IntVar(&o.connections, "connections", 32, "wrk connections")
+	flag.IntVar(&o.threads, "threads", 2, "wrk threads")
+	flag.IntVar(&o.cars, "cars", 10000, "published cars to seed")
+	flag.IntVar(&o.rate, "rate", 1000, "requests per second of the fixed-rate run (0: skip)")
+	flag.DurationVar(&o.rateFor, "rate-duration", 30*time.Second, "duration of the fixed-rate run")
+	flag.IntVar(&o.workers, "rate-workers", 64, "workers (and connections) of the fixed-rate client")
+	flag.BoolVar(&o.skipPhoto, "skip-photo", false, "skip the 12-megapixel photo measure")
+	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (database, logs)")
+	flag.Parse()
+	if o.engine != "sqlite" && o.engine != "postgres" {
+		fatalf("-engine: sqlite or postgres")
+	}
+	if o.engine == "postgres" && o.postgres == "" {
+		fatalf("-engine postgres needs -postgres or GARAGE_TEST_POSTGRES_URL")
+	}
+	if _, err := exec.LookPath("wrk"); err != nil {
+		fatalf("wrk not found: apt-get install -y wrk (or make bench, which installs it)")
+	}
+	// A hard bound on the whole run, whatever happens.
+	budget := 40*time.Second + 26*o.duration + o.rateFor + 3*time.Minute
+	ctx, cancel := context.WithTimeout(context.Background(), budget)
+	defer cancel()
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, o); err != nil {
+		fatalf("%v", err)
+	}
+}
+
+func fatalf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
+	os.Exit(1)
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "%s "+format+"\n", append([]any{time.Now().Format("15:04:05")}, args...)...)
+}
+
+func run(ctx context.Context, o options) error {
+	tmp, err := os.MkdirTemp("", "garage-bench-")
+	if err != nil {
+		return err
+	}
+	if o.keep {
+		logf("temporary directory kept: %s", tmp)
+	} else {
+		defer os.RemoveAll(tmp)
+	}
+	dataDir := filepath.Join(tmp, "data")
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return err
+	}
+
+	// 1. The binary.
+	bin := filepath.Join(tmp, "garage")
+	logf("building ./cmd/garage")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/garage")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("go build: %w", err)
+	}
+
+	// 2. The database.
+	dbURL := "sqlite:" + filepath.Join(dataDir, "garage.db")
+	if o.engine == "postgres" {
+		u, drop, err := createSchema(ctx, o.postgres)
+		if err != nil {
+			return err
+		}
+		defer drop()
+		dbURL = u
+	}
+	logf("seeding %d cars (%s)", o.cars, o.engine)
+	t0 := time.Now()
+	s, err := store.Open(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return err
+	}
+	sd, err := seed(ctx, s, dataDir, o.cars, logf)
+	s.Close()
+	if err != nil {
+		return err
+	}
+	logf("seeded in %s", time.Since(t0).Round(time.Millisecond))
+
+	// 3. garage serve. The "listening" log line is at info level, which
+	// LOG_LEVEL=warn hides: the harness picks a free port itself.
+	addr, err := freePort()
+	if err != nil {
+		return err
+	}
+	logPath := filepath.Join(tmp, "garage.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	srvCtx, srvCancel := context.WithCancel(ctx)
+	defer srvCancel()
+	srv := exec.CommandContext(srvCtx, bin, "serve")
+	srv.Env = append(os.Environ(), "ADDR="+addr, "DATA_DIR="+dataDir, "DATABASE_URL="+dbURL, "METRICS_ADDR=off",
+		"LOG_LEVEL=warn", "LOG_FORMAT=json", "APP_ENV=development", "PUBLIC_URL=http://"+addr, "MAIL_SERVER=")
+	srv.Stdout, srv.Stderr = logFile, logFile
+	srv.Cancel = func() error { return srv.Process.Signal(syscall.SIGTERM) }
+	srv.WaitDelay = 10 * time.Second
+	start := time.Now()
+	if err := srv.Start(); err != nil {
+		return err
+	}
+	defer func() {
+		srvCancel()
+		_ = srv.Wait()
+	}()
+	base := "http://" + addr
+	ready, err := waitReady(ctx, base+"/readyz", 30*time.Second)
+	if err != nil {
+		tail, _ := os.ReadFile(logPath)
+		return fmt.Errorf("%w\n%s", err, tail)
+	}
+	startup := ready.Sub(start)
+	logf("garage ready in %s (pid %d)", startup.Round(time.Millisecond), srv.Process.Pid)
+	rssAfterStart := vmHWM(srv.Process.Pid)
+
+	// 4. Pages: log in, find the CSS, capture every response once.
+	cookie, err := login(ctx, base)
+	if err != nil {
+		return err
+	}
+	pages, err := buildPages(ctx, base, sd, cookie)
+	if err != nil {
+		return err
+	}
+
+	// 5. Baseline servers (child process).
+	replay, err := startReplay(ctx, tmp, pages)
+	if err != nil {
+		return err
+	}
+	defer replay.stop()
+
+	w := wrkSettings{threads: o.threads, connections: o.connections, duration: o.duration}
+	logf("40-byte baseline")
+	fixed, err := w.run(ctx, replay.base+"/fixed", nil)
+	if err != nil {
+		return err
+	}
+	var results []pageResult
+	for i, p := range pages {
+		logf("page %s", p.name)
+		g, err := w.run(ctx, base+p.path, p.reqHeaders)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.name, err)
+		}
+		r, err := w.run(ctx, fmt.Sprintf("%s/p/%d", replay.base, i), p.reqHeaders)
+		if err != nil {
+			return fmt.Errorf("%s replay: %w", p.name, err)
+		}
+		results = append(results, pageResult{page: p, garage: g, replay: r})
+	}
+	rssLoad := vmHWM(srv.Process.Pid)
+	replay.stop()
+
+	// 6. Fixed rate.
+	var fr *rateResult
+	if o.rate > 0 {
+		logf("fixed rate: %d req/s for %s", o.rate, o.rateFor)
+		var public []string
+		for _, p := range pages {
+			if p.public {
+				public = append(public, base+p.path)
+			}
+		}
+		fr, err = fixedRate(ctx, public, o.rate, o.rateFor, o.workers)
+		if err != nil {
+			return err
+		}
+	}
+	rssEnd := vmHWM(srv.Process.Pid)
+	srvCancel()
+	_ = srv.Wait()
+
+	// 7. One 12-megapixel photo, in a child process of its own so that its
+	// peak RSS is its own.
+	var ph *photoResult
+	if !o.skipPhoto {
+		logf("12 MP photo")
+		if ph, err = measurePhoto(ctx); err != nil {
+			return err
+		}
+	}
+
+	report(os.Stdout, o, startup, rssAfterStart, rssLoad, rssEnd, fixed, results, fr, ph)
+	return nil
+}
+
+func freePort() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	addr := ln.Addr().String()
+	return addr, ln.Close()
+}
+
+func waitReady(ctx context.Context, u string, limit time.Duration) (time.Time, error) {
+	c := noRedirectClient()
+	c.Timeout = time.Second
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		if err := ctx.Err(); err != nil {
+			return time.Time{}, err
+		}
+		resp, err := c.Get(u)
+		if err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return time.Now(), nil
+			}
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	return time.Time{}, errors.New("garage did not become ready")
+}
+
+// vmHWM is the peak resident set size of a process, in bytes (0 if unknown).
+func vmHWM(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			fmt.Sscanf(strings.TrimSpace(v), "%d", &kb)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+func withParam(raw, k, v string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", err
+	}
+	q := u.Query()
+	q.Set(k, v)
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+func cpuInfo() string {
+	model := ""
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for line := range strings.SplitSeq(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "model name"); ok {
+				model = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
+				break
+			}
+		}
+	}
+	load := ""
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		load = strings.Join(strings.Fields(string(b))[:3], " ")
+	}
+	return fmt.Sprintf("%d CPUs (%s), load average %s, %s", runtime.NumCPU(), model, load, runtime.Version())
+}
