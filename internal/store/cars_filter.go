@@ -64,6 +64,10 @@ type CarFilter struct {
 	Sort   CarSort // SortNewest when empty
 	Offset int
 	Limit  int // 0 means no limit
+
+	// NoCount skips counting every match (ListCars then returns -1 as the
+	// total): the home page shows a few cars and needs no total.
+	NoCount bool
 }
 
 // whereClause builds the WHERE of f with $n placeholders and their arguments.
@@ -123,9 +127,11 @@ func (f CarFilter) whereClause() (string, []any) {
 // many cars f selects in all.
 func (s *Store) ListCars(ctx context.Context, f CarFilter) ([]*Car, int, error) {
 	where, args := f.whereClause()
-	var total int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM cars c`+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
+	total := -1
+	if !f.NoCount {
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM cars c`+where, args...).Scan(&total); err != nil {
+			return nil, 0, err
+		}
 	}
 	rows, err := s.db.QueryContext(ctx, s.listQuery(f, where), args...)
 	if err != nil {

@@ -395,6 +395,12 @@ func TestListCarsMatchesBruteForce(t *testing.T) {
 					t.Fatalf("filter %d %+v: car %d is #%d, want #%d", i, f, j, got[j].ID, want[j].ID)
 				}
 			}
+			// Without the count: the same cars, and no total.
+			f.NoCount = true
+			same, none, err := s.ListCars(ctx, f)
+			if err != nil || none != -1 || len(same) != len(got) {
+				t.Fatalf("filter %d without count: %d cars, total %d, %v", i, len(same), none, err)
+			}
 		}
 		// Pages put together give the whole list, without overlap.
 		f := store.CarFilter{Statuses: []store.CarStatus{store.CarPublished}, Sort: store.SortPriceAsc, Limit: 7}

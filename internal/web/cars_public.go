@@ -173,10 +173,10 @@ func carDescription(c *store.Car) string {
 func (a *app) carGone(w http.ResponseWriter, r *http.Request, c *store.Car) {
 	ctx := r.Context()
 	published := []store.CarStatus{store.CarPublished}
-	similar, _, err := a.store.ListCars(ctx, store.CarFilter{Statuses: published, Make: c.Make, Limit: 3})
+	similar, _, err := a.store.ListCars(ctx, store.CarFilter{Statuses: published, Make: c.Make, Limit: 3, NoCount: true})
 	if err == nil && len(similar) < 3 {
 		var more []*store.Car
-		more, _, err = a.store.ListCars(ctx, store.CarFilter{Statuses: published, Limit: 6})
+		more, _, err = a.store.ListCars(ctx, store.CarFilter{Statuses: published, Limit: 6, NoCount: true})
 		for _, m := range more {
 			if len(similar) < 3 && (c.Make == "" || !strings.EqualFold(m.Make, c.Make)) {
 				similar = append(similar, m)

@@ -104,7 +104,7 @@ const sitemapMaxCars = 40000
 func (a *app) sitemap(w http.ResponseWriter, r *http.Request) {
 	since := a.now().Add(-soldBadgeDays * 24 * time.Hour)
 	cars, _, err := a.store.ListCars(r.Context(), store.CarFilter{
-		Statuses: []store.CarStatus{store.CarPublished}, SoldSince: &since, Limit: sitemapMaxCars,
+		Statuses: []store.CarStatus{store.CarPublished}, SoldSince: &since, Limit: sitemapMaxCars, NoCount: true,
 	})
 	if err != nil {
 		a.serverError(w, r, err)

@@ -24,7 +24,7 @@ func (a *app) home(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	recent, _, err := a.store.ListCars(r.Context(), store.CarFilter{Statuses: []store.CarStatus{store.CarPublished}, Limit: homeCars})
+	recent, _, err := a.store.ListCars(r.Context(), store.CarFilter{Statuses: []store.CarStatus{store.CarPublished}, Limit: homeCars, NoCount: true})
 	if err != nil {
 		a.serverError(w, r, err)
 		return
