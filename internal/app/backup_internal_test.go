@@ -53,7 +53,7 @@ func TestScheduledBackupsKeepTheNewest(t *testing.T) {
 		names := listDir(t, cfg.BackupDir)
 		fresh := 0
 		for _, n := range names {
-			if strings.HasPrefix(n, "auto-garage-2026") || strings.HasPrefix(n, "auto-garage-20") && !strings.HasPrefix(n, "auto-garage-2020") {
+			if strings.HasPrefix(n, "auto-") && n != "auto-garage-20200101-000000.tar.gz" {
 				fresh++
 			}
 		}

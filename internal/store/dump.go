@@ -236,7 +236,7 @@ func (s *Store) tablesInDependencyOrder(ctx context.Context, q querier) ([]strin
 		tableQuery = `SELECT table_name FROM information_schema.tables
 		               WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`
 	}
-	names, err := queryStrings(ctx, q, tableQuery)
+	names, err := column[string](ctx, q, tableQuery)
 	if err != nil {
 		return nil, err
 	}
@@ -246,9 +246,9 @@ func (s *Store) tablesInDependencyOrder(ctx context.Context, q querier) ([]strin
 	for _, n := range names {
 		var refs []string
 		if s.engine == SQLite {
-			refs, err = queryStrings(ctx, q, `SELECT DISTINCT "table" FROM pragma_foreign_key_list($1)`, n)
+			refs, err = column[string](ctx, q, `SELECT DISTINCT "table" FROM pragma_foreign_key_list($1)`, n)
 		} else {
-			refs, err = queryStrings(ctx, q, `SELECT DISTINCT confrelid::regclass::text FROM pg_constraint
+			refs, err = column[string](ctx, q, `SELECT DISTINCT confrelid::regclass::text FROM pg_constraint
 			                                   WHERE contype = 'f' AND conrelid = $1::regclass`, quoteIdent(n))
 		}
 		if err != nil {
@@ -288,23 +288,6 @@ func (s *Store) tablesInDependencyOrder(ctx context.Context, q querier) ([]strin
 		}
 	}
 	return order, nil
-}
-
-func queryStrings(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
 
 // ErrNotEmpty is returned by a restore into a database that holds data.

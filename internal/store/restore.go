@@ -66,9 +66,9 @@ func (s *Store) BeginRestore(ctx context.Context, force bool) (*Restorer, error)
 
 func (s *Store) tableColumns(ctx context.Context, q querier, table string) ([]string, error) {
 	if s.engine == SQLite {
-		return queryStrings(ctx, q, `SELECT name FROM pragma_table_info($1) ORDER BY cid`, table)
+		return column[string](ctx, q, `SELECT name FROM pragma_table_info($1) ORDER BY cid`, table)
 	}
-	return queryStrings(ctx, q, `SELECT column_name FROM information_schema.columns
+	return column[string](ctx, q, `SELECT column_name FROM information_schema.columns
 	                              WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`, table)
 }
 

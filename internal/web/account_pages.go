@@ -53,13 +53,7 @@ func (a *app) forgotPost(w http.ResponseWriter, r *http.Request) {
 		key   string
 		limit int
 	}{{"forgot-ip:" + clientIPFrom(ctx), forgotIPLimit}, {"forgot:" + strings.ToLower(email), forgotAccountLimit}} {
-		ok, retry, err := a.limiter.Allow(ctx, lim.key, lim.limit, forgotWindow)
-		if err != nil {
-			a.serverError(w, r, err)
-			return
-		}
-		if !ok {
-			a.tooManyRequests(w, r, int(retry.Seconds()+0.999))
+		if !a.allow(w, r, lim.key, lim.limit, forgotWindow) {
 			return
 		}
 	}

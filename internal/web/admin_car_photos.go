@@ -45,8 +45,7 @@ func (a *app) adminCarPhotosPost(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if a.photos == nil || a.photoPro == nil {
-		a.errorPage(w, r, http.StatusServiceUnavailable)
+	if !a.photosReady(w, r) {
 		return
 	}
 	ctx := r.Context()
@@ -67,13 +66,11 @@ func (a *app) adminCarPhotosPost(w http.ResponseWriter, r *http.Request) {
 	rows := make([]*store.CarPhoto, 0, len(results))
 	var written []string
 	for _, res := range results {
-		key := photostore.NewKey(photoKeyPrefix)
-		for _, v := range res.Variants {
-			if err := a.photos.Put(ctx, photostore.VariantKey(key, v.Size), v.Data, v.ContentType); err != nil {
-				a.deletePhotoFilesCtx(context.WithoutCancel(ctx), append(written, key))
-				a.serverError(w, r, err)
-				return
-			}
+		key, err := a.storePhoto(ctx, res, photoKeyPrefix)
+		if err != nil {
+			a.deletePhotoFilesCtx(context.WithoutCancel(ctx), written)
+			a.serverError(w, r, err)
+			return
 		}
 		written = append(written, key)
 		rows = append(rows, &store.CarPhoto{Key: key, Width: res.Width, Height: res.Height})
@@ -99,6 +96,29 @@ func (a *app) adminCarPhotosPost(w http.ResponseWriter, r *http.Request) {
 		a.flash(r, strconv.Itoa(len(rows))+" photos ajoutées.")
 	}
 	http.Redirect(w, r, carPath(c.ID)+"#photos-titre", http.StatusSeeOther)
+}
+
+// photosReady answers 503 when the site has no photo store or processor
+// (uploads are then impossible) and reports whether it has them.
+func (a *app) photosReady(w http.ResponseWriter, r *http.Request) bool {
+	if a.photos == nil || a.photoPro == nil {
+		a.errorPage(w, r, http.StatusServiceUnavailable)
+		return false
+	}
+	return true
+}
+
+// storePhoto writes every size of a processed photo under a new key with
+// prefix; on failure it removes what it wrote and returns the error.
+func (a *app) storePhoto(ctx context.Context, res *photo.Result, prefix string) (string, error) {
+	key := photostore.NewKey(prefix)
+	for _, v := range res.Variants {
+		if err := a.photos.Put(ctx, photostore.VariantKey(key, v.Size), v.Data, v.ContentType); err != nil {
+			a.deletePhotoFilesCtx(context.WithoutCancel(ctx), []string{key})
+			return "", err
+		}
+	}
+	return key, nil
 }
 
 // readPhotoUpload streams the multipart body and runs every file through
@@ -216,12 +236,8 @@ func (a *app) adminCarPhotoPost(w http.ResponseWriter, r *http.Request) {
 		a.errorPage(w, r, http.StatusBadRequest)
 		return
 	}
-	if errors.Is(err, store.ErrNotFound) {
-		a.errorPage(w, r, http.StatusNotFound)
-		return
-	}
 	if err != nil {
-		a.serverError(w, r, err)
+		a.storeError(w, r, err)
 		return
 	}
 	a.audit(r, currentUser(ctx), "car.photo."+action, carTarget(carID), map[string]string{"photo": strconv.FormatInt(photoID, 10)})

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -123,12 +122,8 @@ func (a *app) moderate(status string) http.HandlerFunc {
 			notify = func(t *store.Testimonial) *store.OutboxMail { return a.rejectionMail(r, t, mod) }
 		}
 		before, err := a.store.ModerateTestimonial(r.Context(), id, mod, notify, a.now())
-		if errors.Is(err, store.ErrNotFound) {
-			a.errorPage(w, r, http.StatusNotFound)
-			return
-		}
 		if err != nil {
-			a.serverError(w, r, err)
+			a.storeError(w, r, err)
 			return
 		}
 		details := map[string]string{"status_before": before.Status, "status_after": status}
@@ -174,12 +169,8 @@ func (a *app) adminReviewDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	before, err := a.store.DeleteTestimonial(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		a.errorPage(w, r, http.StatusNotFound)
-		return
-	}
 	if err != nil {
-		a.serverError(w, r, err)
+		a.storeError(w, r, err)
 		return
 	}
 	a.audit(r, currentUser(r.Context()), "review.delete", reviewTarget(id), map[string]string{

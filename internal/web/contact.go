@@ -73,13 +73,7 @@ func (a *app) contactPost(w http.ResponseWriter, r *http.Request) {
 		a.renderContact(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
-	allowed, retry, err := a.limiter.Allow(ctx, "contact:"+clientIPFrom(ctx), contactLimit, contactWindow)
-	if err != nil {
-		a.serverError(w, r, err)
-		return
-	}
-	if !allowed {
-		a.tooManyRequests(w, r, int(retry.Seconds()+0.999))
+	if !a.allow(w, r, "contact:"+clientIPFrom(ctx), contactLimit, contactWindow) {
 		return
 	}
 	if spam.ProbableSpam(msg.Subject, msg.Body) {

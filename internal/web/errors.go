@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
@@ -97,6 +98,22 @@ func unavailable(err error) bool {
 type byteSink struct{ b []byte }
 
 func (s *byteSink) Write(p []byte) (int, error) { s.b = append(s.b, p...); return len(p), nil }
+
+// allow counts one event for key in the shared rate limits; past limit
+// events per window it answers the French 429 page (or a 500 when the
+// counters cannot be read) and reports false.
+func (a *app) allow(w http.ResponseWriter, r *http.Request, key string, limit int, window time.Duration) bool {
+	ok, retry, err := a.limiter.Allow(r.Context(), key, limit, window)
+	if err != nil {
+		a.serverError(w, r, err)
+		return false
+	}
+	if !ok {
+		a.tooManyRequests(w, r, int(retry.Seconds()+0.999))
+		return false
+	}
+	return true
+}
 
 // tooManyRequests answers 429 with Retry-After.
 func (a *app) tooManyRequests(w http.ResponseWriter, r *http.Request, retryAfterSeconds int) {

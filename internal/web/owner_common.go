@@ -17,10 +17,8 @@ const comingExceptionDays = 60
 // flashRedirect stores a one-time message for the next page and redirects
 // there with 303 (post/redirect/get).
 func (a *app) flashRedirect(w http.ResponseWriter, r *http.Request, msg, to string) {
-	if s := sessionFrom(r.Context()); s != nil && msg != "" {
-		if err := a.store.SetSessionFlash(r.Context(), s.TokenHash, msg); err != nil {
-			a.log.Warn("flash", "request_id", requestID(r.Context()), "error", err.Error())
-		}
+	if msg != "" {
+		a.flash(r, msg)
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/vparrot/garage/internal/photostore"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/web/views"
 )
@@ -20,8 +19,7 @@ func (a *app) adminServiceImagePost(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if a.photos == nil || a.photoPro == nil {
-		a.errorPage(w, r, http.StatusServiceUnavailable)
+	if !a.photosReady(w, r) {
 		return
 	}
 	ctx := r.Context()
@@ -43,13 +41,10 @@ func (a *app) adminServiceImagePost(w http.ResponseWriter, r *http.Request) {
 		a.renderServiceEdit(w, r, http.StatusUnprocessableEntity, form)
 		return
 	}
-	key := photostore.NewKey(serviceImagePrefix)
-	for _, v := range results[0].Variants {
-		if err := a.photos.Put(ctx, photostore.VariantKey(key, v.Size), v.Data, v.ContentType); err != nil {
-			a.deletePhotoFilesCtx(context.WithoutCancel(ctx), []string{key})
-			a.serverError(w, r, err)
-			return
-		}
+	key, err := a.storePhoto(ctx, results[0], serviceImagePrefix)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
 	}
 	previous, err := a.store.SetServiceImage(ctx, sv.ID, key, a.now())
 	if err != nil {

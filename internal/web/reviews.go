@@ -110,13 +110,7 @@ func (a *app) reviewPost(w http.ResponseWriter, r *http.Request) {
 		a.renderReviews(w, r, http.StatusUnprocessableEntity, 1, f)
 		return
 	}
-	ok, retry, err := a.limiter.Allow(ctx, "avis:"+clientIPFrom(ctx), reviewLimit, reviewWindow)
-	if err != nil {
-		a.serverError(w, r, err)
-		return
-	}
-	if !ok {
-		a.tooManyRequests(w, r, int(retry.Seconds()+0.999))
+	if !a.allow(w, r, "avis:"+clientIPFrom(ctx), reviewLimit, reviewWindow) {
 		return
 	}
 	t.Status, t.Source = store.TestimonialPending, "visitor"
