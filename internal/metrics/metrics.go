@@ -21,6 +21,7 @@ type Metrics struct {
 	panics   prometheus.Counter
 	logins   *prometheus.CounterVec
 	backup   prometheus.Gauge
+	pages    *prometheus.CounterVec
 }
 
 // New registers the HTTP, runtime, process and database pool collectors.
@@ -49,11 +50,18 @@ func New(db *sql.DB) *Metrics {
 			Name: "garage_backup_last_success_timestamp_seconds",
 			Help: "Unix time of the last successful scheduled backup (0: none since start).",
 		}),
+		pages: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "garage_page_cache_requests_total",
+			Help: "Public pages asked of the page cache, by result: hit (served from memory) or miss (rendered).",
+		}, []string{"result"}),
+	}
+	for _, r := range []string{"hit", "miss"} {
+		m.pages.WithLabelValues(r)
 	}
 	for _, r := range []string{"success", "failure", "throttled"} {
 		m.logins.WithLabelValues(r)
 	}
-	reg.MustRegister(m.requests, m.duration, m.panics, m.logins, m.backup,
+	reg.MustRegister(m.requests, m.duration, m.panics, m.logins, m.backup, m.pages,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -95,6 +103,19 @@ func (m *Metrics) Names() ([]string, error) {
 		names = append(names, f.GetName())
 	}
 	return names, nil
+}
+
+// PageCache counts a public page served from the page cache (hit) or rendered (miss). A nil Metrics
+// counts nothing.
+func (m *Metrics) PageCache(hit bool) {
+	if m == nil {
+		return
+	}
+	if hit {
+		m.pages.WithLabelValues("hit").Inc()
+	} else {
+		m.pages.WithLabelValues("miss").Inc()
+	}
 }
 
 // Panic counts a recovered panic.

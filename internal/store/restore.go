@@ -215,6 +215,11 @@ func (r *Restorer) Commit() (int, error) {
 			}
 		}
 	}
+	// The restore switched the triggers off while it cleared the tables.
+	if err := bumpContentVersion(r.ctx, r.tx); err != nil {
+		r.tx.Rollback()
+		return 0, err
+	}
 	return r.rows, r.tx.Commit()
 }
 

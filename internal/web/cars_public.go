@@ -30,7 +30,8 @@ func (a *app) occasionsPage(w http.ResponseWriter, r *http.Request) {
 		a.badRequest(w, r, bad.msg)
 		return
 	}
-	since := a.now().Add(-soldBadgeDays * 24 * time.Hour)
+	// To the minute, like every time-dependent line of a cached page (pagecache.go).
+	since := a.now().Truncate(time.Minute).Add(-soldBadgeDays * 24 * time.Hour)
 	f.SoldSince = &since
 	var err error
 	fragment := wantsFragment(r)
@@ -144,7 +145,7 @@ func (a *app) carPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.JSONLD = carJSONLD(a.cfg.PublicURL, c, d.Photos, p.Garage)
-	d.Contact = a.ContactFormFor(c.ID, d.Subject())
+	d.Contact = a.contactFormFor(r, c.ID, d.Subject())
 	a.render(w, r, http.StatusOK, views.CarPage(p, d))
 }
 

@@ -22,15 +22,15 @@ const (
 	contactForm   = "contact" // purpose of the signed render time
 )
 
-// ContactFormFor returns the data of an empty contact form rendered now:
+// contactFormFor returns the data of an empty contact form rendered now:
 // the contact page uses it, and so does a car page, with the car's id and
 // title as subject ("Annonce n° 123 — Peugeot 208 …").
-func (a *app) ContactFormFor(carID int64, subject string) views.ContactFormData {
-	return views.ContactFormData{CarID: carID, Sujet: subject, Token: a.forms.Stamp(contactForm, a.now())}
+func (a *app) contactFormFor(r *http.Request, carID int64, subject string) views.ContactFormData {
+	return views.ContactFormData{CarID: carID, Sujet: subject, Token: a.formStamp(r, contactForm)}
 }
 
 func (a *app) contactPage(w http.ResponseWriter, r *http.Request) {
-	a.renderContact(w, r, http.StatusOK, a.ContactFormFor(0, ""))
+	a.renderContact(w, r, http.StatusOK, a.contactFormFor(r, 0, ""))
 }
 
 func (a *app) renderContact(w http.ResponseWriter, r *http.Request, status int, f views.ContactFormData) {

@@ -47,7 +47,7 @@ func (a *app) reviewsPage(w http.ResponseWriter, r *http.Request) {
 		}
 		page = n
 	}
-	a.renderReviews(w, r, http.StatusOK, page, views.ReviewFormData{Token: a.forms.Stamp(reviewForm, a.now())})
+	a.renderReviews(w, r, http.StatusOK, page, views.ReviewFormData{Token: a.formStamp(r, reviewForm)})
 }
 
 func (a *app) renderReviews(w http.ResponseWriter, r *http.Request, status, page int, f views.ReviewFormData) {

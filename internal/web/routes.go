@@ -34,13 +34,13 @@ type route struct {
 func (a *app) routes() []route {
 	return []route{
 		// Public site.
-		{"GET /{$}", public, http.HandlerFunc(a.home)},
-		{"GET /services", public, http.HandlerFunc(a.servicesPage)},
-		{"GET /occasions", public, http.HandlerFunc(a.occasionsPage)},
+		{"GET /{$}", public, a.cached(a.home)},
+		{"GET /services", public, a.cached(a.servicesPage)},
+		{"GET /occasions", public, a.cached(a.occasionsPage)},
 		{"GET /robots.txt", public, http.HandlerFunc(a.robots)},
 
 		// Contact and lead inbox (issue 4).
-		{"GET /contact", public, http.HandlerFunc(a.contactPage)},
+		{"GET /contact", public, a.cached(a.contactPage)},
 		{"POST /contact", public, http.HandlerFunc(a.contactPost)},
 		{"GET /contact/merci", public, http.HandlerFunc(a.contactThanks)},
 		{"GET /admin/messages", staff, http.HandlerFunc(a.adminInbox)},
@@ -49,10 +49,10 @@ func (a *app) routes() []route {
 		{"POST /admin/messages/{id}", staff, http.HandlerFunc(a.adminMessagePost)},
 
 		// Testimonials (issue 5).
-		{"GET /avis", public, http.HandlerFunc(a.reviewsPage)},
+		{"GET /avis", public, a.cached(a.reviewsPage)},
 		{"POST /avis", public, http.HandlerFunc(a.reviewPost)},
 		{"GET /avis/merci", public, http.HandlerFunc(a.reviewThanks)},
-		{"GET /avis/moderation", public, http.HandlerFunc(a.reviewsModeration)},
+		{"GET /avis/moderation", public, a.cached(a.reviewsModeration)},
 		{"GET /admin/avis", staff, http.HandlerFunc(a.adminReviews)},
 		{"GET /admin/avis/nouveau", staff, http.HandlerFunc(a.adminReviewNew)},
 		{"POST /admin/avis/nouveau", staff, http.HandlerFunc(a.adminReviewNewPost)},
@@ -61,8 +61,8 @@ func (a *app) routes() []route {
 		{"POST /admin/avis/{id}/en-attente", staff, a.moderate(store.TestimonialPending)},
 		{"POST /admin/avis/{id}/supprimer", staff, http.HandlerFunc(a.adminReviewDelete)},
 		// Used cars: public pages.
-		{"GET /occasions/{ref}", public, http.HandlerFunc(a.carPage)},
-		{"GET /sitemap.xml", public, http.HandlerFunc(a.sitemap)},
+		{"GET /occasions/{ref}", public, a.cached(a.carPage)},
+		{"GET /sitemap.xml", public, a.cached(a.sitemap)},
 		{"GET /photos/", public, a.photoFiles()},
 
 		// Staff login.
@@ -110,8 +110,8 @@ func (a *app) routes() []route {
 		{"POST /admin/compte/nom", staff, http.HandlerFunc(a.adminAccountName)},
 		{"POST /admin/compte/mot-de-passe", staff, http.HandlerFunc(a.adminAccountPassword)},
 		{"POST /admin/compte/sessions", staff, http.HandlerFunc(a.adminAccountSessions)},
-		{"GET /mentions-legales", public, http.HandlerFunc(a.legalNotice)},
-		{"GET /confidentialite", public, http.HandlerFunc(a.privacyPage)},
+		{"GET /mentions-legales", public, a.cached(a.legalNotice)},
+		{"GET /confidentialite", public, a.cached(a.privacyPage)},
 		// Used cars: back office (employees and administrator).
 		{"GET /admin/voitures", staff, http.HandlerFunc(a.adminCars)},
 		{"GET /admin/equipements", staff, http.HandlerFunc(a.adminEquipment)},

@@ -75,6 +75,7 @@ type app struct {
 	mux      *http.ServeMux
 	photos   photostore.Store
 	photoPro *photo.Processor
+	pages    *pageCache // public pages, see pagecache.go
 }
 
 // New builds the application's HTTP handler.
@@ -102,6 +103,7 @@ func newApp(d Deps) (*app, http.Handler, error) {
 		guard:   throttle.NewLoginGuard(d.Store, now),
 	}
 	a.photos, a.photoPro = d.Photos, d.PhotoProcessor
+	a.pages = newPageCache(pageCacheMaxBytes)
 	a.sessions = newSessionManager(d.Store, now, d.Config.Production)
 	a.limiter = &throttle.Limiter{Counters: d.Store, Now: now}
 	formKey := []byte(d.Config.SecretKey)
@@ -282,6 +284,7 @@ type ctxKey int
 const (
 	keyRequestInfo ctxKey = iota
 	keySession
+	keyPageCache // true while a page is rendered for the page cache
 )
 
 func withValue(ctx context.Context, k ctxKey, v any) context.Context {

@@ -1,0 +1,244 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+)
+
+// The public pages are rendered once and then served from memory until what they show changes. A page
+// depends on three things besides its URL:
+//
+//   - the content in the database (cars, photos, reviews, hours, services, the garage's details): the
+//     store's content version, bumped by triggers in the same transaction as any such change, is read at
+//     every request, so a page is never older than the last committed change, made on this instance or
+//     on another one;
+//   - the time: the open/closed line, the exceptions to come, the "sold less than 30 days ago" cut-off
+//     and the maintenance banner change at most once a minute, so the minute (Europe/Paris clock) is part
+//     of the key and a page rendered across a minute boundary is not kept;
+//   - the visitor: only anonymous requests (no session cookie at all) use the cache, and the anti-spam
+//     form-render time of the contact and review forms is left as a placeholder in the stored page and
+//     filled in fresh for every visitor.
+//
+// Everything else a handler reads is in the key: the path, the query (normalised) and the
+// X-Requested-With header that selects the car list's results fragment. Only 200 answers are stored.
+
+// pageCacheMaxBytes bounds the memory of stored pages (a list page is about 20 kB, a car page 25 kB).
+const pageCacheMaxBytes = 8 << 20
+
+// pageCacheMaxKey is the longest key stored: longer URLs are served, never kept.
+const pageCacheMaxKey = 512
+
+type cacheGen struct {
+	version int64
+	minute  int64 // Unix minutes
+}
+
+type cachedPage struct {
+	header http.Header // what the handler set (not the middleware's headers)
+	body   []byte      // with stamp placeholders
+	etag   string
+	stamps bool // the body holds form-stamp placeholders
+}
+
+type pageCache struct {
+	mu      sync.Mutex
+	gen     cacheGen
+	entries map[string]*cachedPage
+	size    int
+	max     int
+}
+
+func newPageCache(maxBytes int) *pageCache {
+	return &pageCache{entries: map[string]*cachedPage{}, max: maxBytes}
+}
+
+// get returns the page stored under key for generation g, if any. A newer generation empties the cache:
+// the pages of older ones can never be asked for again.
+func (c *pageCache) get(g cacheGen, key string) *cachedPage {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.advance(g)
+	if g != c.gen {
+		return nil
+	}
+	return c.entries[key]
+}
+
+func (c *pageCache) put(g cacheGen, key string, p *cachedPage) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.advance(g)
+	if g != c.gen || c.entries[key] != nil || c.size+len(p.body) > c.max {
+		return
+	}
+	c.entries[key] = p
+	c.size += len(p.body)
+}
+
+func (c *pageCache) advance(g cacheGen) {
+	if g.version > c.gen.version || g.version == c.gen.version && g.minute > c.gen.minute {
+		c.gen = g
+		clear(c.entries)
+		c.size = 0
+	}
+}
+
+// stampPlaceholder stands for a form-render time in a stored page; it survives HTML escaping unchanged.
+const stampPlaceholder = "cache-form-stamp-"
+
+// formStamp is the signed render time of a purpose form for this request: a placeholder when the page is
+// being rendered for the cache.
+func (a *app) formStamp(r *http.Request, purpose string) string {
+	if renderingForCache(r.Context()) {
+		return stampPlaceholder + purpose
+	}
+	return a.forms.Stamp(purpose, a.now())
+}
+
+func renderingForCache(ctx context.Context) bool {
+	v, _ := ctx.Value(keyPageCache).(bool)
+	return v
+}
+
+// cached serves next's page from the page cache when the request allows it (see above).
+func (a *app) cached(next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key, ok := a.cacheKey(r)
+		if !ok {
+			next(w, r)
+			return
+		}
+		version, err := a.store.ContentVersion(r.Context())
+		if err != nil {
+			next(w, r) // the handler meets the same error and answers it properly
+			return
+		}
+		g := cacheGen{version: version, minute: a.now().Unix() / 60}
+		if p := a.pages.get(g, key); p != nil {
+			a.metrics.PageCache(true)
+			a.serveCached(w, r, p)
+			return
+		}
+		a.metrics.PageCache(false)
+		rec := &pageRecorder{header: http.Header{}}
+		next(rec, r.WithContext(context.WithValue(r.Context(), keyPageCache, true)))
+		p := &cachedPage{header: rec.header, body: rec.body.Bytes()}
+		if rec.status == 0 || rec.status == http.StatusOK {
+			p.stamps = bytes.Contains(p.body, []byte(stampPlaceholder))
+			sum := sha256.Sum256(p.body)
+			p.etag = `W/"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+			if a.now().Unix()/60 == g.minute {
+				a.pages.put(g, key, p)
+			}
+			a.serveCached(w, r, p)
+			return
+		}
+		// Anything else (a redirect, a 404) goes out as the handler wrote it, stamps filled in.
+		copyHeader(w.Header(), rec.header)
+		w.WriteHeader(rec.status)
+		_, _ = w.Write(a.fillStamps(p.body))
+	})
+}
+
+// cacheKey is the key of r's page, and false when r may not use the cache.
+func (a *app) cacheKey(r *http.Request) (string, bool) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return "", false
+	}
+	if _, err := r.Cookie(a.sessions.cookieName); err == nil {
+		return "", false // staff see their own name and links: never cached
+	}
+	q := r.URL.Query()
+	for k, vs := range q {
+		if len(vs) == 1 && vs[0] == "" {
+			delete(q, k) // "?marque=" means the same as no marque
+		}
+	}
+	var b strings.Builder
+	b.WriteString(r.URL.Path)
+	if len(q) > 0 {
+		b.WriteByte('?')
+		b.WriteString(q.Encode()) // sorted by key
+	}
+	if r.Header.Get("X-Requested-With") != "" {
+		b.WriteString("#xrw=")
+		b.WriteString(url.QueryEscape(r.Header.Get("X-Requested-With")))
+	}
+	if b.Len() > pageCacheMaxKey {
+		return "", false
+	}
+	return b.String(), true
+}
+
+func (a *app) serveCached(w http.ResponseWriter, r *http.Request, p *cachedPage) {
+	h := w.Header()
+	copyHeader(h, p.header)
+	h.Set("ETag", p.etag)
+	if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, p.etag) {
+		h.Del("Content-Type")
+		h.Del("Content-Length")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	body := p.body
+	if p.stamps {
+		body = a.fillStamps(body)
+	}
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
+
+// fillStamps replaces the form-stamp placeholders with fresh signed render times.
+func (a *app) fillStamps(body []byte) []byte {
+	for _, purpose := range []string{contactForm, reviewForm} {
+		ph := []byte(stampPlaceholder + purpose)
+		if bytes.Contains(body, ph) {
+			body = bytes.ReplaceAll(body, ph, []byte(a.forms.Stamp(purpose, a.now())))
+		}
+	}
+	return body
+}
+
+// etagMatches implements If-None-Match's weak comparison for one stored tag.
+func etagMatches(header, etag string) bool {
+	weak := strings.TrimPrefix(etag, "W/")
+	for part := range strings.SplitSeq(header, ",") {
+		part = strings.TrimSpace(part)
+		if part == "*" || strings.TrimPrefix(part, "W/") == weak {
+			return true
+		}
+	}
+	return false
+}
+
+func copyHeader(dst, src http.Header) {
+	for k, vs := range src {
+		dst[k] = append([]string(nil), vs...)
+	}
+}
+
+// pageRecorder keeps what a handler writes, to store it before sending it.
+type pageRecorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (p *pageRecorder) Header() http.Header { return p.header }
+func (p *pageRecorder) WriteHeader(code int) {
+	if p.status == 0 {
+		p.status = code
+	}
+}
+func (p *pageRecorder) Write(b []byte) (int, error) {
+	if p.status == 0 {
+		p.status = http.StatusOK
+	}
+	return p.body.Write(b)
+}

@@ -1,0 +1,196 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vparrot/garage/internal/hours"
+	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/store/storetest"
+)
+
+func (e *env) cachedPages() int {
+	e.app.pages.mu.Lock()
+	defer e.app.pages.mu.Unlock()
+	return len(e.app.pages.entries)
+}
+
+func (e *env) getWith(c *http.Client, path string, header http.Header) *response {
+	e.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, e.server.URL+path, nil)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	return e.do(c, req)
+}
+
+// The page cache serves repeated visits from memory (same bytes, ETag, 304) and never a page older than
+// the database: every change made through another instance shows at the next request.
+func TestPageCacheIsNeverStaleAcrossInstances(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			e := newEnv(t, engine)
+			other := newEnvOn(t, e.store, e.clock) // a second instance on the same database, its own cache
+			ctx := context.Background()
+			visitor := e.client()
+			now := e.clock.Now()
+			clio := e.addCar(car("Renault", "Clio", "TCe 90", 13990, 2021, 31000, "essence", "manuelle"), store.CarPublished, now)
+			zoe := e.addCar(car("Renault", "Zoe", "R110", 16490, 2022, 18000, "electrique", "automatique"), store.CarPublished, now)
+
+			first := e.get(visitor, "/occasions")
+			if first.StatusCode != http.StatusOK || !strings.Contains(first.body, "Clio") || !strings.Contains(first.body, "Zoe") {
+				t.Fatalf("list: %d", first.StatusCode)
+			}
+			if e.cachedPages() == 0 {
+				t.Fatal("the list was not kept in the page cache")
+			}
+			second := e.get(visitor, "/occasions")
+			etag := second.Header.Get("ETag")
+			if second.body != first.body || etag == "" || etag != first.Header.Get("ETag") {
+				t.Fatalf("second visit: same body %v, ETag %q then %q", second.body == first.body, first.Header.Get("ETag"), etag)
+			}
+			if nm := e.getWith(visitor, "/occasions", http.Header{"If-None-Match": {etag}}); nm.StatusCode != http.StatusNotModified || nm.body != "" {
+				t.Fatalf("If-None-Match: %d %q", nm.StatusCode, nm.body)
+			}
+			// A query that means the same thing shares the entry; the fragment has its own.
+			if same := e.get(visitor, "/occasions?marque="); same.body != first.body {
+				t.Error("an empty parameter gave another page")
+			}
+			frag := e.getWith(visitor, "/occasions", http.Header{"X-Requested-With": {"fetch"}})
+			if frag.StatusCode != http.StatusOK || strings.Contains(frag.body, "<html") {
+				t.Fatalf("fragment: %d, full page %v", frag.StatusCode, strings.Contains(frag.body, "<html"))
+			}
+			page := e.get(visitor, zoe.Path())
+			if page.StatusCode != http.StatusOK || strings.Contains(page.body, "Vendu") {
+				t.Fatalf("car page: %d", page.StatusCode)
+			}
+
+			// An employee sells the Zoe and archives the Clio on the other instance.
+			emp := other.loggedIn(employeeEmail, employeePass)
+			for id, to := range map[int64]string{zoe.ID: "sold", clio.ID: "archived"} {
+				if res := other.postForm(emp, "/admin/voitures/"+itoa(int(id))+"/statut", url.Values{"from": {"published"}, "to": {to}}); res.StatusCode != http.StatusSeeOther {
+					t.Fatalf("status → %s: %d %s", to, res.StatusCode, res.body)
+				}
+			}
+			list := e.get(visitor, "/occasions")
+			if strings.Contains(list.body, "Clio") || !strings.Contains(list.body, "Vendu") {
+				t.Errorf("list after the changes: Clio shown %v, Vendu shown %v", strings.Contains(list.body, "Clio"), strings.Contains(list.body, "Vendu"))
+			}
+			if frag := e.getWith(visitor, "/occasions", http.Header{"X-Requested-With": {"fetch"}}); strings.Contains(frag.body, "Clio") {
+				t.Error("the results fragment still shows the archived car")
+			}
+			if p := e.get(visitor, zoe.Path()); !strings.Contains(p.body, "Vendu") {
+				t.Error("the car page does not say the car is sold")
+			}
+			if p := e.get(visitor, clio.Path()); p.StatusCode != http.StatusGone {
+				t.Errorf("archived car page: %d, want 410", p.StatusCode)
+			}
+
+			// A review approved elsewhere appears on the home page at once; a pending one never does.
+			home := e.get(visitor, "/")
+			r := addReview(t, e, "Mireille Testavis", 5, store.TestimonialPending)
+			if home = e.get(visitor, "/"); strings.Contains(home.body, "Mireille Testavis") {
+				t.Fatal("a pending review is on the home page")
+			}
+			admin := other.loggedIn(adminEmail, adminPassword)
+			if res := other.postForm(admin, "/admin/avis/"+itoa(int(r.ID))+"/approuver", nil); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("approve: %d %s", res.StatusCode, res.body)
+			}
+			if home = e.get(visitor, "/"); !strings.Contains(home.body, "Mireille Testavis") {
+				t.Error("the approved review is not on the home page")
+			}
+
+			// New hours: closed on Wednesdays (the clock is a Wednesday, 10:00).
+			if !strings.Contains(home.body, "Ouvert jusqu") {
+				t.Fatalf("home page at 10:00 on a Wednesday does not say open")
+			}
+			week, err := e.store.OpeningHours(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			week[2].Ranges = nil
+			if err := e.store.SaveOpeningHours(ctx, week); err != nil {
+				t.Fatal(err)
+			}
+			if home = e.get(visitor, "/"); strings.Contains(home.body, "Ouvert jusqu") {
+				t.Error("the home page still says open after the hours changed")
+			}
+		})
+	}
+}
+
+// Time-dependent lines change at minute boundaries without any change in the database.
+func TestPageCacheFollowsTheClock(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	e.clock.t = time.Date(2026, 3, 4, 11, 59, 30, 0, hours.Paris()) // a Wednesday, closing at 12:00
+	visitor := e.client()
+	if home := e.get(visitor, "/"); !strings.Contains(home.body, "à 12 h 00") || strings.Contains(home.body, "Fermé") {
+		t.Fatalf("at 11:59:30: the page does not say open until 12 h 00")
+	}
+	e.clock.Advance(20 * time.Second)
+	if home := e.get(visitor, "/"); strings.Contains(home.body, "Fermé") {
+		t.Fatal("at 11:59:50 the page says closed")
+	}
+	e.clock.Advance(15 * time.Second) // 12:00:05
+	if home := e.get(visitor, "/"); strings.Contains(home.body, "Ouvert jusqu") || !strings.Contains(home.body, "ouvre à 14 h 00") {
+		t.Error("at 12:00:05 the page still says open")
+	}
+}
+
+// Anti-spam render times are fresh for every visitor of a cached page, and they work.
+func TestPageCacheFillsFreshFormStamps(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	visitor := e.client()
+	first := e.contactToken(visitor)
+	e.clock.Advance(5 * time.Second)
+	second := e.contactToken(visitor)
+	if first == second || strings.Contains(first+second, stampPlaceholder) {
+		t.Fatalf("tokens %q and %q", first, second)
+	}
+	if e.cachedPages() == 0 {
+		t.Fatal("the contact page was not cached")
+	}
+	for _, path := range []string{"/contact", "/avis"} {
+		if res := e.get(visitor, path); strings.Contains(res.body, stampPlaceholder) {
+			t.Errorf("%s shows the placeholder", path)
+		}
+	}
+	// A bot posting the token of a cached page at once is still too fast.
+	form := validContact()
+	form.Set("jeton", e.contactToken(visitor))
+	if res := e.postForm(visitor, "/contact", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("instant post: %d", res.StatusCode)
+	}
+	if got := e.messages(t); len(got) != 0 {
+		t.Fatalf("an instant post was kept: %d messages", len(got))
+	}
+	// A person who takes their time gets through.
+	if res := e.sendContact(visitor, validContact()); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("contact: %d %s", res.StatusCode, res.body)
+	}
+	if got := e.messages(t); len(got) != 1 {
+		t.Fatalf("%d messages, want 1", len(got))
+	}
+}
+
+// Staff (any session cookie) never get a cached page, nor fill the cache.
+func TestPageCacheIsOnlyForAnonymousVisitors(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	emp := e.loggedIn(employeeEmail, employeePass)
+	if res := e.get(emp, "/"); res.StatusCode != http.StatusOK {
+		t.Fatalf("home: %d", res.StatusCode)
+	}
+	if n := e.cachedPages(); n != 0 {
+		t.Fatalf("a staff visit filled the cache: %d pages", n)
+	}
+	if res := e.get(emp, "/admin"); res.Header.Get("ETag") != "" {
+		t.Error("a back-office page went through the page cache")
+	}
+}
