@@ -31,31 +31,42 @@ func BenchmarkCarListHandler(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			_, h, err := newApp(Deps{Config: cfg, Store: s, Assets: assets, Hasher: testHasher(),
+			a, h, err := newApp(Deps{Config: cfg, Store: s, Assets: assets, Hasher: testHasher(),
 				Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 				Now:    func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) }})
 			if err != nil {
 				b.Fatal(err)
 			}
 			const target = "/occasions?prix_min=10000&prix_max=25000&km_max=100000&annee_min=2018&energie=diesel&tri=prix&page=2"
-			for _, fragment := range []bool{false, true} {
-				name := "page"
-				if fragment {
-					name = "fragment"
-				}
-				b.Run(name, func(b *testing.B) {
-					for b.Loop() {
-						req := httptest.NewRequest(http.MethodGet, target, nil)
-						if fragment {
-							req.Header.Set("X-Requested-With", "fetch")
-						}
-						rec := httptest.NewRecorder()
-						h.ServeHTTP(rec, req)
-						if rec.Code != http.StatusOK {
-							b.Fatalf("status %d", rec.Code)
-						}
+			// "cached" is what visitors get between two changes; "rendered" is the work of the first visit
+			// after a change (a cache that keeps nothing).
+			for _, cached := range []bool{true, false} {
+				for _, fragment := range []bool{false, true} {
+					name := "page"
+					if fragment {
+						name = "fragment"
 					}
-				})
+					if cached {
+						name += "/cached"
+						a.pages = newPageCache(pageCacheMaxBytes)
+					} else {
+						name += "/rendered"
+						a.pages = newPageCache(0)
+					}
+					b.Run(name, func(b *testing.B) {
+						for b.Loop() {
+							req := httptest.NewRequest(http.MethodGet, target, nil)
+							if fragment {
+								req.Header.Set("X-Requested-With", "fetch")
+							}
+							rec := httptest.NewRecorder()
+							h.ServeHTTP(rec, req)
+							if rec.Code != http.StatusOK {
+								b.Fatalf("status %d", rec.Code)
+							}
+						}
+					})
+				}
 			}
 		})
 	}

@@ -5,10 +5,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // The public pages are rendered once and then served from memory until what they show changes. A page
@@ -40,8 +43,10 @@ type cacheGen struct {
 }
 
 type cachedPage struct {
-	header http.Header // what the handler set (not the middleware's headers)
-	body   []byte      // with stamp placeholders
+	status int
+	owner  *http.Request // the request that rendered it
+	header http.Header   // what the handler set (not the middleware's headers)
+	body   []byte        // with stamp placeholders
 	etag   string
 	stamps bool // the body holds form-stamp placeholders
 }
@@ -52,6 +57,7 @@ type pageCache struct {
 	entries map[string]*cachedPage
 	size    int
 	max     int
+	flight  singleflight.Group
 }
 
 func newPageCache(maxBytes int) *pageCache {
@@ -126,22 +132,41 @@ func (a *app) cached(next http.HandlerFunc) http.Handler {
 			return
 		}
 		a.metrics.PageCache(false)
-		rec := &pageRecorder{header: http.Header{}}
-		next(rec, r.WithContext(context.WithValue(r.Context(), keyPageCache, true)))
-		p := &cachedPage{header: rec.header, body: rec.body.Bytes()}
-		if rec.status == 0 || rec.status == http.StatusOK {
-			p.stamps = bytes.Contains(p.body, []byte(stampPlaceholder))
-			sum := sha256.Sum256(p.body)
-			p.etag = `W/"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
-			if a.now().Unix()/60 == g.minute {
-				a.pages.put(g, key, p)
+		// One render per page and generation, however many visitors ask for it at the same moment (the
+		// first request after a change or at a new minute): the others wait for it.
+		v, _, _ := a.pages.flight.Do(fmt.Sprintf("%d/%d/%s", g.version, g.minute, key), func() (any, error) {
+			// The page outlives the request that renders it: it does not stop when that visitor leaves.
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), requestTimeout)
+			defer cancel()
+			rec := &pageRecorder{header: http.Header{}}
+			next(rec, r.WithContext(context.WithValue(ctx, keyPageCache, true)))
+			p := &cachedPage{header: rec.header, body: rec.body.Bytes(), status: rec.status, owner: r}
+			if p.status == 0 {
+				p.status = http.StatusOK
 			}
+			if p.status == http.StatusOK {
+				p.stamps = bytes.Contains(p.body, []byte(stampPlaceholder))
+				sum := sha256.Sum256(p.body)
+				p.etag = `W/"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+				if a.now().Unix()/60 == g.minute {
+					a.pages.put(g, key, p)
+				}
+			}
+			return p, nil
+		})
+		p := v.(*cachedPage)
+		if p.status == http.StatusOK {
 			a.serveCached(w, r, p)
 			return
 		}
-		// Anything else (a redirect, a 404) goes out as the handler wrote it, stamps filled in.
-		copyHeader(w.Header(), rec.header)
-		w.WriteHeader(rec.status)
+		if p.owner != r {
+			// Not a page to share (a redirect, an error page with its request reference): render it for
+			// this request.
+			next(w, r)
+			return
+		}
+		copyHeader(w.Header(), p.header)
+		w.WriteHeader(p.status)
 		_, _ = w.Write(a.fillStamps(p.body))
 	})
 }

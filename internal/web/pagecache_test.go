@@ -3,8 +3,11 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -192,5 +195,44 @@ func TestPageCacheIsOnlyForAnonymousVisitors(t *testing.T) {
 	}
 	if res := e.get(emp, "/admin"); res.Header.Get("ETag") != "" {
 		t.Error("a back-office page went through the page cache")
+	}
+}
+
+// Visitors who ask for the same page at the same moment (the first visits after a change) wait for one
+// render instead of each running the queries.
+func TestPageCacheRendersAPageOnceForConcurrentVisitors(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	var renders atomic.Int32
+	release := make(chan struct{})
+	h := e.app.cached(func(w http.ResponseWriter, r *http.Request) {
+		renders.Add(1)
+		<-release
+		_, _ = w.Write([]byte("<p>page</p>"))
+	})
+	const visitors = 20
+	var wg sync.WaitGroup
+	bodies := make([]string, visitors)
+	for i := range visitors {
+		wg.Go(func() {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/page", nil))
+			bodies[i] = rec.Body.String()
+		})
+	}
+	// Let the requests pile up behind the first render, then finish it. Whenever a request comes, it
+	// either waits for that render or finds its result in the cache.
+	for renders.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond)
+	close(release)
+	wg.Wait()
+	for i, b := range bodies {
+		if b != "<p>page</p>" {
+			t.Fatalf("visitor %d got %q", i, b)
+		}
+	}
+	if n := renders.Load(); n != 1 {
+		t.Errorf("%d renders for %d simultaneous visitors", n, visitors)
 	}
 }
