@@ -260,7 +260,9 @@ func (a *app) page(r *http.Request, nav, title, description string) (*views.Page
 		}
 		p.Counters = map[string]int{"messages": unread, "avis": pending}
 	}
-	if s := sessionFrom(ctx); s != nil {
+	// The session row was read with its flash: most pages have none and need no write transaction (on
+	// SQLite every transaction takes the write lock, so one per page serialised all back-office pages).
+	if s := sessionFrom(ctx); s != nil && s.Flash != "" {
 		if f, err := a.store.TakeSessionFlash(ctx, s.TokenHash); err == nil {
 			p.Flash = f
 		}
