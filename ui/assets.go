@@ -456,6 +456,10 @@ func etagMatches(header, hash string) bool {
 
 // acceptsGzip parses Accept-Encoding values and reports whether gzip is
 // acceptable (explicitly, as x-gzip, or through "*"), honouring q=0.
+// AcceptsGzip reports whether Accept-Encoding header values accept a gzip
+// body (for the application's own compressed responses).
+func AcceptsGzip(values []string) bool { return acceptsGzip(values) }
+
 func acceptsGzip(values []string) bool {
 	gzipQ, starQ := -1.0, -1.0
 	for _, v := range values {

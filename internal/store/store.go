@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -35,6 +36,9 @@ type Store struct {
 	db     *sql.DB
 	engine Engine
 	path   string // SQLite file path; empty for PostgreSQL
+
+	versionMu   sync.Mutex
+	versionStmt *sql.Stmt // SQLite: ContentVersion's query, prepared once (see content_version.go)
 }
 
 // sqlitePragmas are applied to every SQLite connection. busy_timeout comes
@@ -132,7 +136,14 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // Close closes the pool.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.versionMu.Lock()
+	if s.versionStmt != nil {
+		_ = s.versionStmt.Close()
+	}
+	s.versionMu.Unlock()
+	return s.db.Close()
+}
 
 // inTx runs fn in a transaction, committing when fn returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {

@@ -8,10 +8,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/vparrot/garage/ui"
 )
 
 // The public pages are rendered once and then served from memory until what they show changes. A page
@@ -22,14 +25,16 @@ import (
 //     every request, so a page is never older than the last committed change, made on this instance or
 //     on another one;
 //   - the time: the open/closed line, the exceptions to come, the "sold less than 30 days ago" cut-off
-//     and the maintenance banner change at most once a minute, so the minute (Europe/Paris clock) is part
-//     of the key and a page rendered across a minute boundary is not kept;
+//     and the maintenance banner change at most once a minute, so the minute (Unix minutes, whose
+//     boundaries are Paris's too) is part of the key and a page rendered across a minute boundary is not kept;
 //   - the visitor: only anonymous requests (no session cookie at all) use the cache, and the anti-spam
 //     form-render time of the contact and review forms is left as a placeholder in the stored page and
 //     filled in fresh for every visitor.
 //
 // Everything else a handler reads is in the key: the path, the query (normalised) and the
-// X-Requested-With header that selects the car list's results fragment. Only 200 answers are stored.
+// X-Requested-With header that selects the car list's results fragment. Only 200 answers are stored, and
+// not those a handler marked "Cache-Control: no-store". Stored pages are also kept gzip-compressed, for
+// the browsers that accept it (pagegzip.go).
 
 // pageCacheMaxBytes bounds the memory of stored pages (a list page is about 20 kB, a car page 25 kB).
 const pageCacheMaxBytes = 8 << 20
@@ -48,8 +53,12 @@ type cachedPage struct {
 	header http.Header   // what the handler set (not the middleware's headers)
 	body   []byte        // with stamp placeholders
 	etag   string
-	stamps bool // the body holds form-stamp placeholders
+	stamps bool      // the body holds form-stamp placeholders
+	gz     *gzipPage // the compressed body, nil when not worth it (pagegzip.go)
 }
+
+// gzipMinBytes: smaller pages are sent as they are.
+const gzipMinBytes = 1024
 
 type pageCache struct {
 	mu      sync.Mutex
@@ -148,7 +157,12 @@ func (a *app) cached(next http.HandlerFunc) http.Handler {
 				p.stamps = bytes.Contains(p.body, []byte(stampPlaceholder))
 				sum := sha256.Sum256(p.body)
 				p.etag = `W/"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
-				if a.now().Unix()/60 == g.minute {
+				if len(p.body) >= gzipMinBytes {
+					if gz, err := newGzipPage(p.body); err == nil {
+						p.gz = gz
+					}
+				}
+				if a.now().Unix()/60 == g.minute && !strings.Contains(p.header.Get("Cache-Control"), "no-store") {
 					a.pages.put(g, key, p)
 				}
 			}
@@ -204,27 +218,44 @@ func (a *app) cacheKey(r *http.Request) (string, bool) {
 func (a *app) serveCached(w http.ResponseWriter, r *http.Request, p *cachedPage) {
 	h := w.Header()
 	copyHeader(h, p.header)
-	h.Set("ETag", p.etag)
-	if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, p.etag) {
+	etag := p.etag
+	gzipped := p.gz != nil && ui.AcceptsGzip(r.Header.Values("Accept-Encoding"))
+	if p.gz != nil {
+		h.Add("Vary", "Accept-Encoding")
+	}
+	if gzipped {
+		etag = strings.TrimSuffix(etag, `"`) + `-gz"`
+	}
+	h.Set("ETag", etag)
+	if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, etag) {
 		h.Del("Content-Type")
 		h.Del("Content-Length")
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	body := p.body
-	if p.stamps {
-		body = a.fillStamps(body)
+	var body []byte
+	switch {
+	case gzipped:
+		h.Set("Content-Encoding", "gzip")
+		body = p.gz.body(a.newStamp)
+	case p.stamps:
+		body = a.fillStamps(p.body)
+	default:
+		body = p.body
 	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
 }
+
+func (a *app) newStamp(purpose string) string { return a.forms.Stamp(purpose, a.now()) }
 
 // fillStamps replaces the form-stamp placeholders with fresh signed render times.
 func (a *app) fillStamps(body []byte) []byte {
 	for _, purpose := range []string{contactForm, reviewForm} {
 		ph := []byte(stampPlaceholder + purpose)
 		if bytes.Contains(body, ph) {
-			body = bytes.ReplaceAll(body, ph, []byte(a.forms.Stamp(purpose, a.now())))
+			body = bytes.ReplaceAll(body, ph, []byte(a.newStamp(purpose)))
 		}
 	}
 	return body

@@ -1,10 +1,14 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -234,5 +238,101 @@ func TestPageCacheRendersAPageOnceForConcurrentVisitors(t *testing.T) {
 	}
 	if n := renders.Load(); n != 1 {
 		t.Errorf("%d renders for %d simultaneous visitors", n, visitors)
+	}
+}
+
+// Browsers that accept gzip get the cached page compressed, with a fresh stamp in each copy.
+func TestPageCacheSendsGzipWithFreshStamps(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	c := e.addCar(car("Peugeot", "308", "BlueHDi 130", 17990, 2020, 52000, "diesel", "manuelle"), store.CarPublished, e.clock.Now())
+	visitor := e.client()
+	for _, path := range []string{"/occasions", "/contact", c.Path()} {
+		// (Go's client asks for gzip and decompresses by itself unless told otherwise.)
+		plain := e.getWith(visitor, path, http.Header{"Accept-Encoding": {"identity"}})
+		gz := e.getWith(visitor, path, http.Header{"Accept-Encoding": {"gzip, deflate, br"}})
+		if gz.Header.Get("Content-Encoding") != "gzip" || !strings.Contains(strings.Join(gz.Header.Values("Vary"), ","), "Accept-Encoding") {
+			t.Fatalf("%s: Content-Encoding %q, Vary %q", path, gz.Header.Get("Content-Encoding"), gz.Header.Values("Vary"))
+		}
+		if gz.Header.Get("Content-Length") != strconv.Itoa(len(gz.body)) || len(gz.body) >= len(plain.body)/2 {
+			t.Errorf("%s: %d compressed bytes (Content-Length %s) for %d", path, len(gz.body), gz.Header.Get("Content-Length"), len(plain.body))
+		}
+		if gz.Header.Get("ETag") == plain.Header.Get("ETag") {
+			t.Errorf("%s: the two encodings share an ETag", path)
+		}
+		zr, err := gzip.NewReader(strings.NewReader(gz.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr.Multistream(false) // one gzip member, as every decoder expects
+		b, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		unzipped := string(b)
+		if jetonRe.ReplaceAllString(unzipped, "") != jetonRe.ReplaceAllString(plain.body, "") {
+			t.Errorf("%s: the gzip body is not the page", path)
+		}
+		if strings.Contains(unzipped, stampPlaceholder) {
+			t.Errorf("%s: placeholder in the gzip body", path)
+		}
+	}
+	// The stamp of a compressed contact page is accepted.
+	res := e.getWith(visitor, "/contact", http.Header{"Accept-Encoding": {"gzip"}})
+	zr, err := gzip.NewReader(strings.NewReader(res.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(zr)
+	m := jetonRe.FindStringSubmatch(string(b))
+	if m == nil {
+		t.Fatal("no token in the compressed contact page")
+	}
+	e.clock.Advance(8 * time.Second)
+	form := validContact()
+	form.Set("jeton", m[1])
+	if res := e.postForm(visitor, "/contact", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("contact: %d", res.StatusCode)
+	}
+	if got := e.messages(t); len(got) != 1 {
+		t.Fatalf("%d messages, want 1: the stamp was refused", len(got))
+	}
+}
+
+func TestGzipPageWithStampsAnywhere(t *testing.T) {
+	big := strings.Repeat("<p>Bonjour le garage</p>", 500)
+	for _, body := range []string{
+		stampPlaceholder + contactForm + big,
+		big + stampPlaceholder + reviewForm,
+		big + stampPlaceholder + contactForm + stampPlaceholder + contactForm + "<br>" + stampPlaceholder + reviewForm + big,
+		"<a>" + stampPlaceholder + contactForm + "</a>",
+	} {
+		g, err := newGzipPage([]byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		stamp := func(p string) string { n++; return p + "-" + strings.Repeat("x", n*7) }
+		out := g.body(stamp)
+		zr, err := gzip.NewReader(bytes.NewReader(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatalf("decompress: %v", err)
+		}
+		n = 0
+		want := body
+		for {
+			i := strings.Index(want, stampPlaceholder)
+			if i < 0 {
+				break
+			}
+			p := stampPurposeAt([]byte(want[i+len(stampPlaceholder):]))
+			want = want[:i] + stamp(p) + want[i+len(stampPlaceholder)+len(p):]
+		}
+		if string(got) != want {
+			t.Errorf("decompressed %d bytes, want %d", len(got), len(want))
+		}
 	}
 }

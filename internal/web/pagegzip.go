@@ -1,0 +1,127 @@
+package web
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"encoding/binary"
+	"hash/crc32"
+)
+
+// A cached page is compressed once, when it is stored, and sent compressed to every browser that accepts
+// gzip. A page with a form holds a fresh anti-spam stamp per visitor, which a precompressed body cannot
+// contain; so the page is cut at its stamp placeholders and each piece of text is compressed on its own
+// as raw deflate, ending on a byte boundary (a sync flush) with no "last block" flag. Serving is then
+// a copy: the gzip header, each compressed piece, each visitor's stamp as a stored (uncompressed) deflate
+// block, and the trailer, whose CRC-32 is computed over the page as sent. Every piece starts at a block
+// boundary and refers to nothing before it, so the whole is one valid gzip stream.
+
+type gzipPage struct {
+	whole []byte // the complete gzip body, when the page has no stamps
+
+	parts    [][]byte // the text between stamps (len(purposes)+1 pieces)
+	deflated [][]byte // each part as raw deflate; the last one carries the final block
+	purposes []string // the form purpose of each stamp
+	textLen  int      // total length of the parts
+}
+
+var gzipHeader = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff} // no name, no time, unknown OS
+
+// newGzipPage compresses body, whose stamp placeholders are found and cut out.
+func newGzipPage(body []byte) (*gzipPage, error) {
+	if !bytes.Contains(body, []byte(stampPlaceholder)) {
+		var buf bytes.Buffer
+		zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := zw.Write(body); err != nil {
+			return nil, err
+		}
+		if err := zw.Close(); err != nil {
+			return nil, err
+		}
+		return &gzipPage{whole: buf.Bytes()}, nil
+	}
+	g := &gzipPage{}
+	rest := body
+	for {
+		i := bytes.Index(rest, []byte(stampPlaceholder))
+		if i < 0 {
+			break
+		}
+		purpose := stampPurposeAt(rest[i+len(stampPlaceholder):])
+		g.parts = append(g.parts, rest[:i])
+		g.purposes = append(g.purposes, purpose)
+		rest = rest[i+len(stampPlaceholder)+len(purpose):]
+	}
+	g.parts = append(g.parts, rest)
+	for i, part := range g.parts {
+		var buf bytes.Buffer
+		zw, err := flate.NewWriter(&buf, flate.BestCompression)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := zw.Write(part); err != nil {
+			return nil, err
+		}
+		if i < len(g.parts)-1 {
+			err = zw.Flush() // byte-aligned, not final
+		} else {
+			err = zw.Close() // the final block
+		}
+		if err != nil {
+			return nil, err
+		}
+		g.deflated = append(g.deflated, buf.Bytes())
+		g.textLen += len(part)
+	}
+	return g, nil
+}
+
+// stampPurposeAt reads the purpose that follows a placeholder: one of the known forms.
+func stampPurposeAt(b []byte) string {
+	for _, p := range []string{contactForm, reviewForm} {
+		if bytes.HasPrefix(b, []byte(p)) {
+			return p
+		}
+	}
+	return ""
+}
+
+// body returns the gzip body of the page with stamp(purpose) at each placeholder.
+func (g *gzipPage) body(stamp func(purpose string) string) []byte {
+	if g.whole != nil {
+		return g.whole
+	}
+	stamps := make([]string, len(g.purposes))
+	size := len(gzipHeader) + 8
+	for i, p := range g.purposes {
+		stamps[i] = stamp(p)
+		size += 5 + len(stamps[i])
+	}
+	for _, d := range g.deflated {
+		size += len(d)
+	}
+	out := make([]byte, 0, size)
+	out = append(out, gzipHeader...)
+	crc := uint32(0)
+	n := g.textLen
+	for i, d := range g.deflated {
+		out = append(out, d...)
+		crc = crc32.Update(crc, crc32.IEEETable, g.parts[i])
+		if i < len(stamps) {
+			s := stamps[i]
+			// A stored block: BFINAL=0, BTYPE=00, padded to the byte; LEN and its complement; the bytes.
+			out = append(out, 0)
+			out = binary.LittleEndian.AppendUint16(out, uint16(len(s)))
+			out = binary.LittleEndian.AppendUint16(out, ^uint16(len(s)))
+			out = append(out, s...)
+			crc = crc32.Update(crc, crc32.IEEETable, []byte(s))
+			n += len(s)
+		}
+	}
+	out = binary.LittleEndian.AppendUint32(out, crc)
+	out = binary.LittleEndian.AppendUint32(out, uint32(n))
+	return out
+}
