@@ -57,6 +57,18 @@ type cachedPage struct {
 	gz     *gzipPage // the compressed body, nil when not worth it (pagegzip.go)
 }
 
+// memSize is what the page holds in memory: its body and its compressed copy.
+func (p *cachedPage) memSize() int {
+	n := len(p.body)
+	if p.gz != nil {
+		n += len(p.gz.whole)
+		for _, d := range p.gz.deflated {
+			n += len(d)
+		}
+	}
+	return n
+}
+
 // gzipMinBytes: smaller pages are sent as they are.
 const gzipMinBytes = 1024
 
@@ -89,11 +101,11 @@ func (c *pageCache) put(g cacheGen, key string, p *cachedPage) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.advance(g)
-	if g != c.gen || c.entries[key] != nil || c.size+len(p.body) > c.max {
+	if g != c.gen || c.entries[key] != nil || c.size+p.memSize() > c.max {
 		return
 	}
 	c.entries[key] = p
-	c.size += len(p.body)
+	c.size += p.memSize()
 }
 
 func (c *pageCache) advance(g cacheGen) {

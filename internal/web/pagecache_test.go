@@ -336,3 +336,27 @@ func TestGzipPageWithStampsAnywhere(t *testing.T) {
 		}
 	}
 }
+
+// The cache stays within its byte budget and forgets older generations.
+func TestPageCacheBoundsAndGenerations(t *testing.T) {
+	c := newPageCache(100)
+	g1 := cacheGen{version: 1, minute: 10}
+	c.put(g1, "/a", &cachedPage{body: make([]byte, 60)})
+	c.put(g1, "/b", &cachedPage{body: make([]byte, 60)}) // over budget: not kept
+	if c.get(g1, "/a") == nil || c.get(g1, "/b") != nil || c.size != 60 {
+		t.Fatalf("budget: a %v, b %v, size %d", c.get(g1, "/a") != nil, c.get(g1, "/b") != nil, c.size)
+	}
+	g2 := cacheGen{version: 1, minute: 11}
+	if c.get(g2, "/a") != nil || c.size != 0 {
+		t.Fatal("a new minute kept the old pages")
+	}
+	c.put(g1, "/late", &cachedPage{body: []byte("x")}) // a render of the older generation, finished late
+	if c.get(g1, "/late") != nil || c.get(g2, "/late") != nil {
+		t.Fatal("a page of an older generation was stored")
+	}
+	g3 := cacheGen{version: 2, minute: 5} // a newer content version wins even with an older clock
+	c.put(g3, "/a", &cachedPage{body: []byte("new")})
+	if p := c.get(g3, "/a"); p == nil || string(p.body) != "new" {
+		t.Fatal("the newer version was not kept")
+	}
+}
