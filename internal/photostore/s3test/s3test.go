@@ -25,6 +25,7 @@ import (
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 
+	"github.com/vparrot/garage/internal/config"
 	"github.com/vparrot/garage/internal/photostore"
 )
 
@@ -223,3 +224,12 @@ func (s *Server) Store(t testing.TB, bucket string) *photostore.S3 {
 
 // Client is a client of the server with its root credentials, to look at objects behind the store's back.
 func (s *Server) Client() *minio.Client { return s.client }
+
+// PhotoConfig is the garage's configuration of a store on bucket, as Load reads it from Env.
+func (s *Server) PhotoConfig(bucket string) config.PhotoConfig {
+	c := s.Config(bucket)
+	return config.PhotoConfig{
+		Storage: config.PhotoStorageS3, S3Endpoint: c.Endpoint, S3Bucket: c.Bucket, S3Region: c.Region,
+		S3AccessKeyID: c.AccessKeyID, S3SecretAccessKey: c.SecretAccessKey, S3PathStyle: c.PathStyle,
+	}
+}
