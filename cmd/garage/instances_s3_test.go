@@ -137,7 +137,7 @@ func TestTwoInstancesShareS3Photos(t *testing.T) {
 		t.Fatalf("car page with PHOTO_PUBLIC_BASE_URL: %d, no link to %s", res.StatusCode, bucketURL)
 	}
 	csp := res.Header.Get("Content-Security-Policy")
-	if !regexp.MustCompile(`(^|; )img-src 'self' data: ` + regexp.QuoteMeta(srv.Endpoint) + `(;|$)`).MatchString(csp) ||
+	if !regexp.MustCompile(`(^|; )img-src 'self' data: `+regexp.QuoteMeta(srv.Endpoint)+`(;|$)`).MatchString(csp) ||
 		strings.Count(csp, srv.Endpoint) != 1 {
 		t.Errorf("CSP %q does not allow exactly the bucket's origin for images", csp)
 	}
