@@ -85,7 +85,7 @@ func TestTwoInstancesShareS3Photos(t *testing.T) {
 
 	// The employee logs in on A and uploads a photo there.
 	jar, _ := cookiejar.New(nil)
-	emp := &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	emp := &http.Client{Jar: jar, Timeout: 2 * time.Minute} // argon2id and the photo variants are slow under -race on a busy machine
 	res, _ := postFrom(t, emp, a, "/connexion", "application/x-www-form-urlencoded",
 		strings.NewReader(url.Values{"email": {employeeEmail}, "password": {employeePass}}.Encode()))
 	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Request.URL.Path, "/admin") {
@@ -107,7 +107,7 @@ func TestTwoInstancesShareS3Photos(t *testing.T) {
 	key := photos[0].Key
 
 	// A visitor on B: the car page links the photo, and every size comes from the bucket through B.
-	visitor := &http.Client{Timeout: 30 * time.Second}
+	visitor := &http.Client{Timeout: time.Minute}
 	res, page = fetch(t, visitor, http.MethodGet, b+c.Path(), nil, nil)
 	if res.StatusCode != http.StatusOK || !strings.Contains(page, `src="/photos/`+key+`-gallery.jpg"`) {
 		t.Fatalf("car page on B: %d, no link to %s", res.StatusCode, key)
