@@ -92,6 +92,30 @@ if [ -z "${GARAGE_TEST_NGINX:-}" ] && ! command -v nginx >/dev/null 2>&1 && [ ! 
 	export GARAGE_TEST_NGINX="$nginx_dir/usr/sbin/nginx"
 fi
 
+# The S3 photo store is tested against a real S3 server, versitygw, with its
+# POSIX backend in a temporary directory (internal/photostore/s3test). CI
+# builds it with go install into a cache directory (about 2 minutes the first
+# time, reused after); elsewhere the S3 tests are skipped when it is missing.
+versitygw_version=v1.8.0
+if [ -z "${GARAGE_TEST_VERSITYGW:-}" ]; then
+	if command -v versitygw >/dev/null 2>&1; then
+		GARAGE_TEST_VERSITYGW=$(command -v versitygw)
+	else
+		vgw_dir="${XDG_CACHE_HOME:-$HOME/.cache}/garage-test/bin"
+		if [ ! -x "$vgw_dir/versitygw" ] && [ "$ci" = true ]; then
+			say "installing versitygw $versitygw_version for the S3 tests"
+			mkdir -p "$vgw_dir"
+			GOBIN="$vgw_dir" GOFLAGS= go install "github.com/versity/versitygw/cmd/versitygw@$versitygw_version"
+		fi
+		if [ -x "$vgw_dir/versitygw" ]; then
+			GARAGE_TEST_VERSITYGW="$vgw_dir/versitygw"
+		else
+			echo "WARNING: versitygw not installed: the S3 photo store tests will be skipped (go install github.com/versity/versitygw/cmd/versitygw@$versitygw_version)" >&2
+		fi
+	fi
+	if [ -n "${GARAGE_TEST_VERSITYGW:-}" ]; then export GARAGE_TEST_VERSITYGW; fi
+fi
+
 say "go version: $(go version)"
 
 say "modules: go mod verify, go mod tidy -diff"

@@ -37,6 +37,7 @@ func commands() []command {
 		{"db upgrade", "applique les migrations de la base de données", runDBUpgrade},
 		{"db backup", "écrit une sauvegarde cohérente (base et photos), lisible par SQLite et PostgreSQL", runDBBackup},
 		{"db restore", "restaure une sauvegarde dans une base vide (ou --force) ; sert aussi à passer de SQLite à PostgreSQL", runDBRestore},
+		{"photos migrate", "copie les photos vers l'autre stockage (--to s3 ou --to disk), vérifiées par SHA-256, reprenable", runPhotosMigrate},
 		{"init-roles", "crée les rôles (admin, employee) ; sans effet s'ils existent", runInitRoles},
 		{"create-admin", "crée le compte administrateur (mot de passe lu au clavier ou sur l'entrée standard)", runCreateAdmin},
 		{"assets export", "exporte les fichiers statiques pour nginx ou un CDN", runAssetsExport},

@@ -15,11 +15,9 @@ import (
 	"github.com/vparrot/garage/internal/backup"
 	"github.com/vparrot/garage/internal/config"
 	"github.com/vparrot/garage/internal/metrics"
+	"github.com/vparrot/garage/internal/photostore"
 	"github.com/vparrot/garage/internal/store"
 )
-
-// photosDir is where the disk photo store keeps its files.
-func photosDir(cfg *config.Config) string { return filepath.Join(cfg.DataDir, "photos") }
 
 func runDBBackup(ctx context.Context, e *env) error {
 	fs := newFlags(e, "db backup", "db backup [--out FICHIER]\n\n"+
@@ -34,15 +32,20 @@ func runDBBackup(ctx context.Context, e *env) error {
 		return err
 	}
 	defer s.Close()
+	photos, closePhotos, err := openPhotos(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closePhotos()
 	if *out == "-" {
-		_, err := backup.Write(ctx, e.stdout, s, photosDir(cfg), time.Now())
+		_, err := backup.Write(ctx, e.stdout, s, photos, time.Now())
 		return err
 	}
 	path := *out
 	if path == "" {
 		path = filepath.Join(cfg.BackupDir, backupName(time.Now()))
 	}
-	sum, err := writeBackupFile(ctx, s, cfg, path)
+	sum, err := writeBackupFile(ctx, s, photos, path)
 	if err != nil {
 		return err
 	}
@@ -56,7 +59,7 @@ func backupName(t time.Time) string {
 
 // writeBackupFile writes a backup next to path then renames it into place,
 // so that a backup file is either complete or absent.
-func writeBackupFile(ctx context.Context, s *store.Store, cfg *config.Config, path string) (backup.Summary, error) {
+func writeBackupFile(ctx context.Context, s *store.Store, photos photostore.Store, path string) (backup.Summary, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return backup.Summary{}, err
 	}
@@ -65,7 +68,7 @@ func writeBackupFile(ctx context.Context, s *store.Store, cfg *config.Config, pa
 		return backup.Summary{}, err
 	}
 	defer os.Remove(f.Name())
-	sum, err := backup.Write(ctx, f, s, photosDir(cfg), time.Now())
+	sum, err := backup.Write(ctx, f, s, photos, time.Now())
 	if err == nil {
 		err = f.Sync()
 	}
@@ -111,9 +114,14 @@ func runDBRestore(ctx context.Context, e *env) error {
 	if err := s.Migrate(ctx); err != nil {
 		return err
 	}
-	sum, err := backup.Read(ctx, in, s, photosDir(cfg), *force)
+	photos, closePhotos, err := openPhotos(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closePhotos()
+	sum, err := backup.Read(ctx, in, s, photos, *force)
 	if errors.Is(err, store.ErrNotEmpty) {
-		return errors.New("la base (ou le répertoire des photos) contient déjà des données : restauration refusée ; relancez avec --force pour les remplacer")
+		return errors.New("la base (ou le stockage des photos) contient déjà des données : restauration refusée ; relancez avec --force pour les remplacer")
 	}
 	if err != nil {
 		return fmt.Errorf("restauration impossible, rien n'a été modifié dans la base : %w", err)
@@ -124,7 +132,7 @@ func runDBRestore(ctx context.Context, e *env) error {
 
 // scheduledBackups writes a backup every BACKUP_INTERVAL (SQLite only) and
 // keeps the newest BACKUP_KEEP of them.
-func scheduledBackups(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Logger, m *metrics.Metrics) {
+func scheduledBackups(ctx context.Context, cfg *config.Config, s *store.Store, photos photostore.Store, log *slog.Logger, m *metrics.Metrics) {
 	if cfg.BackupInterval <= 0 {
 		return
 	}
@@ -141,7 +149,7 @@ func scheduledBackups(ctx context.Context, cfg *config.Config, s *store.Store, l
 		case <-t.C:
 		}
 		path := filepath.Join(cfg.BackupDir, "auto-"+backupName(time.Now()))
-		sum, err := writeBackupFile(ctx, s, cfg, path)
+		sum, err := writeBackupFile(ctx, s, photos, path)
 		if err != nil {
 			log.Error("scheduled backup failed", "error", err.Error())
 			continue

@@ -45,7 +45,7 @@ func TestScheduledBackupsKeepTheNewest(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
-		scheduledBackups(ctx, cfg, s, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+		scheduledBackups(ctx, cfg, s, nil, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 		close(done)
 	}()
 	deadline := time.Now().Add(20 * time.Second)

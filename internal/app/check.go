@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/vparrot/garage/internal/config"
 	"github.com/vparrot/garage/internal/store"
@@ -46,6 +48,16 @@ func checkAll(ctx context.Context, cfg *config.Config) []config.Problem {
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 			return append(problems, config.Problem{Fatal: true, Message: fmt.Sprintf(
 				"DATABASE_URL : la base SQLite « %s » n'existe pas : lancez d'abord « garage db upgrade »", path)})
+		}
+	}
+	if cfg.Photos.Storage == config.PhotoStorageS3 && !slices.ContainsFunc(problems, func(p config.Problem) bool {
+		return p.Fatal && strings.Contains(p.Message, "S3_")
+	}) {
+		// The bucket exists and answers to the credentials.
+		if _, closePhotos, err := openPhotos(ctx, cfg); err != nil {
+			problems = append(problems, config.Problem{Fatal: true, Message: "PHOTO_STORAGE=s3 : " + err.Error()})
+		} else {
+			closePhotos()
 		}
 	}
 	s, err := openStore(ctx, cfg)

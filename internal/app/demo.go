@@ -47,7 +47,13 @@ func runDemo(ctx context.Context, e *env) error {
 	if err := seedDemo(ctx, s, time.Now()); err != nil {
 		return err
 	}
-	if err := seedDemoCars(ctx, s, cfg.DataDir, time.Now()); err != nil {
+	photos, closePhotos, err := openPhotos(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	err = seedDemoCars(ctx, s, photos, time.Now())
+	closePhotos()
+	if err != nil {
 		return err
 	}
 	pw, err := ensureDemoAdmin(ctx, s)

@@ -8,7 +8,6 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -101,7 +100,7 @@ func demoCars() []demoCar {
 // seedDemoCars adds the demo catalogue, with photos drawn by the program
 // itself and run through the real photo processor, when the database has no
 // car yet.
-func seedDemoCars(ctx context.Context, s *store.Store, dataDir string, now time.Time) error {
+func seedDemoCars(ctx context.Context, s *store.Store, photos photostore.Store, now time.Time) error {
 	counts, err := s.CountCarsByStatus(ctx)
 	if err != nil {
 		return err
@@ -111,11 +110,6 @@ func seedDemoCars(ctx context.Context, s *store.Store, dataDir string, now time.
 			return nil
 		}
 	}
-	photos, err := photostore.NewDisk(filepath.Join(dataDir, "photos"))
-	if err != nil {
-		return err
-	}
-	defer photos.Close()
 	pictures, err := demoPictures(ctx)
 	if err != nil {
 		return err

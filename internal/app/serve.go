@@ -20,7 +20,6 @@ import (
 	"github.com/vparrot/garage/internal/metrics"
 	"github.com/vparrot/garage/internal/password"
 	"github.com/vparrot/garage/internal/photo"
-	"github.com/vparrot/garage/internal/photostore"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/web"
 	"github.com/vparrot/garage/ui"
@@ -102,11 +101,11 @@ func serve(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Lo
 	if err != nil {
 		return err
 	}
-	photos, err := photostore.NewDisk(photosDir(cfg))
+	photos, closePhotos, err := openPhotos(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer photos.Close()
+	defer closePhotos()
 	h, err := web.New(web.Deps{
 		Config:  cfg,
 		Store:   s,
@@ -142,7 +141,7 @@ func serve(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Lo
 	} else {
 		go func() { errc <- srv.Serve(ln) }()
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "tls", cfg.TLSCertFile != "", "env", cfg.Env, "database", string(s.Engine()))
+	log.Info("listening", "addr", ln.Addr().String(), "tls", cfg.TLSCertFile != "", "env", cfg.Env, "database", string(s.Engine()), "photos", cfg.Photos.Storage)
 
 	if cfg.TLSRedirectAddr != "" {
 		rln, err := net.Listen("tcp", cfg.TLSRedirectAddr)
@@ -173,7 +172,7 @@ func serve(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Lo
 	jctx, stopJanitor := context.WithCancel(context.Background())
 	defer stopJanitor()
 	go janitor(jctx, s, log)
-	go scheduledBackups(jctx, cfg, s, log, m)
+	go scheduledBackups(jctx, cfg, s, photos, log, m)
 	mailDone := make(chan struct{})
 	go func() {
 		defer close(mailDone)

@@ -14,13 +14,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path"
-	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/vparrot/garage/internal/photostore"
 	"github.com/vparrot/garage/internal/store"
 )
 
@@ -115,9 +112,9 @@ func (w *writer) entry(name string, data []byte) error {
 	return err
 }
 
-// Write writes a consistent backup of s, and of the photo files under
-// photosDir when that directory exists, to out.
-func Write(ctx context.Context, out io.Writer, s *store.Store, photosDir string, now time.Time) (Summary, error) {
+// Write writes a consistent backup of s, and of every file of the photo
+// store photos (disk or S3; nil for none), to out.
+func Write(ctx context.Context, out io.Writer, s *store.Store, photos photostore.Store, now time.Time) (Summary, error) {
 	gz, err := gzip.NewWriterLevel(out, gzip.BestSpeed)
 	if err != nil {
 		return Summary{}, err
@@ -129,7 +126,7 @@ func Write(ctx context.Context, out io.Writer, s *store.Store, photosDir string,
 	if err := w.flush(); err != nil {
 		return Summary{}, err
 	}
-	if err := w.addPhotos(photosDir); err != nil {
+	if err := w.addPhotos(ctx, photos); err != nil {
 		return Summary{}, fmt.Errorf("photos: %w", err)
 	}
 	if err := w.tw.Close(); err != nil {
@@ -138,36 +135,36 @@ func Write(ctx context.Context, out io.Writer, s *store.Store, photosDir string,
 	return w.sum, gz.Close()
 }
 
-func (w *writer) addPhotos(dir string) error {
-	if dir == "" {
+func (w *writer) addPhotos(ctx context.Context, photos photostore.Store) error {
+	if photos == nil {
 		return nil
 	}
-	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	root, err := os.OpenRoot(dir)
+	keys, err := photos.List(ctx, "")
 	if err != nil {
 		return err
 	}
-	defer root.Close()
-	return fs.WalkDir(root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !d.Type().IsRegular() || strings.Contains(path.Base(p), ".tmp") {
-			return err
+	for _, key := range keys {
+		data, err := photostore.ReadFile(ctx, photos, key)
+		if errors.Is(err, photostore.ErrNotFound) {
+			continue // deleted since the listing (orphan clean-up)
 		}
-		data, err := fs.ReadFile(root.FS(), p)
 		if err != nil {
-			return err
+			return fmt.Errorf("%s: %w", key, err)
 		}
 		w.sum.Photos++
-		return w.entry("photos/"+p, data)
-	})
+		if err := w.entry("photos/"+key, data); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Read restores a backup into s (which must be migrated to the binary's
-// schema), and its photos into photosDir. Without force both must be empty.
+// schema), and its photos into the photo store photos. Without force both
+// must be empty.
 // Everything in the database is restored in one transaction: on error,
 // nothing is.
-func Read(ctx context.Context, in io.Reader, s *store.Store, photosDir string, force bool) (Summary, error) {
+func Read(ctx context.Context, in io.Reader, s *store.Store, photos photostore.Store, force bool) (Summary, error) {
 	gz, err := gzip.NewReader(in)
 	if err != nil {
 		return Summary{}, fmt.Errorf("not a garage backup (gzip): %w", err)
@@ -192,8 +189,12 @@ func Read(ctx context.Context, in io.Reader, s *store.Store, photosDir string, f
 	if m.SchemaVersion > latest {
 		return Summary{}, fmt.Errorf("the backup comes from a newer schema (%d) than this binary knows (%d): restore with a newer garage", m.SchemaVersion, latest)
 	}
-	if !force && photosDir != "" {
-		if entries, err := os.ReadDir(photosDir); err == nil && len(entries) > 0 {
+	if !force && photos != nil {
+		keys, err := photos.List(ctx, "")
+		if err != nil {
+			return Summary{}, fmt.Errorf("photos: %w", err)
+		}
+		if len(keys) > 0 {
 			return Summary{}, store.ErrNotEmpty
 		}
 	}
@@ -202,7 +203,7 @@ func Read(ctx context.Context, in io.Reader, s *store.Store, photosDir string, f
 		return Summary{}, err
 	}
 	var sum Summary
-	var photos []photoFile
+	var files []photoFile
 	for {
 		hdr, err := tr.Next()
 		if errors.Is(err, io.EOF) {
@@ -223,24 +224,24 @@ func Read(ctx context.Context, in io.Reader, s *store.Store, photosDir string, f
 			sum.Rows += n
 		case strings.HasPrefix(hdr.Name, "photos/"):
 			name := strings.TrimPrefix(hdr.Name, "photos/")
-			if !fs.ValidPath(name) || hdr.Typeflag != tar.TypeReg {
+			if !photostore.ValidKey(name) || hdr.Typeflag != tar.TypeReg {
 				r.Rollback()
 				return Summary{}, fmt.Errorf("unsafe photo path %q in the backup", hdr.Name)
 			}
-			data, err := io.ReadAll(io.LimitReader(tr, 64<<20))
+			data, err := io.ReadAll(io.LimitReader(tr, photostore.MaxFileSize))
 			if err != nil {
 				r.Rollback()
 				return Summary{}, err
 			}
-			photos = append(photos, photoFile{name, data})
+			files = append(files, photoFile{name, data})
 		}
 	}
 	// Photos first: a failure there leaves the database untouched.
-	if err := writePhotos(photosDir, photos); err != nil {
+	if err := writePhotos(ctx, photos, files); err != nil {
 		r.Rollback()
 		return Summary{}, fmt.Errorf("photos: %w", err)
 	}
-	sum.Photos = len(photos)
+	sum.Photos = len(files)
 	if _, err := r.Commit(); err != nil {
 		return Summary{}, err
 	}
@@ -279,28 +280,15 @@ func readTable(r io.Reader, rs *store.Restorer) (int, error) {
 	return n, sc.Err()
 }
 
-func writePhotos(dir string, photos []photoFile) error {
-	if len(photos) == 0 {
+func writePhotos(ctx context.Context, photos photostore.Store, files []photoFile) error {
+	if len(files) == 0 {
 		return nil
 	}
-	if dir == "" {
-		return errors.New("the backup holds photos but no photo directory is configured")
+	if photos == nil {
+		return errors.New("the backup holds photos but no photo store is configured")
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		return err
-	}
-	defer root.Close()
-	for _, p := range photos {
-		if d := path.Dir(p.name); d != "." {
-			if err := root.MkdirAll(filepath.FromSlash(d), 0o700); err != nil {
-				return err
-			}
-		}
-		if err := root.WriteFile(filepath.FromSlash(p.name), p.data, 0o600); err != nil {
+	for _, f := range files {
+		if err := photos.Put(ctx, f.name, f.data, ""); err != nil {
 			return err
 		}
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/vparrot/garage/internal/backup"
 	"github.com/vparrot/garage/internal/hours"
+	"github.com/vparrot/garage/internal/photostore"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
 )
@@ -108,13 +109,24 @@ func writePhotos(t *testing.T, dir string) map[string]string {
 	return files
 }
 
+// disk is the disk photo store on dir.
+func disk(t *testing.T, dir string) photostore.Store {
+	t.Helper()
+	d, err := photostore.NewDisk(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
 func restoreInto(t *testing.T, engine store.Engine, archive []byte, photosDir string) *store.Store {
 	t.Helper()
 	s := storetest.OpenEmpty(t, engine)
 	if err := s.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := backup.Read(context.Background(), bytes.NewReader(archive), s, photosDir, false); err != nil {
+	if _, err := backup.Read(context.Background(), bytes.NewReader(archive), s, disk(t, photosDir), false); err != nil {
 		t.Fatalf("restore into %s: %v", engine, err)
 	}
 	return s
@@ -167,7 +179,7 @@ func TestRoundTripAcrossEngines(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	var first bytes.Buffer
-	sum, err := backup.Write(ctx, &first, src, srcPhotos, t0)
+	sum, err := backup.Write(ctx, &first, src, disk(t, srcPhotos), t0)
 	stop.Store(true)
 	wg.Wait()
 	if err != nil {
@@ -197,7 +209,7 @@ func TestRoundTripAcrossEngines(t *testing.T) {
 	}
 
 	var second bytes.Buffer
-	if _, err := backup.Write(ctx, &second, mid, midPhotos, t0); err != nil {
+	if _, err := backup.Write(ctx, &second, mid, disk(t, midPhotos), t0); err != nil {
 		t.Fatal(err)
 	}
 	endPhotos := t.TempDir()
@@ -243,19 +255,19 @@ func TestRestoreRefusesNonEmptyUnlessForced(t *testing.T) {
 		ctx := context.Background()
 		seed(t, s)
 		var archive bytes.Buffer
-		if _, err := backup.Write(ctx, &archive, s, "", t0); err != nil {
+		if _, err := backup.Write(ctx, &archive, s, nil, t0); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.SaveGarageDetails(ctx, &store.Garage{Name: "Modifié"}, t0); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := backup.Read(ctx, bytes.NewReader(archive.Bytes()), s, "", false); !errors.Is(err, store.ErrNotEmpty) {
+		if _, err := backup.Read(ctx, bytes.NewReader(archive.Bytes()), s, nil, false); !errors.Is(err, store.ErrNotEmpty) {
 			t.Fatalf("restore into a non-empty database: %v", err)
 		}
 		if g, _ := s.GarageDetails(ctx); g.Name != "Modifié" {
 			t.Fatal("refused restore changed data")
 		}
-		if _, err := backup.Read(ctx, bytes.NewReader(archive.Bytes()), s, "", true); err != nil {
+		if _, err := backup.Read(ctx, bytes.NewReader(archive.Bytes()), s, nil, true); err != nil {
 			t.Fatalf("forced restore: %v", err)
 		}
 		if g, _ := s.GarageDetails(ctx); g.Name != "Garage V. Parrot" {
@@ -271,7 +283,7 @@ func TestRestoreRejectsGarbageAndRollsBack(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.Open(t, store.SQLite)
 	for _, in := range [][]byte{nil, []byte("pas une sauvegarde"), {0x1f, 0x8b, 0, 0}} {
-		if _, err := backup.Read(ctx, bytes.NewReader(in), s, "", false); err == nil {
+		if _, err := backup.Read(ctx, bytes.NewReader(in), s, nil, false); err == nil {
 			t.Errorf("garbage %q accepted", in)
 		}
 	}
@@ -279,11 +291,11 @@ func TestRestoreRejectsGarbageAndRollsBack(t *testing.T) {
 	src := storetest.Open(t, store.SQLite)
 	seed(t, src)
 	var archive bytes.Buffer
-	if _, err := backup.Write(ctx, &archive, src, "", t0); err != nil {
+	if _, err := backup.Write(ctx, &archive, src, nil, t0); err != nil {
 		t.Fatal(err)
 	}
 	broken := corruptLastTable(t, archive.Bytes())
-	if _, err := backup.Read(ctx, bytes.NewReader(broken), s, "", false); err == nil {
+	if _, err := backup.Read(ctx, bytes.NewReader(broken), s, nil, false); err == nil {
 		t.Fatal("corrupt backup accepted")
 	}
 	if empty, err := s.IsEmpty(ctx); err != nil || !empty {

@@ -76,7 +76,43 @@ type Config struct {
 	BackupInterval time.Duration // BACKUP_INTERVAL, e.g. 24h; 0 (unset) disables them
 	BackupKeep     int           // BACKUP_KEEP, how many scheduled backups to keep, default 7
 
+	Photos PhotoConfig
+
 	maintenanceErr error // why MaintenanceStartRaw did not parse, if it did not
+}
+
+// Photo storage back ends (PHOTO_STORAGE).
+const (
+	PhotoStorageDisk = "disk"
+	PhotoStorageS3   = "s3"
+)
+
+// PhotoConfig says where photo files live: DATA_DIR/photos on disk, or an
+// S3-compatible bucket, and where pages link them.
+type PhotoConfig struct {
+	Storage string // PHOTO_STORAGE: PhotoStorageDisk (default) or PhotoStorageS3
+
+	S3Endpoint        string // S3_ENDPOINT: "https://s3.fr-par.scw.cloud", "http://127.0.0.1:7070"
+	S3Bucket          string // S3_BUCKET
+	S3Region          string // S3_REGION
+	S3AccessKeyID     string // S3_ACCESS_KEY_ID
+	S3SecretAccessKey string // S3_SECRET_ACCESS_KEY: secret, never logged
+	S3PathStyle       bool   // S3_PATH_STYLE: "endpoint/bucket/key" URLs rather than "bucket.endpoint/key"
+
+	// PublicBaseURL (PHOTO_PUBLIC_BASE_URL), without a trailing slash: when
+	// set, pages link photos at PublicBaseURL + "/" + key (the bucket's
+	// public URL or a CDN) instead of /photos/ + key.
+	PublicBaseURL string
+}
+
+// PublicOrigin returns the scheme and host of PHOTO_PUBLIC_BASE_URL
+// ("https://cdn.example.fr"), or "" when it is unset or not a URL.
+func (p PhotoConfig) PublicOrigin() string {
+	u, err := url.Parse(p.PublicBaseURL)
+	if p.PublicBaseURL == "" || err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 // MailConfig is the SMTP configuration, with the variable names of the
@@ -238,6 +274,22 @@ func Load(getenv func(string) string) (*Config, error) {
 			c.BackupKeep = n
 		}
 	}
+	c.Photos.Storage = PhotoStorageDisk
+	switch v := strings.ToLower(get("PHOTO_STORAGE")); v {
+	case "", PhotoStorageDisk:
+	case PhotoStorageS3:
+		c.Photos.Storage = PhotoStorageS3
+	default:
+		fail("PHOTO_STORAGE: unknown storage %q (want disk or s3)", v)
+	}
+	c.Photos.S3Endpoint = strings.TrimRight(get("S3_ENDPOINT"), "/")
+	c.Photos.S3Bucket = get("S3_BUCKET")
+	c.Photos.S3Region = get("S3_REGION")
+	c.Photos.S3AccessKeyID = get("S3_ACCESS_KEY_ID")
+	c.Photos.S3SecretAccessKey = getenv("S3_SECRET_ACCESS_KEY") // verbatim, like SECRET_KEY
+	c.Photos.S3PathStyle = boolVar("S3_PATH_STYLE")
+	c.Photos.PublicBaseURL = strings.TrimRight(get("PHOTO_PUBLIC_BASE_URL"), "/")
+
 	c.MaintenanceStartRaw = get("MAINTENANCE_START_DATE")
 	if c.MaintenanceStartRaw != "" {
 		c.MaintenanceStart, c.maintenanceErr = ParseMaintenanceDate(c.MaintenanceStartRaw)
@@ -292,6 +344,11 @@ func (c *Config) LogValue() slog.Value {
 		slog.String("mail_from", c.Mail.From),
 		slog.String("maintenance_start_date", c.MaintenanceStartRaw),
 		slog.Bool("maintenance_mode", c.MaintenanceMode),
+		slog.String("photo_storage", c.Photos.Storage),
+		slog.String("s3_endpoint", c.Photos.S3Endpoint),
+		slog.String("s3_bucket", c.Photos.S3Bucket),
+		slog.Bool("s3_secret_access_key_set", c.Photos.S3SecretAccessKey != ""),
+		slog.String("photo_public_base_url", c.Photos.PublicBaseURL),
 	)
 }
 

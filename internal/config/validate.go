@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -69,6 +70,7 @@ func (c *Config) Validate() []Problem {
 	if c.TLSRedirectAddr != "" && c.TLSCertFile == "" {
 		bad("TLS_REDIRECT_ADDR n'a de sens qu'avec TLS_CERT_FILE et TLS_KEY_FILE.")
 	}
+	c.validatePhotos(bad)
 	if c.Mail.UseTLS && c.Mail.UseSSL {
 		bad("MAIL_USE_TLS et MAIL_USE_SSL sont tous deux activés : choisissez l'un ou l'autre (SSL pour le port 465, TLS pour le port 587).")
 	}
@@ -108,8 +110,16 @@ func (c *Config) Validate() []Problem {
 
 	// The database file, the photos and the backups hold personal data.
 	private := []struct{ label, path string }{
-		{"Les photos (DATA_DIR/photos)", filepath.Join(c.DataDir, "photos")},
 		{"Les sauvegardes (BACKUP_DIR)", c.BackupDir},
+	}
+	if c.Photos.Storage == PhotoStorageDisk {
+		private = append(private, struct{ label, path string }{"Les photos (DATA_DIR/photos)", filepath.Join(c.DataDir, "photos")})
+	}
+	if u := c.Photos.PublicBaseURL; u != "" && !strings.HasPrefix(u, "https://") {
+		bad("PHOTO_PUBLIC_BASE_URL « %s » doit être une adresse https:// en production (le navigateur bloquerait des images en http sur une page en https).", u)
+	}
+	if e := c.Photos.S3Endpoint; c.Photos.Storage == PhotoStorageS3 && strings.HasPrefix(e, "http://") && !isLoopbackURL(e) {
+		note("S3_ENDPOINT « %s » est en http:// : les photos et la clé d'accès circulent en clair ; préférez https:// hors du réseau local.", e)
 	}
 	if !c.IsPostgres() {
 		private = append(private, struct{ label, path string }{"La base SQLite (DATABASE_URL)", c.SQLitePath()})
@@ -127,6 +137,46 @@ func (c *Config) Validate() []Problem {
 		note("MAIL_SERVER est vide : les e-mails ne seront pas envoyés (les messages restent visibles dans l'administration).")
 	}
 	return append(fatal, warn...)
+}
+
+// validatePhotos checks the photo storage settings: problems that break the
+// site in every environment.
+func (c *Config) validatePhotos(bad func(string, ...any)) {
+	p := c.Photos
+	if p.PublicBaseURL != "" {
+		u, err := url.Parse(p.PublicBaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+			bad("PHOTO_PUBLIC_BASE_URL « %s » n'est pas une adresse http(s):// valide, ex. https://photos.garage-parrot.fr.", p.PublicBaseURL)
+		}
+	}
+	if p.Storage != PhotoStorageS3 {
+		return
+	}
+	if p.S3Endpoint == "" {
+		bad("S3_ENDPOINT est vide alors que PHOTO_STORAGE=s3 : indiquez l'adresse du service, ex. https://s3.fr-par.scw.cloud.")
+	} else if u, err := url.Parse(p.S3Endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+		bad("S3_ENDPOINT « %s » doit être une adresse http:// ou https:// sans chemin, ex. https://s3.fr-par.scw.cloud.", p.S3Endpoint)
+	}
+	if p.S3Bucket == "" {
+		bad("S3_BUCKET est vide alors que PHOTO_STORAGE=s3 : indiquez le nom du bucket des photos.")
+	}
+	if p.S3AccessKeyID == "" || p.S3SecretAccessKey == "" {
+		bad("S3_ACCESS_KEY_ID et S3_SECRET_ACCESS_KEY sont obligatoires avec PHOTO_STORAGE=s3.")
+	}
+}
+
+// isLoopbackURL reports whether raw's host is localhost or a loopback address.
+func isLoopbackURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	h := u.Hostname()
+	if h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }
 
 // isPlaceholderSecret reports whether k is a known example value, contains

@@ -24,6 +24,15 @@ func Vars() []Var {
 		// Storage.
 		{"DATA_DIR", DefaultDataDir, "répertoire des données : base SQLite, photos, sauvegardes (droits 0700 recommandés)"},
 		{"DATABASE_URL", "sqlite:<DATA_DIR>/garage.db", "base de données : sqlite:chemin/vers/garage.db ou postgres://utilisateur:motdepasse@hôte/base"},
+		// Photos.
+		{"PHOTO_STORAGE", PhotoStorageDisk, "stockage des photos : disk (DATA_DIR/photos) ou s3 (bucket compatible S3, obligatoire pour plusieurs instances)"},
+		{"S3_ENDPOINT", "", "adresse du service S3 (le schéma décide du TLS), ex. https://s3.fr-par.scw.cloud ou http://127.0.0.1:7070"},
+		{"S3_BUCKET", "", "nom du bucket des photos (il doit exister)"},
+		{"S3_REGION", "", "région du bucket, ex. fr-par ; vide pour les serveurs qui l'ignorent"},
+		{"S3_ACCESS_KEY_ID", "", "identifiant de la clé d'accès S3"},
+		{"S3_SECRET_ACCESS_KEY", "", "clé secrète S3 (jamais journalisée)"},
+		{"S3_PATH_STYLE", "false", "true : adresses endpoint/bucket/clé (MinIO, versitygw) ; sinon choix automatique"},
+		{"PHOTO_PUBLIC_BASE_URL", "", "adresse publique des photos (bucket public ou CDN), ex. https://photos.garage-parrot.fr ; vide : servies par le site sous /photos/"},
 		// Logs.
 		{"LOG_LEVEL", "info", "niveau de journalisation : debug, info, warn ou error"},
 		{"LOG_FORMAT", "json (production), text (développement)", "format des journaux : json ou text"},

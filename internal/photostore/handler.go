@@ -54,7 +54,7 @@ func Handler(s Store) http.Handler {
 			ct = "application/octet-stream"
 		}
 		h.Set("Content-Type", ct)
-		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		h.Set("Cache-Control", CacheControl)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("ETag", etag(info))
 		http.ServeContent(w, r, "", info.ModTime, f)

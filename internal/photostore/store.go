@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -99,4 +100,22 @@ func contentTypeFor(key string) string {
 		return "image/webp"
 	}
 	return "application/octet-stream"
+}
+
+// MaxFileSize bounds what ReadFile reads: far above any variant (a few hundred kilobytes), it only stops a
+// stray huge object from filling the memory.
+const MaxFileSize = 64 << 20
+
+// ReadFile reads the whole file under key (ErrNotFound when absent); more than MaxFileSize bytes is an error.
+func ReadFile(ctx context.Context, s Store, key string) ([]byte, error) {
+	f, _, err := s.Open(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err == nil && len(data) > MaxFileSize {
+		err = fmt.Errorf("photostore: %s: larger than %d MiB", key, MaxFileSize>>20)
+	}
+	return data, err
 }

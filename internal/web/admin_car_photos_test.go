@@ -111,162 +111,168 @@ func (e *env) storedPhotoFiles() []string {
 func TestAdminCarPhotos(t *testing.T) {
 	for _, engine := range storetest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
-			e := newEnv(t, engine)
-			ctx := context.Background()
-			emp := e.loggedIn(employeeEmail, employeePass)
-			id := e.createCar(emp, validCarForm())
-			path := "/admin/voitures/" + itoa(int(id)) + "/photos"
-			good := testJPEG(t, 800, 600, color.RGBA{200, 30, 40, 255})
+			forEachPhotoStore(t, func(t *testing.T, storeOpt envOption) {
+				e := newEnv(t, engine, storeOpt)
+				ctx := context.Background()
+				emp := e.loggedIn(employeeEmail, employeePass)
+				id := e.createCar(emp, validCarForm())
+				path := "/admin/voitures/" + itoa(int(id)) + "/photos"
+				good := testJPEG(t, 800, 600, color.RGBA{200, 30, 40, 255})
 
-			// Hostile files, alone or next to a good one: refused in French, nothing stored.
-			truncated := good[:len(good)/2]
-			hostile := []struct {
-				name   string
-				file   upload
-				status int
-			}{
-				{"text renamed .jpg", upload{"voiture.jpg", []byte("ceci n'est pas une photo")}, http.StatusUnsupportedMediaType},
-				{"HTML", upload{"page.jpg", []byte("<!DOCTYPE html><script>alert(1)</script>")}, http.StatusUnsupportedMediaType},
-				{"SVG", upload{"dessin.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>`)}, http.StatusUnsupportedMediaType},
-				{"truncated JPEG", upload{"coupee.jpg", truncated}, http.StatusUnprocessableEntity},
-				{"PNG bomb", upload{"bombe.png", pngBomb()}, http.StatusUnprocessableEntity},
-				{"polyglot", upload{"poly.jpg", append([]byte("GIF89a<script>alert(1)</script>"), good...)}, http.StatusUnsupportedMediaType},
-				{"too big", upload{"enorme.jpg", make([]byte, 15<<20+10)}, http.StatusRequestEntityTooLarge},
-			}
-			for _, h := range hostile {
-				for _, files := range [][]upload{{h.file}, {{"ok.jpg", good}, h.file}} {
-					res := e.postPhotos(emp, path, e.server.URL, files...)
-					if res.StatusCode != h.status || !strings.Contains(res.body, `id="photos-erreur"`) {
-						t.Errorf("%s (%d files): %d, want %d", h.name, len(files), res.StatusCode, h.status)
+				// Hostile files, alone or next to a good one: refused in French, nothing stored.
+				truncated := good[:len(good)/2]
+				hostile := []struct {
+					name   string
+					file   upload
+					status int
+				}{
+					{"text renamed .jpg", upload{"voiture.jpg", []byte("ceci n'est pas une photo")}, http.StatusUnsupportedMediaType},
+					{"HTML", upload{"page.jpg", []byte("<!DOCTYPE html><script>alert(1)</script>")}, http.StatusUnsupportedMediaType},
+					{"SVG", upload{"dessin.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>`)}, http.StatusUnsupportedMediaType},
+					{"truncated JPEG", upload{"coupee.jpg", truncated}, http.StatusUnprocessableEntity},
+					{"PNG bomb", upload{"bombe.png", pngBomb()}, http.StatusUnprocessableEntity},
+					{"polyglot", upload{"poly.jpg", append([]byte("GIF89a<script>alert(1)</script>"), good...)}, http.StatusUnsupportedMediaType},
+					{"too big", upload{"enorme.jpg", make([]byte, 15<<20+10)}, http.StatusRequestEntityTooLarge},
+				}
+				for _, h := range hostile {
+					for _, files := range [][]upload{{h.file}, {{"ok.jpg", good}, h.file}} {
+						res := e.postPhotos(emp, path, e.server.URL, files...)
+						if res.StatusCode != h.status || !strings.Contains(res.body, `id="photos-erreur"`) {
+							t.Errorf("%s (%d files): %d, want %d", h.name, len(files), res.StatusCode, h.status)
+						}
 					}
 				}
-			}
-			if n, _ := e.store.CarPhotoCount(ctx, id); n != 0 || len(e.storedPhotoFiles()) != 0 {
-				t.Fatalf("refused uploads left %d rows and files %v", n, e.storedPhotoFiles())
-			}
-			if res := e.postPhotos(emp, path, e.server.URL); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.body, "au moins une photo") {
-				t.Errorf("empty upload: %d", res.StatusCode)
-			}
-
-			// Nobody else may upload.
-			if res := e.postPhotos(e.client(), path, e.server.URL, upload{"a.jpg", good}); res.StatusCode != http.StatusUnauthorized {
-				t.Errorf("anonymous upload: %d", res.StatusCode)
-			}
-			if res := e.postPhotos(emp, path, "https://evil.example", upload{"a.jpg", good}); res.StatusCode != http.StatusForbidden {
-				t.Errorf("cross-origin upload: %d", res.StatusCode)
-			}
-
-			// Three photos at once, with path-like names that are ignored; the
-			// first carries EXIF with GPS data, which must not be stored.
-			res := e.postPhotos(emp, path, e.server.URL,
-				upload{"../../etc/passwd.jpg", withEXIF(good)},
-				upload{"C:\\photo 2.png", testPNG(t, 640, 480)},
-				upload{"trois.jpg", testJPEG(t, 400, 1200, color.RGBA{20, 20, 200, 255})})
-			if res.StatusCode != http.StatusSeeOther {
-				t.Fatalf("upload: %d %s", res.StatusCode, res.body)
-			}
-			photos, err := e.store.CarPhotos(ctx, id)
-			if err != nil || len(photos) != 3 {
-				t.Fatalf("photos: %v %v", photos, err)
-			}
-			if files := e.storedPhotoFiles(); len(files) != 12 {
-				t.Fatalf("stored files: %v", files)
-			}
-			for _, p := range photos {
-				if strings.Contains(p.Key, "passwd") || strings.Contains(p.Key, "photo") || !strings.HasPrefix(p.Key, "cars/") {
-					t.Errorf("key %q comes from the file name", p.Key)
+				if n, _ := e.store.CarPhotoCount(ctx, id); n != 0 || len(e.storedPhotoFiles()) != 0 {
+					t.Fatalf("refused uploads left %d rows and files %v", n, e.storedPhotoFiles())
 				}
-			}
-			if photos[2].Width != 400 || photos[2].Height != 1200 {
-				t.Errorf("dimensions %dx%d", photos[2].Width, photos[2].Height)
-			}
-			img := e.get(e.client(), "/photos/"+photos[0].Key+"-card.jpg")
-			if img.StatusCode != http.StatusOK || img.Header.Get("Content-Type") != "image/jpeg" {
-				t.Fatalf("served photo: %d %q", img.StatusCode, img.Header.Get("Content-Type"))
-			}
-			if cfg, err := jpeg.DecodeConfig(strings.NewReader(img.body)); err != nil || cfg.Width != 640 {
-				t.Fatalf("card variant: %+v %v", cfg, err)
-			}
-
-			for _, size := range []string{"thumb", "card", "gallery", "large"} {
-				body := e.get(e.client(), "/photos/"+photos[0].Key+"-"+size+".jpg").body
-				if strings.Contains(body, "Exif") || strings.Contains(body, "GPS") || strings.Contains(body, "43.6047") {
-					t.Errorf("%s variant kept the EXIF/GPS data", size)
+				if res := e.postPhotos(emp, path, e.server.URL); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.body, "au moins une photo") {
+					t.Errorf("empty upload: %d", res.StatusCode)
 				}
-			}
 
-			// Reorder with buttons, choose the main one, delete one.
-			act := func(p *store.CarPhoto, action string) *response {
-				return e.postForm(emp, path+"/"+itoa(int(p.ID)), url.Values{"action": {action}})
-			}
-			if r := act(photos[2], "principale"); r.StatusCode != http.StatusSeeOther {
-				t.Fatalf("main: %d", r.StatusCode)
-			}
-			if r := act(photos[0], "descendre"); r.StatusCode != http.StatusSeeOther {
-				t.Fatalf("down: %d", r.StatusCode)
-			}
-			if r := act(photos[0], "voler"); r.StatusCode != http.StatusBadRequest {
-				t.Fatalf("unknown action: %d", r.StatusCode)
-			}
-			after, _ := e.store.CarPhotos(ctx, id)
-			if after[0].ID != photos[2].ID || after[1].ID != photos[1].ID || after[2].ID != photos[0].ID {
-				t.Fatalf("order after moves: %d %d %d", after[0].ID, after[1].ID, after[2].ID)
-			}
-			page := e.get(emp, "/admin/voitures/"+itoa(int(id)))
-			if !strings.Contains(page.body, "Photo principale") || !strings.Contains(page.body, `value="monter"`) {
-				t.Errorf("photo controls missing")
-			}
-			if r := act(photos[1], "supprimer"); r.StatusCode != http.StatusSeeOther {
-				t.Fatalf("delete photo: %d", r.StatusCode)
-			}
-			if files := e.storedPhotoFiles(); len(files) != 8 {
-				t.Fatalf("files after photo delete: %v", files)
-			}
-			if r := act(photos[1], "supprimer"); r.StatusCode != http.StatusNotFound {
-				t.Fatalf("delete twice: %d", r.StatusCode)
-			}
-
-			// Publish, and a visitor sees the car with its main photo.
-			if r := e.postForm(emp, "/admin/voitures/"+itoa(int(id))+"/statut", url.Values{"from": {"draft"}, "to": {"published"}}); r.StatusCode != http.StatusSeeOther {
-				t.Fatalf("publish: %d %s", r.StatusCode, r.body)
-			}
-			c, _ := e.store.CarByID(ctx, id)
-			// An online advert keeps at least one photo.
-			solo := e.addCar(car("Fiat", "Panda", "1.2 Easy", 6990, 2016, 90000, "essence", "manuelle"), store.CarPublished, e.clock.Now())
-			soloPhotos, _ := e.store.CarPhotos(ctx, solo.ID)
-			r := e.postForm(emp, "/admin/voitures/"+itoa(int(solo.ID))+"/photos/"+itoa(int(soloPhotos[0].ID)), url.Values{"action": {"supprimer"}})
-			if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, "garde au moins une photo") {
-				t.Fatalf("deleting the only photo of a published car: %d", r.StatusCode)
-			}
-			visitor := e.client()
-			list := e.get(visitor, "/occasions")
-			if !strings.Contains(list.body, c.Path()) || !strings.Contains(list.body, "/photos/"+photos[2].Key+"-card.jpg") {
-				t.Fatalf("list does not show the car with its main photo")
-			}
-			if r := e.get(visitor, c.Path()); r.StatusCode != http.StatusOK || strings.Count(r.body, "-thumb.jpg") != 2 {
-				t.Fatalf("car page: %d", r.StatusCode)
-			}
-
-			// Deleting the car removes its files.
-			if r := e.postForm(emp, "/admin/voitures/"+itoa(int(id))+"/supprimer", nil); r.StatusCode != http.StatusSeeOther {
-				t.Fatalf("delete car: %d", r.StatusCode)
-			}
-			if files := e.storedPhotoFiles(); len(files) != 0 {
-				t.Fatalf("files left after deleting the car: %v", files)
-			}
-			actions := strings.Join(e.auditActions(t), ",")
-			for _, want := range []string{"car.photos.add", "car.photo.principale", "car.photo.supprimer"} {
-				if !strings.Contains(actions, want) {
-					t.Errorf("no %s audit row", want)
+				// Nobody else may upload.
+				if res := e.postPhotos(e.client(), path, e.server.URL, upload{"a.jpg", good}); res.StatusCode != http.StatusUnauthorized {
+					t.Errorf("anonymous upload: %d", res.StatusCode)
 				}
-			}
+				if res := e.postPhotos(emp, path, "https://evil.example", upload{"a.jpg", good}); res.StatusCode != http.StatusForbidden {
+					t.Errorf("cross-origin upload: %d", res.StatusCode)
+				}
+
+				// Three photos at once, with path-like names that are ignored; the
+				// first carries EXIF with GPS data, which must not be stored.
+				res := e.postPhotos(emp, path, e.server.URL,
+					upload{"../../etc/passwd.jpg", withEXIF(good)},
+					upload{"C:\\photo 2.png", testPNG(t, 640, 480)},
+					upload{"trois.jpg", testJPEG(t, 400, 1200, color.RGBA{20, 20, 200, 255})})
+				if res.StatusCode != http.StatusSeeOther {
+					t.Fatalf("upload: %d %s", res.StatusCode, res.body)
+				}
+				photos, err := e.store.CarPhotos(ctx, id)
+				if err != nil || len(photos) != 3 {
+					t.Fatalf("photos: %v %v", photos, err)
+				}
+				if files := e.storedPhotoFiles(); len(files) != 12 {
+					t.Fatalf("stored files: %v", files)
+				}
+				for _, p := range photos {
+					if strings.Contains(p.Key, "passwd") || strings.Contains(p.Key, "photo") || !strings.HasPrefix(p.Key, "cars/") {
+						t.Errorf("key %q comes from the file name", p.Key)
+					}
+				}
+				if photos[2].Width != 400 || photos[2].Height != 1200 {
+					t.Errorf("dimensions %dx%d", photos[2].Width, photos[2].Height)
+				}
+				img := e.get(e.client(), "/photos/"+photos[0].Key+"-card.jpg")
+				if img.StatusCode != http.StatusOK || img.Header.Get("Content-Type") != "image/jpeg" {
+					t.Fatalf("served photo: %d %q", img.StatusCode, img.Header.Get("Content-Type"))
+				}
+				if cfg, err := jpeg.DecodeConfig(strings.NewReader(img.body)); err != nil || cfg.Width != 640 {
+					t.Fatalf("card variant: %+v %v", cfg, err)
+				}
+
+				for _, size := range []string{"thumb", "card", "gallery", "large"} {
+					body := e.get(e.client(), "/photos/"+photos[0].Key+"-"+size+".jpg").body
+					if strings.Contains(body, "Exif") || strings.Contains(body, "GPS") || strings.Contains(body, "43.6047") {
+						t.Errorf("%s variant kept the EXIF/GPS data", size)
+					}
+				}
+
+				// Reorder with buttons, choose the main one, delete one.
+				act := func(p *store.CarPhoto, action string) *response {
+					return e.postForm(emp, path+"/"+itoa(int(p.ID)), url.Values{"action": {action}})
+				}
+				if r := act(photos[2], "principale"); r.StatusCode != http.StatusSeeOther {
+					t.Fatalf("main: %d", r.StatusCode)
+				}
+				if r := act(photos[0], "descendre"); r.StatusCode != http.StatusSeeOther {
+					t.Fatalf("down: %d", r.StatusCode)
+				}
+				if r := act(photos[0], "voler"); r.StatusCode != http.StatusBadRequest {
+					t.Fatalf("unknown action: %d", r.StatusCode)
+				}
+				after, _ := e.store.CarPhotos(ctx, id)
+				if after[0].ID != photos[2].ID || after[1].ID != photos[1].ID || after[2].ID != photos[0].ID {
+					t.Fatalf("order after moves: %d %d %d", after[0].ID, after[1].ID, after[2].ID)
+				}
+				page := e.get(emp, "/admin/voitures/"+itoa(int(id)))
+				if !strings.Contains(page.body, "Photo principale") || !strings.Contains(page.body, `value="monter"`) {
+					t.Errorf("photo controls missing")
+				}
+				if r := act(photos[1], "supprimer"); r.StatusCode != http.StatusSeeOther {
+					t.Fatalf("delete photo: %d", r.StatusCode)
+				}
+				if files := e.storedPhotoFiles(); len(files) != 8 {
+					t.Fatalf("files after photo delete: %v", files)
+				}
+				if r := act(photos[1], "supprimer"); r.StatusCode != http.StatusNotFound {
+					t.Fatalf("delete twice: %d", r.StatusCode)
+				}
+
+				// Publish, and a visitor sees the car with its main photo.
+				if r := e.postForm(emp, "/admin/voitures/"+itoa(int(id))+"/statut", url.Values{"from": {"draft"}, "to": {"published"}}); r.StatusCode != http.StatusSeeOther {
+					t.Fatalf("publish: %d %s", r.StatusCode, r.body)
+				}
+				c, _ := e.store.CarByID(ctx, id)
+				// An online advert keeps at least one photo.
+				solo := e.addCar(car("Fiat", "Panda", "1.2 Easy", 6990, 2016, 90000, "essence", "manuelle"), store.CarPublished, e.clock.Now())
+				soloPhotos, _ := e.store.CarPhotos(ctx, solo.ID)
+				r := e.postForm(emp, "/admin/voitures/"+itoa(int(solo.ID))+"/photos/"+itoa(int(soloPhotos[0].ID)), url.Values{"action": {"supprimer"}})
+				if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, "garde au moins une photo") {
+					t.Fatalf("deleting the only photo of a published car: %d", r.StatusCode)
+				}
+				visitor := e.client()
+				list := e.get(visitor, "/occasions")
+				if !strings.Contains(list.body, c.Path()) || !strings.Contains(list.body, "/photos/"+photos[2].Key+"-card.jpg") {
+					t.Fatalf("list does not show the car with its main photo")
+				}
+				if r := e.get(visitor, c.Path()); r.StatusCode != http.StatusOK || strings.Count(r.body, "-thumb.jpg") != 2 {
+					t.Fatalf("car page: %d", r.StatusCode)
+				}
+
+				// Deleting the car removes its files.
+				if r := e.postForm(emp, "/admin/voitures/"+itoa(int(id))+"/supprimer", nil); r.StatusCode != http.StatusSeeOther {
+					t.Fatalf("delete car: %d", r.StatusCode)
+				}
+				if files := e.storedPhotoFiles(); len(files) != 0 {
+					t.Fatalf("files left after deleting the car: %v", files)
+				}
+				actions := strings.Join(e.auditActions(t), ",")
+				for _, want := range []string{"car.photos.add", "car.photo.principale", "car.photo.supprimer"} {
+					if !strings.Contains(actions, want) {
+						t.Errorf("no %s audit row", want)
+					}
+				}
+			})
 		})
 	}
 }
 
 // A database failure after the files were written leaves no orphan file.
 func TestPhotoUploadLeavesNoOrphanOnDBFailure(t *testing.T) {
-	e := newEnv(t, store.SQLite)
+	forEachPhotoStore(t, testPhotoUploadLeavesNoOrphanOnDBFailure)
+}
+
+func testPhotoUploadLeavesNoOrphanOnDBFailure(t *testing.T, storeOpt envOption) {
+	e := newEnv(t, store.SQLite, storeOpt)
 	emp := e.loggedIn(employeeEmail, employeePass)
 	id := e.createCar(emp, validCarForm())
 	var many []*store.CarPhoto
@@ -311,7 +317,11 @@ func (f *failingPuts) Put(ctx context.Context, key string, data []byte, contentT
 
 // A storage failure half-way through an upload removes what was written.
 func TestPhotoUploadLeavesNoOrphanOnStorageFailure(t *testing.T) {
-	e := newEnv(t, store.SQLite)
+	forEachPhotoStore(t, testPhotoUploadLeavesNoOrphanOnStorageFailure)
+}
+
+func testPhotoUploadLeavesNoOrphanOnStorageFailure(t *testing.T, storeOpt envOption) {
+	e := newEnv(t, store.SQLite, storeOpt)
 	emp := e.loggedIn(employeeEmail, employeePass)
 	id := e.createCar(emp, validCarForm())
 	disk := e.app.photos

@@ -19,6 +19,7 @@ import (
 	"github.com/vparrot/garage/internal/password"
 	"github.com/vparrot/garage/internal/photo"
 	"github.com/vparrot/garage/internal/photostore"
+	"github.com/vparrot/garage/internal/photostore/s3test"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
 	"github.com/vparrot/garage/ui"
@@ -93,11 +94,7 @@ func newEnvOn(t *testing.T, s *store.Store, clock *testClock, opts ...envOption)
 	logs := &strings.Builder{}
 	var mu sync.Mutex
 	logger := slog.New(slog.NewTextHandler(lockedWriter{&mu, logs}, nil))
-	photos, err := photostore.NewDisk(filepath.Join(t.TempDir(), "photos"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { photos.Close() })
+	photos := testPhotoStore(t, cfg.Photos)
 	a, h, err := newApp(Deps{Config: cfg, Store: s, Assets: assets, Hasher: testHasher(), Logger: logger, Now: clock.Now,
 		Photos: photos, PhotoProcessor: photo.NewProcessor(photo.DefaultLimits(), 2)})
 	if err != nil {
@@ -106,6 +103,40 @@ func newEnvOn(t *testing.T, s *store.Store, clock *testClock, opts ...envOption)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &env{t: t, store: s, clock: clock, app: a, server: srv, logs: logs}
+}
+
+// testPhotoStore is the photo store cfg describes: an S3 bucket (see withS3), or a fresh directory.
+func testPhotoStore(t *testing.T, cfg config.PhotoConfig) photostore.Store {
+	t.Helper()
+	if cfg.Storage == config.PhotoStorageS3 {
+		s, err := photostore.NewS3(photostore.S3Config{Endpoint: cfg.S3Endpoint, Bucket: cfg.S3Bucket, Region: cfg.S3Region,
+			AccessKeyID: cfg.S3AccessKeyID, SecretAccessKey: cfg.S3SecretAccessKey, PathStyle: cfg.S3PathStyle})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	d, err := photostore.NewDisk(filepath.Join(t.TempDir(), "photos"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+// withS3 keeps the photos in bucket of srv instead of a directory.
+func withS3(srv *s3test.Server, bucket string) envOption {
+	return func(c *config.Config) { c.Photos = srv.PhotoConfig(bucket) }
+}
+
+// forEachPhotoStore runs f with the photos on disk, then in an S3 bucket (a real S3 server, versitygw: see
+// s3test); opt is the option that selects the store, to pass to newEnv.
+func forEachPhotoStore(t *testing.T, f func(t *testing.T, opt envOption)) {
+	t.Run("disk", func(t *testing.T) { f(t, func(*config.Config) {}) })
+	t.Run("s3", func(t *testing.T) {
+		srv := s3test.Start(t)
+		f(t, withS3(srv, srv.NewBucket(t)))
+	})
 }
 
 type lockedWriter struct {

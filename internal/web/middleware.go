@@ -128,17 +128,25 @@ func (a *app) recoverPanics(next http.Handler) http.Handler {
 }
 
 // contentSecurityPolicy allows nothing but the site's own files: no inline
-// script or style, no third party, no framing.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"font-src 'self'; connect-src 'self'; manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; " +
-	"base-uri 'none'; object-src 'none'"
+// script or style, no third party, no framing. photoOrigin, when not empty,
+// is the origin of PHOTO_PUBLIC_BASE_URL (a public bucket or a CDN): images,
+// and only images, may come from there too.
+func contentSecurityPolicy(photoOrigin string) string {
+	img := "img-src 'self' data:"
+	if photoOrigin != "" {
+		img += " " + photoOrigin
+	}
+	return "default-src 'self'; script-src 'self'; style-src 'self'; " + img + "; " +
+		"font-src 'self'; connect-src 'self'; manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; " +
+		"base-uri 'none'; object-src 'none'"
+}
 
 // securityHeaders sets the security headers on every response, error
 // pages and static files included.
 func (a *app) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("Content-Security-Policy", a.csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("X-Frame-Options", "DENY")

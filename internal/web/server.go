@@ -76,6 +76,7 @@ type app struct {
 	photos   photostore.Store
 	photoPro *photo.Processor
 	pages    *pageCache // public pages, see pagecache.go
+	csp      string     // Content-Security-Policy, with PHOTO_PUBLIC_BASE_URL's origin in img-src when set
 }
 
 // New builds the application's HTTP handler.
@@ -104,6 +105,7 @@ func newApp(d Deps) (*app, http.Handler, error) {
 	}
 	a.photos, a.photoPro = d.Photos, d.PhotoProcessor
 	a.pages = newPageCache(pageCacheMaxBytes)
+	a.csp = contentSecurityPolicy(d.Config.Photos.PublicOrigin())
 	a.sessions = newSessionManager(d.Store, now, d.Config.Production)
 	a.limiter = &throttle.Limiter{Counters: d.Store, Now: now}
 	formKey := []byte(d.Config.SecretKey)
@@ -194,7 +196,7 @@ func (a *app) render(w http.ResponseWriter, r *http.Request, status int, c templ
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
-	if err := c.Render(r.Context(), buf); err != nil {
+	if err := c.Render(views.WithPhotoBase(r.Context(), a.cfg.Photos.PublicBaseURL), buf); err != nil {
 		a.serverError(w, r, err)
 		return
 	}

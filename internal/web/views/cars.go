@@ -1,6 +1,7 @@
 package views
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -106,12 +107,30 @@ func photoAction(c *store.Car, p *store.CarPhoto) string {
 	return "/admin/voitures/" + carID(c) + "/photos/" + strconv.FormatInt(p.ID, 10)
 }
 
-// PhotoURL is the public URL of one size of a stored photo.
-func PhotoURL(key, size string) string { return "/photos/" + key + "-" + size + ".jpg" }
+type photoBaseKey struct{}
+
+// WithPhotoBase returns a context in which PhotoURL links photos at base +
+// "/" + variant key (PHOTO_PUBLIC_BASE_URL: a public bucket or a CDN, no
+// trailing slash) instead of /photos/. An empty base changes nothing.
+func WithPhotoBase(ctx context.Context, base string) context.Context {
+	if base == "" {
+		return ctx
+	}
+	return context.WithValue(ctx, photoBaseKey{}, base)
+}
+
+// PhotoURL is the public URL of one size of a stored photo: /photos/ +
+// variant key, or the base that WithPhotoBase put in ctx + "/" + variant key.
+func PhotoURL(ctx context.Context, key, size string) string {
+	if base, _ := ctx.Value(photoBaseKey{}).(string); base != "" {
+		return base + "/" + key + "-" + size + ".jpg"
+	}
+	return "/photos/" + key + "-" + size + ".jpg"
+}
 
 // PhotoSrcset lists the card and gallery sizes of a photo for srcset.
-func PhotoSrcset(key string) string {
-	return PhotoURL(key, "card") + " 640w, " + PhotoURL(key, "gallery") + " 1280w"
+func PhotoSrcset(ctx context.Context, key string) string {
+	return PhotoURL(ctx, key, "card") + " 640w, " + PhotoURL(ctx, key, "gallery") + " 1280w"
 }
 
 // CarYear is "06/2021" or "2021".
