@@ -225,7 +225,13 @@ func replayServerMain(args []string) {
 		w.WriteHeader(p.Status)
 		w.Write(p.Body)
 	})
-	srv := &http.Server{Addr: args[0], Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	serveUntilSignal(args[0], mux)
+}
+
+// serveUntilSignal serves h on addr until SIGTERM, or at most 30 minutes
+// (a child process of the harness never outlives it for long).
+func serveUntilSignal(addr string, h http.Handler) {
+	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		ch := make(chan os.Signal, 1)
 		signalNotify(ch)
