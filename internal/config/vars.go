@@ -23,7 +23,7 @@ func Vars() []Var {
 		{"METRICS_ADDR", DefaultMetricsAddr, "adresse d'écoute interne des métriques Prometheus (/metrics) ; « off » pour les désactiver"},
 		// Storage.
 		{"DATA_DIR", DefaultDataDir, "répertoire des données : base SQLite, photos, sauvegardes (droits 0700 recommandés)"},
-		{"DATABASE_URL", "sqlite:<DATA_DIR>/garage.db", "base de données : sqlite:chemin/vers/garage.db ou postgres://utilisateur:motdepasse@hôte/base"},
+		{"DATABASE_URL", "sqlite:<DATA_DIR>/garage.db", "base de données : sqlite:chemin/vers/garage.db ou postgres://utilisateur:motdepasse@hôte/base (PostgreSQL : ?pool_max_conns=N, connexions au plus par instance, 20 par défaut)"},
 		// Logs.
 		{"LOG_LEVEL", "info", "niveau de journalisation : debug, info, warn ou error"},
 		{"LOG_FORMAT", "json (production), text (développement)", "format des journaux : json ou text"},
