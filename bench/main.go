@@ -50,6 +50,7 @@ type options struct {
 	keep        bool
 	instances   string // "1,2,4": the multi-instance mode (scale.go)
 	lb          string // auto, nginx or go
+	poolMax     int    // pool_max_conns of each instance (0: the default)
 }
 
 func main() {
@@ -81,6 +82,7 @@ func main() {
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (database, logs)")
 	flag.StringVar(&o.instances, "instances", "", "PostgreSQL only: run these counts of garage instances behind a load balancer, e.g. 1,2,4 "+
 		"(one database, one DATA_DIR), instead of the single-instance comparison with the baselines")
+	flag.IntVar(&o.poolMax, "pool-max-conns", 0, "with -instances: pool_max_conns of each instance's DATABASE_URL (0: the application's default)")
 	flag.StringVar(&o.lb, "lb", "auto", "load balancer of -instances: nginx, go (httputil.ReverseProxy), or auto (nginx when found)")
 	flag.Parse()
 	if o.engine != "sqlite" && o.engine != "postgres" {

@@ -349,6 +349,11 @@ func runScale(ctx context.Context, o options, counts []int) error {
 	if err != nil {
 		return err
 	}
+	if o.poolMax > 0 {
+		if instURL, err = withParam(instURL, "pool_max_conns", strconv.Itoa(o.poolMax)); err != nil {
+			return err
+		}
+	}
 	monDB, err := sql.Open("pgx", o.postgres)
 	if err != nil {
 		return err
@@ -380,6 +385,9 @@ func runScale(ctx context.Context, o options, counts []int) error {
 		lbKind = kind
 	}
 	reportScale(os.Stdout, o, lbKind, maxConns, dbName != "", results)
+	if o.poolMax > 0 {
+		fmt.Fprintf(os.Stdout, "Each instance ran with pool_max_conns=%d.\n\n", o.poolMax)
+	}
 	return nil
 }
 
