@@ -19,22 +19,12 @@ import (
 // when one can be found, else a round-robin httputil.ReverseProxy in a
 // child process of the harness.
 type balancer struct {
+	child
 	kind string // "nginx 1.22.1" or "Go httputil.ReverseProxy"
 	base string // http://127.0.0.1:port
-	cmd  *exec.Cmd
-	done bool
 }
 
 func (b *balancer) pid() int { return b.cmd.Process.Pid }
-
-func (b *balancer) stop() {
-	if b.done {
-		return
-	}
-	b.done = true
-	_ = b.cmd.Process.Signal(syscall.SIGTERM)
-	_ = b.cmd.Wait()
-}
 
 // findNginx looks for nginx the way internal/app/nginx_test.go and
 // scripts/test.sh do: GARAGE_TEST_NGINX, nginx on the PATH, /usr/sbin/nginx,
@@ -162,7 +152,7 @@ func startBalancer(ctx context.Context, cmd *exec.Cmd, kind, addr, errLog string
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	b := &balancer{kind: kind, base: "http://" + addr, cmd: cmd}
+	b := &balancer{child: child{cmd: cmd}, kind: kind, base: "http://" + addr}
 	if _, err := waitReady(ctx, b.base+"/readyz", 10*time.Second); err != nil {
 		b.stop()
 		tail, _ := os.ReadFile(errLog)

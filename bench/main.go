@@ -143,25 +143,12 @@ func logf(format string, args ...any) {
 }
 
 func run(ctx context.Context, o options) error {
-	tmp, err := os.MkdirTemp("", "garage-bench-")
+	// 1. The binary, in a temporary directory.
+	tmp, dataDir, bin, cleanup, err := prepare(ctx, o)
 	if err != nil {
 		return err
 	}
-	if o.keep {
-		logf("temporary directory kept: %s", tmp)
-	} else {
-		defer os.RemoveAll(tmp)
-	}
-	dataDir := filepath.Join(tmp, "data")
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return err
-	}
-
-	// 1. The binary.
-	bin, err := buildGarage(ctx, tmp)
-	if err != nil {
-		return err
-	}
+	defer cleanup()
 
 	// 2. The database.
 	dbURL := "sqlite:" + filepath.Join(dataDir, "garage.db")
@@ -259,6 +246,29 @@ func run(ctx context.Context, o options) error {
 
 	report(os.Stdout, o, startup, rssAfterStart, rssLoad, rssEnd, fixed, results, fr, ph)
 	return nil
+}
+
+// prepare makes the temporary directory (tmp, and tmp/data for DATA_DIR)
+// and builds the binary in it; cleanup removes it unless -keep.
+func prepare(ctx context.Context, o options) (tmp, dataDir, bin string, cleanup func(), err error) {
+	tmp, err = os.MkdirTemp("", "garage-bench-")
+	if err != nil {
+		return "", "", "", nil, err
+	}
+	cleanup = func() { _ = os.RemoveAll(tmp) }
+	if o.keep {
+		logf("temporary directory kept: %s", tmp)
+		cleanup = func() {}
+	}
+	dataDir = filepath.Join(tmp, "data")
+	if err = os.MkdirAll(dataDir, 0o700); err == nil {
+		bin, err = buildGarage(ctx, tmp)
+	}
+	if err != nil {
+		cleanup()
+		return "", "", "", nil, err
+	}
+	return tmp, dataDir, bin, cleanup, nil
 }
 
 // buildGarage builds the real binary into dir.

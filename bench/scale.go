@@ -296,18 +296,7 @@ func createDatabase(ctx context.Context, base string) (string, string, func(), e
 		u, drop, err := createSchema(ctx, base)
 		return u, "", drop, err
 	}
-	drop := func() {
-		db, err := sql.Open("pgx", base)
-		if err != nil {
-			return
-		}
-		defer db.Close()
-		c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := db.ExecContext(c, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			logf("drop database %s: %v", name, err)
-		}
-	}
+	drop := execLater(base, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 	u, err := url.Parse(base)
 	if err != nil {
 		drop()
@@ -318,23 +307,11 @@ func createDatabase(ctx context.Context, base string) (string, string, func(), e
 }
 
 func runScale(ctx context.Context, o options, counts []int) error {
-	tmp, err := os.MkdirTemp("", "garage-bench-")
+	tmp, dataDir, bin, cleanup, err := prepare(ctx, o)
 	if err != nil {
 		return err
 	}
-	if o.keep {
-		logf("temporary directory kept: %s", tmp)
-	} else {
-		defer os.RemoveAll(tmp)
-	}
-	dataDir := filepath.Join(tmp, "data")
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return err
-	}
-	bin, err := buildGarage(ctx, tmp)
-	if err != nil {
-		return err
-	}
+	defer cleanup()
 	dbURL, dbName, drop, err := createDatabase(ctx, o.postgres)
 	if err != nil {
 		return err
