@@ -92,9 +92,14 @@ func startNginxAt(ctx context.Context, bin, tmp, addr string, upstreams []string
 	if err != nil {
 		return nil, err
 	}
-	var servers strings.Builder
+	var servers, temps strings.Builder
 	for _, u := range upstreams {
 		fmt.Fprintf(&servers, "        server %s max_fails=3 fail_timeout=5s;\n", u)
+	}
+	// Every temporary directory inside the prefix: nothing outside it is
+	// written.
+	for _, t := range []string{"client_body", "proxy", "fastcgi", "uwsgi", "scgi"} {
+		fmt.Fprintf(&temps, "    %s_temp_path %s/%s;\n", t, prefix, t)
 	}
 	conf := fmt.Sprintf(`daemon off;
 master_process off;
@@ -104,12 +109,7 @@ error_log %[1]s/error.log warn;
 events { worker_connections 4096; }
 http {
     access_log off;
-    client_body_temp_path %[1]s/body;
-    proxy_temp_path %[1]s/proxy;
-    fastcgi_temp_path %[1]s/fastcgi;
-    uwsgi_temp_path %[1]s/uwsgi;
-    scgi_temp_path %[1]s/scgi;
-    upstream garage {
+%[4]s    upstream garage {
 %[3]s        keepalive 64;
     }
     server {
@@ -125,7 +125,7 @@ http {
         }
     }
 }
-`, prefix, addr, servers.String())
+`, prefix, addr, servers.String(), temps.String())
 	confPath := filepath.Join(prefix, "nginx.conf")
 	if err := os.WriteFile(confPath, []byte(conf), 0o600); err != nil {
 		return nil, err
