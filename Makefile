@@ -41,9 +41,14 @@ fuzz: ## longer fuzzing of every fuzz target (CI runs their seed corpus only)
 
 BENCH_FLAGS ?=
 GARAGE_TEST_POSTGRES_URL ?=
-.PHONY: bench
+.PHONY: bench bench-scale
 bench: ## whole-site load test (about 5 minutes per engine): SQLite, then PostgreSQL when GARAGE_TEST_POSTGRES_URL is set
 	@command -v wrk >/dev/null 2>&1 || { echo "installing wrk"; if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq wrk; else sudo apt-get install -y -qq wrk; fi; }
 	go run ./bench -engine sqlite $(BENCH_FLAGS)
 	@if [ -n "$(GARAGE_TEST_POSTGRES_URL)" ]; then go run ./bench -engine postgres $(BENCH_FLAGS); \
 	else echo "GARAGE_TEST_POSTGRES_URL not set: PostgreSQL run skipped"; fi
+
+bench-scale: ## several instances behind nginx on one PostgreSQL (about 12 minutes; needs GARAGE_TEST_POSTGRES_URL)
+	@command -v wrk >/dev/null 2>&1 || { echo "installing wrk"; if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq wrk; else sudo apt-get install -y -qq wrk; fi; }
+	@test -n "$(GARAGE_TEST_POSTGRES_URL)" || { echo "GARAGE_TEST_POSTGRES_URL is not set"; exit 1; }
+	go run ./bench -engine postgres -instances 1,2,4 $(BENCH_FLAGS)

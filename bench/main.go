@@ -48,6 +48,9 @@ type options struct {
 	workers     int
 	skipPhoto   bool
 	keep        bool
+	instances   string // "1,2,4": the multi-instance mode (scale.go)
+	lb          string // auto, nginx or go
+	poolMax     int    // pool_max_conns of each instance (0: the default)
 }
 
 func main() {
@@ -59,6 +62,10 @@ func main() {
 	}
 	if len(os.Args) > 1 && os.Args[1] == "-photo-child" {
 		photoChildMain()
+		return
+	}
+	if len(os.Args) > 1 && os.Args[1] == "-proxy-child" {
+		proxyChildMain(os.Args[2:])
 		return
 	}
 	var o options
@@ -73,6 +80,10 @@ func main() {
 	flag.IntVar(&o.workers, "rate-workers", 64, "workers (and connections) of the fixed-rate client")
 	flag.BoolVar(&o.skipPhoto, "skip-photo", false, "skip the 12-megapixel photo measure")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (database, logs)")
+	flag.StringVar(&o.instances, "instances", "", "PostgreSQL only: run these counts of garage instances behind a load balancer, e.g. 1,2,4 "+
+		"(one database, one DATA_DIR), instead of the single-instance comparison with the baselines")
+	flag.IntVar(&o.poolMax, "pool-max-conns", 0, "with -instances: pool_max_conns of each instance's DATABASE_URL (0: the application's default)")
+	flag.StringVar(&o.lb, "lb", "auto", "load balancer of -instances: nginx, go (httputil.ReverseProxy), or auto (nginx when found)")
 	flag.Parse()
 	if o.engine != "sqlite" && o.engine != "postgres" {
 		fatalf("-engine: sqlite or postgres")
@@ -83,13 +94,41 @@ func main() {
 	if _, err := exec.LookPath("wrk"); err != nil {
 		fatalf("wrk not found: apt-get install -y wrk (or make bench, which installs it)")
 	}
+	var counts []int
+	if o.instances != "" {
+		var err error
+		if counts, err = parseInstances(o.instances); err != nil {
+			fatalf("%v", err)
+		}
+		if o.engine != "postgres" {
+			fatalf("-instances needs -engine postgres: a SQLite file is not shared between machines")
+		}
+		if o.lb != "auto" && o.lb != "nginx" && o.lb != "go" {
+			fatalf("-lb: auto, nginx or go")
+		}
+	}
 	// A hard bound on the whole run, whatever happens.
 	budget := 40*time.Second + 26*o.duration + o.rateFor + 3*time.Minute
+	if counts != nil {
+		// Counting the transactions of each page once: 11 waits of 11 s
+		// for PostgreSQL's statistics, and the requests.
+		budget += 11*11*time.Second + time.Minute
+	}
+	for range counts {
+		// 10 wrk runs, the fixed-rate run, start and stop.
+		budget += 10*(o.duration+5*time.Second) + o.rateFor + 2*time.Minute
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), budget)
 	defer cancel()
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, o); err != nil {
+	var err error
+	if counts != nil {
+		err = runScale(ctx, o, counts)
+	} else {
+		err = run(ctx, o)
+	}
+	if err != nil {
 		fatalf("%v", err)
 	}
 }
@@ -104,28 +143,12 @@ func logf(format string, args ...any) {
 }
 
 func run(ctx context.Context, o options) error {
-	tmp, err := os.MkdirTemp("", "garage-bench-")
+	// 1. The binary, in a temporary directory.
+	tmp, dataDir, bin, cleanup, err := prepare(ctx, o)
 	if err != nil {
 		return err
 	}
-	if o.keep {
-		logf("temporary directory kept: %s", tmp)
-	} else {
-		defer os.RemoveAll(tmp)
-	}
-	dataDir := filepath.Join(tmp, "data")
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return err
-	}
-
-	// 1. The binary.
-	bin := filepath.Join(tmp, "garage")
-	logf("building ./cmd/garage")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/garage")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("go build: %w", err)
-	}
+	defer cleanup()
 
 	// 2. The database.
 	dbURL := "sqlite:" + filepath.Join(dataDir, "garage.db")
@@ -137,58 +160,20 @@ func run(ctx context.Context, o options) error {
 		defer drop()
 		dbURL = u
 	}
-	logf("seeding %d cars (%s)", o.cars, o.engine)
-	t0 := time.Now()
-	s, err := store.Open(ctx, dbURL)
+	sd, err := migrateAndSeed(ctx, dbURL, dataDir, o)
 	if err != nil {
 		return err
 	}
-	if err := s.Migrate(ctx); err != nil {
-		s.Close()
-		return err
-	}
-	sd, err := seed(ctx, s, dataDir, o.cars, logf)
-	s.Close()
-	if err != nil {
-		return err
-	}
-	logf("seeded in %s", time.Since(t0).Round(time.Millisecond))
 
-	// 3. garage serve. The "listening" log line is at info level, which
-	// LOG_LEVEL=warn hides: the harness picks a free port itself.
-	addr, err := freePort()
+	// 3. garage serve.
+	g, err := startGarage(ctx, bin, filepath.Join(tmp, "garage.log"), dataDir, dbURL, "")
 	if err != nil {
 		return err
 	}
-	logPath := filepath.Join(tmp, "garage.log")
-	logFile, err := os.Create(logPath)
-	if err != nil {
-		return err
-	}
-	defer logFile.Close()
-	srvCtx, srvCancel := context.WithCancel(ctx)
-	defer srvCancel()
-	srv := exec.CommandContext(srvCtx, bin, "serve")
-	srv.Env = append(os.Environ(), "ADDR="+addr, "DATA_DIR="+dataDir, "DATABASE_URL="+dbURL, "METRICS_ADDR=off",
-		"LOG_LEVEL=warn", "LOG_FORMAT=json", "APP_ENV=development", "PUBLIC_URL=http://"+addr, "MAIL_SERVER=")
-	srv.Stdout, srv.Stderr = logFile, logFile
-	srv.Cancel = func() error { return srv.Process.Signal(syscall.SIGTERM) }
-	srv.WaitDelay = 10 * time.Second
-	start := time.Now()
-	if err := srv.Start(); err != nil {
-		return err
-	}
-	defer func() {
-		srvCancel()
-		_ = srv.Wait()
-	}()
+	defer g.stop()
+	addr, srv := g.addr, g.cmd
 	base := "http://" + addr
-	ready, err := waitReady(ctx, base+"/readyz", 30*time.Second)
-	if err != nil {
-		tail, _ := os.ReadFile(logPath)
-		return fmt.Errorf("%w\n%s", err, tail)
-	}
-	startup := ready.Sub(start)
+	startup := g.startup
 	logf("garage ready in %s (pid %d)", startup.Round(time.Millisecond), srv.Process.Pid)
 	rssAfterStart := vmHWM(srv.Process.Pid)
 
@@ -251,8 +236,7 @@ func run(ctx context.Context, o options) error {
 		}
 	}
 	rssEnd := vmHWM(srv.Process.Pid)
-	srvCancel()
-	_ = srv.Wait()
+	g.stop()
 
 	// 7. One 12-megapixel photo, in a child process of its own so that its
 	// peak RSS is its own.
@@ -266,6 +250,123 @@ func run(ctx context.Context, o options) error {
 
 	report(os.Stdout, o, startup, [4]int64{rssAfterStart, rssAfterLogin, rssLoad, rssEnd}, fixed, results, fr, ph)
 	return nil
+}
+
+// prepare makes the temporary directory (tmp, and tmp/data for DATA_DIR)
+// and builds the binary in it; cleanup removes it unless -keep.
+func prepare(ctx context.Context, o options) (tmp, dataDir, bin string, cleanup func(), err error) {
+	tmp, err = os.MkdirTemp("", "garage-bench-")
+	if err != nil {
+		return "", "", "", nil, err
+	}
+	cleanup = func() { _ = os.RemoveAll(tmp) }
+	if o.keep {
+		logf("temporary directory kept: %s", tmp)
+		cleanup = func() {}
+	}
+	dataDir = filepath.Join(tmp, "data")
+	if err = os.MkdirAll(dataDir, 0o700); err == nil {
+		bin, err = buildGarage(ctx, tmp)
+	}
+	if err != nil {
+		cleanup()
+		return "", "", "", nil, err
+	}
+	return tmp, dataDir, bin, cleanup, nil
+}
+
+// buildGarage builds the real binary into dir.
+func buildGarage(ctx context.Context, dir string) (string, error) {
+	bin := filepath.Join(dir, "garage")
+	logf("building ./cmd/garage")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/garage")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return "", fmt.Errorf("go build: %w", err)
+	}
+	return bin, nil
+}
+
+// migrateAndSeed migrates the database and fills it (see seed).
+func migrateAndSeed(ctx context.Context, dbURL, dataDir string, o options) (*seeded, error) {
+	logf("seeding %d cars (%s)", o.cars, o.engine)
+	t0 := time.Now()
+	s, err := store.Open(ctx, dbURL)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	sd, err := seed(ctx, s, dataDir, o.cars, logf)
+	if err != nil {
+		return nil, err
+	}
+	logf("seeded in %s", time.Since(t0).Round(time.Millisecond))
+	return sd, nil
+}
+
+// garageProc is one running `garage serve`.
+type garageProc struct {
+	addr    string
+	cmd     *exec.Cmd
+	startup time.Duration // process start to the first 200 on /readyz
+	cancel  context.CancelFunc
+	logFile *os.File
+	done    bool
+}
+
+// startGarage starts `garage serve` on a free loopback port and waits for
+// /readyz. The "listening" log line is at info level, which LOG_LEVEL=warn
+// hides: the harness picks the port itself. publicURL is the address
+// visitors use (the load balancer's); empty means the instance's own.
+func startGarage(ctx context.Context, bin, logPath, dataDir, dbURL, publicURL string) (*garageProc, error) {
+	addr, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	if publicURL == "" {
+		publicURL = "http://" + addr
+	}
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	srvCtx, srvCancel := context.WithCancel(ctx)
+	srv := exec.CommandContext(srvCtx, bin, "serve")
+	srv.Env = append(os.Environ(), "ADDR="+addr, "DATA_DIR="+dataDir, "DATABASE_URL="+dbURL, "METRICS_ADDR=off",
+		"LOG_LEVEL=warn", "LOG_FORMAT=json", "APP_ENV=development", "PUBLIC_URL="+publicURL, "MAIL_SERVER=")
+	srv.Stdout, srv.Stderr = logFile, logFile
+	srv.Cancel = func() error { return srv.Process.Signal(syscall.SIGTERM) }
+	srv.WaitDelay = 10 * time.Second
+	srv.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlive the harness
+	start := time.Now()
+	if err := srv.Start(); err != nil {
+		srvCancel()
+		logFile.Close()
+		return nil, err
+	}
+	g := &garageProc{addr: addr, cmd: srv, cancel: srvCancel, logFile: logFile}
+	ready, err := waitReady(ctx, "http://"+addr+"/readyz", 30*time.Second)
+	if err != nil {
+		g.stop()
+		tail, _ := os.ReadFile(logPath)
+		return nil, fmt.Errorf("%w\n%s", err, tail)
+	}
+	g.startup = ready.Sub(start)
+	return g, nil
+}
+
+// stop sends SIGTERM and waits for the process (at most 10 s, then kill).
+func (g *garageProc) stop() {
+	if g.done {
+		return
+	}
+	g.done = true
+	g.cancel()
+	_ = g.cmd.Wait()
+	g.logFile.Close()
 }
 
 func freePort() (string, error) {
@@ -304,13 +405,16 @@ func resetHWM(pid int) {
 }
 
 // vmHWM is the peak resident set size of a process, in bytes (0 if unknown).
-func vmHWM(pid int) int64 {
+func vmHWM(pid int) int64 { return procStatusKB(pid, "VmHWM:") }
+
+// procStatusKB reads one "kB" line of /proc/<pid>/status, in bytes.
+func procStatusKB(pid int, key string) int64 {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
 	}
 	for line := range strings.SplitSeq(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(line, key); ok {
 			var kb int64
 			fmt.Sscanf(strings.TrimSpace(v), "%d", &kb)
 			return kb * 1024

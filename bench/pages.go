@@ -138,11 +138,25 @@ func capture(ctx context.Context, c *http.Client, base string, p *page) ([]byte,
 	return body, nil
 }
 
-// replay is the child process serving the baselines.
-type replay struct {
-	base string
+// child is a helper process of the harness, stopped once with SIGTERM.
+type child struct {
 	cmd  *exec.Cmd
 	done bool
+}
+
+func (c *child) stop() {
+	if c.done {
+		return
+	}
+	c.done = true
+	_ = c.cmd.Process.Signal(syscall.SIGTERM)
+	_ = c.cmd.Wait()
+}
+
+// replay is the child process serving the baselines.
+type replay struct {
+	child
+	base string
 }
 
 func startReplay(ctx context.Context, tmp string, pages []*page) (*replay, error) {
@@ -169,21 +183,12 @@ func startReplay(ctx context.Context, tmp string, pages []*page) (*replay, error
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	r := &replay{base: "http://" + addr, cmd: cmd}
+	r := &replay{child: child{cmd: cmd}, base: "http://" + addr}
 	if _, err := waitReady(ctx, r.base+"/fixed", 10*time.Second); err != nil {
 		r.stop()
 		return nil, fmt.Errorf("replay server: %w", err)
 	}
 	return r, nil
-}
-
-func (r *replay) stop() {
-	if r.done {
-		return
-	}
-	r.done = true
-	_ = r.cmd.Process.Signal(syscall.SIGTERM)
-	_ = r.cmd.Wait()
 }
 
 // replayServerMain serves /fixed (a fixed 40-byte page) and /p/N (the
@@ -225,7 +230,13 @@ func replayServerMain(args []string) {
 		w.WriteHeader(p.Status)
 		w.Write(p.Body)
 	})
-	srv := &http.Server{Addr: args[0], Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	serveUntilSignal(args[0], mux)
+}
+
+// serveUntilSignal serves h on addr until SIGTERM, or at most 30 minutes
+// (a child process of the harness never outlives it for long).
+func serveUntilSignal(addr string, h http.Handler) {
+	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		ch := make(chan os.Signal, 1)
 		signalNotify(ch)

@@ -299,16 +299,26 @@ func createSchema(ctx context.Context, base string) (string, func(), error) {
 	if _, err := db.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
 		return "", nil, fmt.Errorf("create schema: %w", err)
 	}
-	drop := func() {
+	drop := execLater(base, "DROP SCHEMA "+schema+" CASCADE")
+	u, err := withParam(base, "search_path", schema)
+	return u, drop, err
+}
+
+// execLater returns a function that runs stmt on a connection of its own
+// to base, within 30 s, logging a failure: the clean-up at the end of a run,
+// whatever the state of the run's context.
+func execLater(base, stmt string) func() {
+	return func() {
 		db, err := sql.Open("pgx", base)
 		if err != nil {
+			logf("%s: %v", stmt, err)
 			return
 		}
 		defer db.Close()
 		c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		_, _ = db.ExecContext(c, "DROP SCHEMA "+schema+" CASCADE")
+		if _, err := db.ExecContext(c, stmt); err != nil {
+			logf("%s: %v", stmt, err)
+		}
 	}
-	u, err := withParam(base, "search_path", schema)
-	return u, drop, err
 }

@@ -23,7 +23,7 @@ func Vars() []Var {
 		{"METRICS_ADDR", DefaultMetricsAddr, "adresse d'écoute interne des métriques Prometheus (/metrics) ; « off » pour les désactiver"},
 		// Storage.
 		{"DATA_DIR", DefaultDataDir, "répertoire des données : base SQLite, photos, sauvegardes (droits 0700 recommandés)"},
-		{"DATABASE_URL", "sqlite:<DATA_DIR>/garage.db", "base de données : sqlite:chemin/vers/garage.db ou postgres://utilisateur:motdepasse@hôte/base"},
+		{"DATABASE_URL", "sqlite:<DATA_DIR>/garage.db", "base de données : sqlite:chemin/vers/garage.db ou postgres://utilisateur:motdepasse@hôte/base (PostgreSQL : ?pool_max_conns=N, connexions au plus par instance, 20 par défaut)"},
 		// Photos.
 		{"PHOTO_STORAGE", PhotoStorageDisk, "stockage des photos : disk (DATA_DIR/photos) ou s3 (bucket compatible S3, obligatoire pour plusieurs instances)"},
 		{"S3_ENDPOINT", "", "adresse du service S3 (le schéma décide du TLS), ex. https://s3.fr-par.scw.cloud ou http://127.0.0.1:7070"},

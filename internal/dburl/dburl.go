@@ -3,7 +3,12 @@
 // agree.
 package dburl
 
-import "strings"
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+)
 
 // IsPostgres reports whether url designates PostgreSQL ("postgres://" or
 // "postgresql://", in any case).
@@ -30,4 +35,33 @@ func SQLitePath(url string) string {
 		p = p[:i]
 	}
 	return p
+}
+
+// MaxPoolConns bounds pool_max_conns.
+const MaxPoolConns = 1000
+
+// PoolMaxConns takes the pool_max_conns parameter (the name pgxpool uses)
+// out of a PostgreSQL URL: it returns the URL without it and its value, 0
+// when absent. The parameter must not reach PostgreSQL, which refuses
+// unknown run-time parameters. Other URLs are returned unchanged.
+func PoolMaxConns(raw string) (string, int, error) {
+	if !IsPostgres(raw) || !strings.Contains(raw, "pool_max_conns") {
+		return raw, 0, nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw, 0, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	q := u.Query()
+	v := q.Get("pool_max_conns")
+	if !q.Has("pool_max_conns") {
+		return raw, 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > MaxPoolConns {
+		return raw, 0, fmt.Errorf("DATABASE_URL: pool_max_conns=%q is not a number of connections between 1 and %d", v, MaxPoolConns)
+	}
+	q.Del("pool_max_conns")
+	u.RawQuery = q.Encode()
+	return u.String(), n, nil
 }

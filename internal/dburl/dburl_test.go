@@ -1,6 +1,9 @@
 package dburl
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestDatabaseURLs(t *testing.T) {
 	for _, c := range []struct {
@@ -22,6 +25,34 @@ func TestDatabaseURLs(t *testing.T) {
 		}
 		if got := SQLitePath(c.url); got != c.path {
 			t.Errorf("SQLitePath(%q) = %q, want %q", c.url, got, c.path)
+		}
+	}
+}
+
+func TestPoolMaxConns(t *testing.T) {
+	for _, c := range []struct {
+		in, out string
+		n       int
+		bad     bool
+	}{
+		{"postgres://u:p@h/db", "postgres://u:p@h/db", 0, false},
+		{"postgres://u:p@h/db?sslmode=disable&pool_max_conns=8", "postgres://u:p@h/db?sslmode=disable", 8, false},
+		{"postgresql://h/db?pool_max_conns=1", "postgresql://h/db", 1, false},
+		{"sqlite:x.db?pool_max_conns=3", "sqlite:x.db?pool_max_conns=3", 0, false}, // not PostgreSQL: untouched
+		{"postgres://h/db?pool_max_conns=0", "", 0, true},
+		{"postgres://h/db?pool_max_conns=lots", "", 0, true},
+		{"postgres://h/db?pool_max_conns=", "", 0, true},
+		{"postgres://h/db?pool_max_conns=1001", "", 0, true},
+	} {
+		out, n, err := PoolMaxConns(c.in)
+		if c.bad {
+			if err == nil || !strings.Contains(err.Error(), "pool_max_conns") {
+				t.Errorf("PoolMaxConns(%q): error %v, want one naming pool_max_conns", c.in, err)
+			}
+			continue
+		}
+		if err != nil || out != c.out || n != c.n {
+			t.Errorf("PoolMaxConns(%q) = %q, %d, %v; want %q, %d", c.in, out, n, err, c.out, c.n)
 		}
 	}
 }

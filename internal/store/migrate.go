@@ -21,7 +21,7 @@ var migrations embed.FS
 // start at once: PostgreSQL uses an advisory session lock, SQLite an
 // exclusive lock on a file beside the database.
 func (s *Store) Migrate(ctx context.Context) error {
-	p, unlock, err := s.migrationProvider(ctx)
+	p, unlock, err := s.migrationProvider(ctx, true)
 	if err != nil {
 		return err
 	}
@@ -33,9 +33,13 @@ func (s *Store) Migrate(ctx context.Context) error {
 }
 
 // MigrationStatus returns the current schema version and the newest one
-// embedded in the binary.
+// embedded in the binary. On PostgreSQL it reads without the migration
+// lock: `garage serve` checks the version at start-up, and an instance
+// starting during a long `garage db upgrade` then stops at once (schema
+// too old) instead of waiting, and behind PgBouncer in transaction mode no
+// session lock is taken on every start (docs/scaling.md).
 func (s *Store) MigrationStatus(ctx context.Context) (current, latest int64, err error) {
-	p, unlock, err := s.migrationProvider(ctx)
+	p, unlock, err := s.migrationProvider(ctx, false)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -51,7 +55,10 @@ func (s *Store) MigrationStatus(ctx context.Context) (current, latest int64, err
 	return current, latest, nil
 }
 
-func (s *Store) migrationProvider(ctx context.Context) (*goose.Provider, func(), error) {
+// migrationProvider returns goose's provider; locked takes the PostgreSQL
+// advisory lock around its operations (SQLite always takes its file lock,
+// which is local to the machine).
+func (s *Store) migrationProvider(ctx context.Context, locked bool) (*goose.Provider, func(), error) {
 	sub, err := fs.Sub(migrations, "migrations/"+string(s.engine))
 	if err != nil {
 		return nil, nil, err
@@ -61,6 +68,8 @@ func (s *Store) migrationProvider(ctx context.Context) (*goose.Provider, func(),
 	dialect := goose.DialectSQLite3
 	if s.engine == Postgres {
 		dialect = goose.DialectPostgres
+	}
+	if s.engine == Postgres && locked {
 		// One lock per schema: instances migrating the same schema take
 		// turns, while separate schemas (as in tests) do not wait for
 		// each other.
@@ -68,17 +77,15 @@ func (s *Store) migrationProvider(ctx context.Context) (*goose.Provider, func(),
 		if err := s.db.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
 			return nil, nil, fmt.Errorf("migrations: %w", err)
 		}
-		h := fnv.New64a()
-		h.Write([]byte(schema))
 		locker, err := lock.NewPostgresSessionLocker(
-			lock.WithLockID(lock.DefaultLockID^int64(h.Sum64()>>1)),
+			lock.WithLockID(migrationLockID(schema)),
 			lock.WithLockTimeout(1, 600), // retry every second, for up to ten minutes
 		)
 		if err != nil {
 			return nil, nil, err
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
-	} else {
+	} else if s.engine == SQLite {
 		unlock, err = lockFile(ctx, s.path+".migrate.lock")
 		if err != nil {
 			return nil, nil, err
@@ -90,6 +97,14 @@ func (s *Store) migrationProvider(ctx context.Context) (*goose.Provider, func(),
 		return nil, nil, fmt.Errorf("migrations: %w", err)
 	}
 	return p, unlock, nil
+}
+
+// migrationLockID is the PostgreSQL advisory lock key of a schema's
+// migrations.
+func migrationLockID(schema string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte(schema))
+	return lock.DefaultLockID ^ int64(h.Sum64()>>1)
 }
 
 // lockFile takes an exclusive flock on path, so that two processes

@@ -48,6 +48,10 @@ type Store struct {
 const sqlitePragmas = "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
 	"&_pragma=synchronous(FULL)&_txlock=immediate&_time_format=sqlite"
 
+// DefaultPoolMaxConns is the most PostgreSQL connections one process opens
+// when DATABASE_URL has no pool_max_conns parameter.
+const DefaultPoolMaxConns = 20
+
 // IsPostgresURL reports whether a DATABASE_URL designates PostgreSQL.
 func IsPostgresURL(url string) bool { return dburl.IsPostgres(url) }
 
@@ -60,12 +64,21 @@ func SQLitePath(url string) string { return dburl.SQLitePath(url) }
 func Open(ctx context.Context, databaseURL string) (*Store, error) {
 	var s *Store
 	if IsPostgresURL(databaseURL) {
-		db, err := sql.Open("pgx", databaseURL)
+		// pool_max_conns in the URL sizes the pool of this process (see
+		// docs/scaling.md: instances × pool ≤ max_connections).
+		pgURL, maxConns, err := dburl.PoolMaxConns(databaseURL)
+		if err != nil {
+			return nil, err
+		}
+		if maxConns == 0 {
+			maxConns = DefaultPoolMaxConns
+		}
+		db, err := sql.Open("pgx", pgURL)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
-		db.SetMaxOpenConns(20)
-		db.SetMaxIdleConns(10)
+		db.SetMaxOpenConns(maxConns)
+		db.SetMaxIdleConns(min(10, maxConns))
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		s = &Store{db: db, engine: Postgres}
 	} else {

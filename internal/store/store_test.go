@@ -341,3 +341,74 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 		}
 	})
 }
+
+// TestPoolMaxConns: pool_max_conns in a PostgreSQL DATABASE_URL sizes the
+// process's pool (several instances share max_connections) and never
+// reaches PostgreSQL, which would refuse an unknown parameter.
+func TestPoolMaxConns(t *testing.T) {
+	u := storetest.URL(t, store.Postgres) // skips without PostgreSQL
+	ctx := context.Background()
+	s, err := store.Open(ctx, u+"&pool_max_conns=3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.DB().Stats().MaxOpenConnections; got != 3 {
+		t.Errorf("MaxOpenConnections = %d, want 3", got)
+	}
+	def, err := store.Open(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer def.Close()
+	if got := def.DB().Stats().MaxOpenConnections; got != store.DefaultPoolMaxConns {
+		t.Errorf("default MaxOpenConnections = %d, want %d", got, store.DefaultPoolMaxConns)
+	}
+	if _, err := store.Open(ctx, u+"&pool_max_conns=0"); err == nil {
+		t.Error("pool_max_conns=0 accepted")
+	}
+}
+
+// TestMigrationStatusTakesNoLock: reading the schema version (what every
+// `garage serve` does at start-up) does not wait for the migration lock,
+// held here as a long `garage db upgrade` would hold it. Behind PgBouncer in
+// transaction mode a session lock taken at every start could be released
+// on another server connection and stay held.
+func TestMigrationStatusTakesNoLock(t *testing.T) {
+	u := storetest.URL(t, store.Postgres) // skips without PostgreSQL
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	s, err := store.Open(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var schema string
+	if err := s.DB().QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		t.Fatal(err)
+	}
+	holder, err := s.DB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	if _, err := holder.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, store.MigrationLockID(schema)); err != nil {
+		t.Fatal(err)
+	}
+	defer holder.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, store.MigrationLockID(schema))
+	// With the lock taken, MigrationStatus would wait (up to ten minutes,
+	// past the context's deadline) if it asked for it.
+	cur, latest, err := s.MigrationStatus(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cur != latest {
+		t.Fatalf("version %d, latest %d", cur, latest)
+	}
+}

@@ -1,0 +1,4 @@
+package store
+
+// MigrationLockID is exported for the tests of package store_test.
+var MigrationLockID = migrationLockID
