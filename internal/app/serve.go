@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -106,13 +107,15 @@ func serve(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Lo
 		return err
 	}
 	defer closePhotos()
+	draining := new(atomic.Bool)
 	h, err := web.New(web.Deps{
-		Config:  cfg,
-		Store:   s,
-		Assets:  assets,
-		Hasher:  password.NewHasher(password.DefaultParams(), max(1, runtime.NumCPU())),
-		Logger:  log,
-		Metrics: m,
+		Config:   cfg,
+		Store:    s,
+		Assets:   assets,
+		Hasher:   password.NewHasher(password.DefaultParams(), max(1, runtime.NumCPU())),
+		Logger:   log,
+		Metrics:  m,
+		Draining: draining,
 
 		Photos:         photos,
 		PhotoProcessor: photo.NewProcessor(photo.DefaultLimits(), max(1, runtime.NumCPU()/2)),
@@ -186,6 +189,18 @@ func serve(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Lo
 	case err := <-errc:
 		if !errors.Is(err, http.ErrServerClosed) {
 			return err
+		}
+	}
+	if cfg.ShutdownDrain > 0 && ctx.Err() != nil {
+		// Behind a load balancer: fail the readiness probe first, keep serving until it has noticed.
+		draining.Store(true)
+		log.Info("draining", "for", cfg.ShutdownDrain.String())
+		select {
+		case <-time.After(cfg.ShutdownDrain):
+		case err := <-errc:
+			if !errors.Is(err, http.ErrServerClosed) {
+				log.Error("server stopped while draining", "error", err.Error())
+			}
 		}
 	}
 	log.Info("shutting down")

@@ -304,3 +304,30 @@ func TestDemoRefusals(t *testing.T) {
 		})
 	}
 }
+
+// With SHUTDOWN_DRAIN, a stopping instance first fails its readiness probe while it goes on serving pages,
+// so that the load balancer takes it out before its connections close.
+func TestServeDrainsBeforeStopping(t *testing.T) {
+	t.Parallel()
+	env := serveEnv(migratedURL(t, store.SQLite))
+	env["SHUTDOWN_DRAIN"] = "3s"
+	srv := start(t, env, "serve")
+	base := "http://" + srv.addr(t, "listening")
+	if resp, _ := get(t, base+"/readyz"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("readyz before SIGTERM: %d", resp.StatusCode)
+	}
+	srv.cancel() // SIGTERM
+	waitLog(t, srv.out, "draining", srv.done)
+	if resp, body := get(t, base+"/readyz"); resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "draining") {
+		t.Errorf("readyz while draining: %d %q", resp.StatusCode, body)
+	}
+	if resp, _ := get(t, base+"/"); resp.StatusCode != http.StatusOK {
+		t.Errorf("home page while draining: %d", resp.StatusCode)
+	}
+	if code := srv.stop(t); code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+	if !strings.Contains(srv.out.String(), `"msg":"stopped"`) {
+		t.Error("no clean stop after the drain")
+	}
+}

@@ -76,6 +76,10 @@ type Config struct {
 	BackupInterval time.Duration // BACKUP_INTERVAL, e.g. 24h; 0 (unset) disables them
 	BackupKeep     int           // BACKUP_KEEP, how many scheduled backups to keep, default 7
 
+	// ShutdownDrain (SHUTDOWN_DRAIN): on SIGTERM, how long /readyz answers 503 while the site still serves,
+	// so that a load balancer takes the instance out before its connections close. 0 (default): none.
+	ShutdownDrain time.Duration
+
 	Photos PhotoConfig
 
 	maintenanceErr error // why MaintenanceStartRaw did not parse, if it did not
@@ -263,6 +267,17 @@ func Load(getenv func(string) string) (*Config, error) {
 			fail("BACKUP_INTERVAL: %s is shorter than a minute", d)
 		default:
 			c.BackupInterval = d
+		}
+	}
+	if v := get("SHUTDOWN_DRAIN"); v != "" {
+		d, err := time.ParseDuration(v)
+		switch {
+		case err != nil:
+			fail("SHUTDOWN_DRAIN: %q is not a duration such as 10s", v)
+		case d < 0 || d > 5*time.Minute:
+			fail("SHUTDOWN_DRAIN: %s is not between 0s and 5m", d)
+		default:
+			c.ShutdownDrain = d
 		}
 	}
 	c.BackupKeep = 7

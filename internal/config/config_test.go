@@ -176,6 +176,9 @@ func TestLoadErrors(t *testing.T) {
 		{"LOG_FORMAT", "xml"},
 		{"APP_ENV", "prod"},
 		{"FLASK_ENV", "staging"},
+		{"SHUTDOWN_DRAIN", "dix secondes"},
+		{"SHUTDOWN_DRAIN", "-1s"},
+		{"SHUTDOWN_DRAIN", "1h"},
 	} {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
 			c, err := Load(env(map[string]string{tc.name: tc.value}))

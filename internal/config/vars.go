@@ -54,6 +54,7 @@ func Vars() []Var {
 		{"BACKUP_DIR", "<DATA_DIR>/backups", "répertoire des sauvegardes (garage db backup et sauvegardes programmées)"},
 		{"BACKUP_INTERVAL", "", "intervalle des sauvegardes programmées par serve pour SQLite, ex. 24h ; vide : aucune"},
 		{"BACKUP_KEEP", "7", "nombre de sauvegardes programmées conservées (les plus anciennes sont supprimées)"},
+		{"SHUTDOWN_DRAIN", "0s", "à l'arrêt (SIGTERM), durée pendant laquelle /readyz répond 503 alors que le site sert encore, pour que le répartiteur de charge retire l'instance avant la fermeture des connexions, ex. 10s (plusieurs instances)"},
 		{"MAINTENANCE_MODE", "false", "true : les visiteurs reçoivent une page 503 de maintenance (les sondes de santé restent actives)"},
 	}
 }

@@ -67,6 +67,11 @@ func (a *app) healthz(w http.ResponseWriter, r *http.Request) {
 func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	if a.draining != nil && a.draining.Load() {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("draining: this instance is stopping\n"))
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()
 	if err := a.store.Ping(ctx); err != nil {

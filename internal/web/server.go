@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/a-h/templ"
@@ -37,6 +38,8 @@ type Deps struct {
 	Logger  *slog.Logger
 	Metrics *metrics.Metrics // optional
 	Now     func() time.Time // optional; time.Now by default
+	// Draining, when set and true, makes /readyz answer 503 (the instance is stopping: SHUTDOWN_DRAIN).
+	Draining *atomic.Bool
 
 	// Car photos: where the files go and what checks and resizes them.
 	// Optional: without them, uploads answer 503 and /photos/ 404.
@@ -76,7 +79,8 @@ type app struct {
 	photos   photostore.Store
 	photoPro *photo.Processor
 	pages    *pageCache // public pages, see pagecache.go
-	csp      string     // Content-Security-Policy, with PHOTO_PUBLIC_BASE_URL's origin in img-src when set
+	draining *atomic.Bool
+	csp      string // Content-Security-Policy, with PHOTO_PUBLIC_BASE_URL's origin in img-src when set
 }
 
 // New builds the application's HTTP handler.
@@ -105,6 +109,7 @@ func newApp(d Deps) (*app, http.Handler, error) {
 	}
 	a.photos, a.photoPro = d.Photos, d.PhotoProcessor
 	a.pages = newPageCache(pageCacheMaxBytes)
+	a.draining = d.Draining
 	a.csp = contentSecurityPolicy(d.Config.Photos.PublicOrigin())
 	a.sessions = newSessionManager(d.Store, now, d.Config.Production)
 	a.limiter = &throttle.Limiter{Counters: d.Store, Now: now}
