@@ -47,3 +47,7 @@ bench: ## whole-site load test (about 5 minutes per engine): SQLite, then Postgr
 	go run ./bench -engine sqlite $(BENCH_FLAGS)
 	@if [ -n "$(GARAGE_TEST_POSTGRES_URL)" ]; then go run ./bench -engine postgres $(BENCH_FLAGS); \
 	else echo "GARAGE_TEST_POSTGRES_URL not set: PostgreSQL run skipped"; fi
+
+.PHONY: lighthouse
+lighthouse: ## Lighthouse (mobile) on /, /occasions and a car page of the demo site; fails below the targets
+	./scripts/lighthouse.sh
