@@ -92,13 +92,20 @@ for page in home:/ occasions:/occasions car:"$car"; do
 		say "lighthouse $path (run $run of $runs)"
 		# --host-resolver-rules: any host name but the local ones fails to
 		# resolve, so that neither Chromium nor the page can reach outside.
-		CHROME_PATH=$chrome "$lh" "$base$path" --quiet \
-			--only-categories=performance,accessibility,best-practices,seo \
-			--output=json --output=html --output-path="$out/$name-$run" \
-			--chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-background-networking \
+		# A run that Lighthouse itself gives up on (NO_NAVSTART and other trace
+		# errors, seen on a loaded machine) is tried once more.
+		for attempt in 1 2; do
+			CHROME_PATH=$chrome "$lh" "$base$path" --quiet \
+				--only-categories=performance,accessibility,best-practices,seo \
+				--output=json --output=html --output-path="$out/$name-$run" \
+				--chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-background-networking \
 --disable-component-update --disable-sync --no-first-run --disable-default-apps --disable-extensions \
 --host-resolver-rules='MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1'" \
-			>"$tmp/lighthouse.log" 2>&1 || { cat "$tmp/lighthouse.log" >&2; echo "lighthouse failed on $path" >&2; exit 1; }
+				>"$tmp/lighthouse.log" 2>&1 && break
+			cat "$tmp/lighthouse.log" >&2
+			[ "$attempt" = 1 ] || { echo "lighthouse failed twice on $path" >&2; exit 1; }
+			say "lighthouse failed on $path: trying again"
+		done
 		reports+=("$out/$name-$run.report.json")
 	done
 	node "$root/scripts/lighthouse-scores.js" "$path" "${reports[@]}" | tee -a "$out/summary.txt" || status=1
