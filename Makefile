@@ -52,3 +52,7 @@ bench-scale: ## several instances behind nginx on one PostgreSQL (about 12 minut
 	@command -v wrk >/dev/null 2>&1 || { echo "installing wrk"; if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq wrk; else sudo apt-get install -y -qq wrk; fi; }
 	@test -n "$(GARAGE_TEST_POSTGRES_URL)" || { echo "GARAGE_TEST_POSTGRES_URL is not set"; exit 1; }
 	go run ./bench -engine postgres -instances 1,2,4 $(BENCH_FLAGS)
+
+.PHONY: lighthouse
+lighthouse: ## Lighthouse (mobile) on /, /occasions and a car page of the demo site; fails below the targets
+	./scripts/lighthouse.sh

@@ -705,7 +705,7 @@ func TestCSSVocabulary(t *testing.T) {
 		"card", "flash", "flash-success", "flash-error", "flash-info", "form", "field", "field-hint",
 		"field-error", "form-actions", "error-page", "error-code", "request-id", "visually-hidden",
 		"admin-layout", "admin-nav", "admin-main", "badge", "admin-header", "logout-form", "table",
-		"table-wrap", "stats", "stat", "stat-value", "stat-label", "login-box", "js", "is-open",
+		"table-wrap", "stats", "stat", "stat-value", "stat-label", "login-box", "is-open",
 	} {
 		re := regexp.MustCompile(`\.` + regexp.QuoteMeta(class) + `[\s,{:.\[>)]`)
 		if !re.MatchString(css) {
@@ -713,7 +713,7 @@ func TestCSSVocabulary(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		":focus-visible", "prefers-reduced-motion", "font-display: swap", `[aria-invalid="true"]`,
+		":focus-visible", "prefers-reduced-motion", "font-display: swap", "@media (scripting: enabled)", `[aria-invalid="true"]`,
 		`[aria-current="page"]`, "#D92332", "#262526", "#F2F2F2",
 	} {
 		if !strings.Contains(css, want) {

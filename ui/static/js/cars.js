@@ -207,7 +207,9 @@
       startX = null;
       if (Math.abs(dx) > 40) show(current + (dx < 0 ? 1 : -1));
     }, { passive: true });
-    show(0);
+    // The page arrives showing photo 1: mark its thumbnail, but leave the
+    // image alone (setting src or srcset again would reload and redraw it).
+    links[0].setAttribute("aria-current", "true");
   }
 
   // Back office: drop photos on the upload form to send them at once.

@@ -3,6 +3,8 @@
 (function () {
   "use strict";
 
+  // A marker that this script ran. The stylesheet does not use it: it has
+  // @media (scripting: enabled), which holds from the first paint.
   document.documentElement.classList.add("js");
 
   function setOpen(button, nav, open) {
