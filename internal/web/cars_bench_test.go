@@ -38,6 +38,16 @@ func BenchmarkCarListHandler(b *testing.B) {
 				b.Fatal(err)
 			}
 			const target = "/occasions?prix_min=10000&prix_max=25000&km_max=100000&annee_min=2018&energie=diesel&tri=prix&page=2"
+			b.Run("carpage/cached", func(b *testing.B) {
+				a.pages = newPageCache(pageCacheMaxBytes)
+				for b.Loop() {
+					rec := httptest.NewRecorder()
+					h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/occasions/1-voiture-0", nil))
+					if rec.Code != http.StatusOK {
+						b.Fatalf("status %d", rec.Code)
+					}
+				}
+			})
 			// "cached" is what visitors get between two changes; "rendered" is the work of the first visit
 			// after a change (a cache that keeps nothing).
 			for _, cached := range []bool{true, false} {

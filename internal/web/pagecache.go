@@ -53,8 +53,8 @@ type cachedPage struct {
 	header http.Header   // what the handler set (not the middleware's headers)
 	body   []byte        // with stamp placeholders
 	etag   string
-	stamps bool      // the body holds form-stamp placeholders
-	gz     *gzipPage // the compressed body, nil when not worth it (pagegzip.go)
+	text   stampedText // the body cut at its form-stamp placeholders
+	gz     *gzipPage   // the compressed body, nil when not worth it (pagegzip.go)
 }
 
 // memSize is what the page holds in memory: its body and its compressed copy.
@@ -166,11 +166,11 @@ func (a *app) cached(next http.HandlerFunc) http.Handler {
 				p.status = http.StatusOK
 			}
 			if p.status == http.StatusOK {
-				p.stamps = bytes.Contains(p.body, []byte(stampPlaceholder))
+				p.text = splitStamps(p.body)
 				sum := sha256.Sum256(p.body)
 				p.etag = `W/"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
 				if len(p.body) >= gzipMinBytes {
-					if gz, err := newGzipPage(p.body); err == nil {
+					if gz, err := newGzipPageOf(p.body, p.text); err == nil {
 						p.gz = gz
 					}
 				}
@@ -246,14 +246,11 @@ func (a *app) serveCached(w http.ResponseWriter, r *http.Request, p *cachedPage)
 		return
 	}
 	var body []byte
-	switch {
-	case gzipped:
+	if gzipped {
 		h.Set("Content-Encoding", "gzip")
 		body = p.gz.body(a.newStamp)
-	case p.stamps:
-		body = a.fillStamps(p.body)
-	default:
-		body = p.body
+	} else {
+		body = p.text.fill(a.newStamp) // the stored bytes themselves when the page has no stamps
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
@@ -263,15 +260,7 @@ func (a *app) serveCached(w http.ResponseWriter, r *http.Request, p *cachedPage)
 func (a *app) newStamp(purpose string) string { return a.forms.Stamp(purpose, a.now()) }
 
 // fillStamps replaces the form-stamp placeholders with fresh signed render times.
-func (a *app) fillStamps(body []byte) []byte {
-	for _, purpose := range []string{contactForm, reviewForm} {
-		ph := []byte(stampPlaceholder + purpose)
-		if bytes.Contains(body, ph) {
-			body = bytes.ReplaceAll(body, ph, []byte(a.newStamp(purpose)))
-		}
-	}
-	return body
-}
+func (a *app) fillStamps(body []byte) []byte { return splitStamps(body).fill(a.newStamp) }
 
 // etagMatches implements If-None-Match's weak comparison for one stored tag.
 func etagMatches(header, etag string) bool {

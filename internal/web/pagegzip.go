@@ -19,17 +19,68 @@ import (
 type gzipPage struct {
 	whole []byte // the complete gzip body, when the page has no stamps
 
-	parts    [][]byte // the text between stamps (len(purposes)+1 pieces)
-	deflated [][]byte // each part as raw deflate; the last one carries the final block
+	text     stampedText
+	deflated [][]byte // each part of text as raw deflate; the last one carries the final block
+}
+
+// stampedText is a page cut at its stamp placeholders.
+type stampedText struct {
+	parts    [][]byte // the text between stamps (len(purposes)+1 pieces, sharing the page's bytes)
 	purposes []string // the form purpose of each stamp
 	textLen  int      // total length of the parts
+}
+
+// splitStamps cuts body at its stamp placeholders.
+func splitStamps(body []byte) stampedText {
+	var t stampedText
+	rest := body
+	for {
+		i := bytes.Index(rest, []byte(stampPlaceholder))
+		if i < 0 {
+			break
+		}
+		purpose := stampPurposeAt(rest[i+len(stampPlaceholder):])
+		t.parts = append(t.parts, rest[:i])
+		t.purposes = append(t.purposes, purpose)
+		rest = rest[i+len(stampPlaceholder)+len(purpose):]
+	}
+	t.parts = append(t.parts, rest)
+	for _, p := range t.parts {
+		t.textLen += len(p)
+	}
+	return t
+}
+
+// fill returns the page with stamp(purpose) at each placeholder, in one allocation.
+func (t stampedText) fill(stamp func(purpose string) string) []byte {
+	if len(t.purposes) == 0 {
+		return t.parts[0]
+	}
+	stamps := make([]string, len(t.purposes))
+	size := t.textLen
+	for i, p := range t.purposes {
+		stamps[i] = stamp(p)
+		size += len(stamps[i])
+	}
+	out := make([]byte, 0, size)
+	for i, part := range t.parts {
+		out = append(out, part...)
+		if i < len(stamps) {
+			out = append(out, stamps[i]...)
+		}
+	}
+	return out
 }
 
 var gzipHeader = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff} // no name, no time, unknown OS
 
 // newGzipPage compresses body, whose stamp placeholders are found and cut out.
 func newGzipPage(body []byte) (*gzipPage, error) {
-	if !bytes.Contains(body, []byte(stampPlaceholder)) {
+	return newGzipPageOf(body, splitStamps(body))
+}
+
+func newGzipPageOf(body []byte, text stampedText) (*gzipPage, error) {
+	if len(text.purposes) == 0 {
 		var buf bytes.Buffer
 		zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
 		if err != nil {
@@ -43,20 +94,8 @@ func newGzipPage(body []byte) (*gzipPage, error) {
 		}
 		return &gzipPage{whole: buf.Bytes()}, nil
 	}
-	g := &gzipPage{}
-	rest := body
-	for {
-		i := bytes.Index(rest, []byte(stampPlaceholder))
-		if i < 0 {
-			break
-		}
-		purpose := stampPurposeAt(rest[i+len(stampPlaceholder):])
-		g.parts = append(g.parts, rest[:i])
-		g.purposes = append(g.purposes, purpose)
-		rest = rest[i+len(stampPlaceholder)+len(purpose):]
-	}
-	g.parts = append(g.parts, rest)
-	for i, part := range g.parts {
+	g := &gzipPage{text: text}
+	for i, part := range text.parts {
 		var buf bytes.Buffer
 		zw, err := flate.NewWriter(&buf, flate.BestCompression)
 		if err != nil {
@@ -65,7 +104,7 @@ func newGzipPage(body []byte) (*gzipPage, error) {
 		if _, err := zw.Write(part); err != nil {
 			return nil, err
 		}
-		if i < len(g.parts)-1 {
+		if i < len(text.parts)-1 {
 			err = zw.Flush() // byte-aligned, not final
 		} else {
 			err = zw.Close() // the final block
@@ -74,7 +113,6 @@ func newGzipPage(body []byte) (*gzipPage, error) {
 			return nil, err
 		}
 		g.deflated = append(g.deflated, buf.Bytes())
-		g.textLen += len(part)
 	}
 	return g, nil
 }
@@ -94,9 +132,9 @@ func (g *gzipPage) body(stamp func(purpose string) string) []byte {
 	if g.whole != nil {
 		return g.whole
 	}
-	stamps := make([]string, len(g.purposes))
+	stamps := make([]string, len(g.text.purposes))
 	size := len(gzipHeader) + 8
-	for i, p := range g.purposes {
+	for i, p := range g.text.purposes {
 		stamps[i] = stamp(p)
 		size += 5 + len(stamps[i])
 	}
@@ -106,10 +144,10 @@ func (g *gzipPage) body(stamp func(purpose string) string) []byte {
 	out := make([]byte, 0, size)
 	out = append(out, gzipHeader...)
 	crc := uint32(0)
-	n := g.textLen
+	n := g.text.textLen
 	for i, d := range g.deflated {
 		out = append(out, d...)
-		crc = crc32.Update(crc, crc32.IEEETable, g.parts[i])
+		crc = crc32.Update(crc, crc32.IEEETable, g.text.parts[i])
 		if i < len(stamps) {
 			s := stamps[i]
 			// A stored block: BFINAL=0, BTYPE=00, padded to the byte; LEN and its complement; the bytes.
