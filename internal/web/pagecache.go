@@ -170,7 +170,7 @@ func (a *app) cached(next http.HandlerFunc) http.Handler {
 				sum := sha256.Sum256(p.body)
 				p.etag = `W/"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
 				if len(p.body) >= gzipMinBytes {
-					if gz, err := newGzipPageOf(p.body, p.text); err == nil {
+					if gz, err := newGzipPageOf(p.text); err == nil {
 						p.gz = gz
 					}
 				}

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"compress/flate"
-	"compress/gzip"
 	"encoding/binary"
 	"hash/crc32"
 )
@@ -75,25 +74,11 @@ func (t stampedText) fill(stamp func(purpose string) string) []byte {
 var gzipHeader = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff} // no name, no time, unknown OS
 
 // newGzipPage compresses body, whose stamp placeholders are found and cut out.
-func newGzipPage(body []byte) (*gzipPage, error) {
-	return newGzipPageOf(body, splitStamps(body))
-}
+func newGzipPage(body []byte) (*gzipPage, error) { return newGzipPageOf(splitStamps(body)) }
 
-func newGzipPageOf(body []byte, text stampedText) (*gzipPage, error) {
-	if len(text.purposes) == 0 {
-		var buf bytes.Buffer
-		zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := zw.Write(body); err != nil {
-			return nil, err
-		}
-		if err := zw.Close(); err != nil {
-			return nil, err
-		}
-		return &gzipPage{whole: buf.Bytes()}, nil
-	}
+// newGzipPageOf compresses a page already cut at its stamps. A page without stamps is one piece, whose
+// complete gzip body is assembled once.
+func newGzipPageOf(text stampedText) (*gzipPage, error) {
 	g := &gzipPage{text: text}
 	for i, part := range text.parts {
 		var buf bytes.Buffer
@@ -113,6 +98,9 @@ func newGzipPageOf(body []byte, text stampedText) (*gzipPage, error) {
 			return nil, err
 		}
 		g.deflated = append(g.deflated, buf.Bytes())
+	}
+	if len(text.purposes) == 0 {
+		g.whole, g.deflated = g.body(nil), nil
 	}
 	return g, nil
 }
