@@ -220,9 +220,18 @@ func (e *env) do(c *http.Client, req *http.Request) *response {
 
 func (e *env) get(c *http.Client, path string) *response {
 	e.t.Helper()
+	return e.getWith(c, path, nil)
+}
+
+// getWith is get with extra request headers.
+func (e *env) getWith(c *http.Client, path string, header http.Header) *response {
+	e.t.Helper()
 	req, err := http.NewRequest(http.MethodGet, e.server.URL+path, nil)
 	if err != nil {
 		e.t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	return e.do(c, req)
 }

@@ -26,18 +26,6 @@ func (e *env) cachedPages() int {
 	return len(e.app.pages.entries)
 }
 
-func (e *env) getWith(c *http.Client, path string, header http.Header) *response {
-	e.t.Helper()
-	req, err := http.NewRequest(http.MethodGet, e.server.URL+path, nil)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	for k, v := range header {
-		req.Header[k] = v
-	}
-	return e.do(c, req)
-}
-
 // The page cache serves repeated visits from memory (same bytes, ETag, 304) and never a page older than
 // the database: every change made through another instance shows at the next request.
 func TestPageCacheIsNeverStaleAcrossInstances(t *testing.T) {
