@@ -348,3 +348,21 @@ func TestPageCacheBoundsAndGenerations(t *testing.T) {
 		t.Fatal("the newer version was not kept")
 	}
 }
+
+// A HEAD request (link checkers, uptime probes) gets the cached page's headers and no body.
+func TestPageCacheAnswersHead(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	visitor := e.client()
+	get := e.getWith(visitor, "/occasions", http.Header{"Accept-Encoding": {"identity"}})
+	req, err := http.NewRequest(http.MethodHead, e.server.URL+"/occasions", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept-Encoding", "identity")
+	head := e.do(visitor, req)
+	if head.StatusCode != http.StatusOK || head.body != "" ||
+		head.Header.Get("Content-Length") != strconv.Itoa(len(get.body)) || head.Header.Get("ETag") != get.Header.Get("ETag") {
+		t.Fatalf("HEAD: %d, %d body bytes, Content-Length %s (page %d), ETag %q / %q", head.StatusCode, len(head.body),
+			head.Header.Get("Content-Length"), len(get.body), head.Header.Get("ETag"), get.Header.Get("ETag"))
+	}
+}
