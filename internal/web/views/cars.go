@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vparrot/garage/internal/format"
+	"github.com/vparrot/garage/internal/photostore"
 	"github.com/vparrot/garage/internal/store"
 )
 
@@ -122,10 +123,18 @@ func WithPhotoBase(ctx context.Context, base string) context.Context {
 // PhotoURL is the public URL of one size of a stored photo: /photos/ +
 // variant key, or the base that WithPhotoBase put in ctx + "/" + variant key.
 func PhotoURL(ctx context.Context, key, size string) string {
-	if base, _ := ctx.Value(photoBaseKey{}).(string); base != "" {
-		return base + "/" + key + "-" + size + ".jpg"
+	base, _ := ctx.Value(photoBaseKey{}).(string)
+	return PhotoURLAt(base, key, size)
+}
+
+// PhotoURLAt is PhotoURL with the public base given: base + "/" + variant key, or the site's /photos/ path
+// when base is empty.
+func PhotoURLAt(base, key, size string) string {
+	vk := photostore.VariantKey(key, size)
+	if base != "" {
+		return base + "/" + vk
 	}
-	return "/photos/" + key + "-" + size + ".jpg"
+	return photostore.URL(vk)
 }
 
 // PhotoSrcset lists the card and gallery sizes of a photo for srcset.
