@@ -29,12 +29,11 @@ type wrkSettings struct {
 
 // wrkResult is what the harness reads from wrk --latency.
 type wrkResult struct {
-	rps            float64
-	p50, p90, p99  time.Duration
-	transferPerSec float64 // bytes/s
-	requests       int64
-	errors         int64 // socket errors + non-2xx/3xx
-	errorsText     string
+	rps           float64
+	p50, p90, p99 time.Duration
+	requests      int64
+	errors        int64 // socket errors + non-2xx/3xx
+	errorsText    string
 }
 
 func (w wrkSettings) run(ctx context.Context, u string, headers map[string]string) (*wrkResult, error) {
@@ -54,12 +53,11 @@ func (w wrkSettings) run(ctx context.Context, u string, headers map[string]strin
 }
 
 var (
-	reqSecRe   = regexp.MustCompile(`Requests/sec:\s+([\d.]+)`)
-	transferRe = regexp.MustCompile(`Transfer/sec:\s+([\d.]+)([KMG]?B)`)
-	latRe      = regexp.MustCompile(`(?m)^\s+(50|90|99)%\s+([\d.]+)(us|ms|s)\s*$`)
-	totalRe    = regexp.MustCompile(`(\d+) requests in`)
-	sockRe     = regexp.MustCompile(`Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)`)
-	non2xxRe   = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)`)
+	reqSecRe = regexp.MustCompile(`Requests/sec:\s+([\d.]+)`)
+	latRe    = regexp.MustCompile(`(?m)^\s+(50|90|99)%\s+([\d.]+)(us|ms|s)\s*$`)
+	totalRe  = regexp.MustCompile(`(\d+) requests in`)
+	sockRe   = regexp.MustCompile(`Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)`)
+	non2xxRe = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)`)
 )
 
 func parseWrk(out string) (*wrkResult, error) {
@@ -69,11 +67,6 @@ func parseWrk(out string) (*wrkResult, error) {
 		return nil, fmt.Errorf("unreadable wrk output:\n%s", out)
 	}
 	r.rps, _ = strconv.ParseFloat(m[1], 64)
-	if m := transferRe.FindStringSubmatch(out); m != nil {
-		v, _ := strconv.ParseFloat(m[1], 64)
-		mult := map[string]float64{"B": 1, "KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30}[m[2]]
-		r.transferPerSec = v * mult
-	}
 	for _, m := range latRe.FindAllStringSubmatch(out, -1) {
 		v, _ := strconv.ParseFloat(m[2], 64)
 		unit := map[string]float64{"us": 1e3, "ms": 1e6, "s": 1e9}[m[3]]

@@ -27,10 +27,9 @@ type page struct {
 	public     bool              // part of the mixed public traffic
 	html       bool              // a public HTML page (the 60 % target)
 
-	Status  int         `json:"status"`
-	Header  http.Header `json:"header"`
-	Body    []byte      `json:"body"`
-	Elapsed time.Duration
+	Status int         `json:"status"`
+	Header http.Header `json:"header"`
+	Body   []byte      `json:"body"`
 }
 
 func noRedirectClient() *http.Client {
@@ -120,7 +119,6 @@ func capture(ctx context.Context, c *http.Client, base string, p *page) ([]byte,
 	for k, v := range p.reqHeaders {
 		req.Header.Set(k, v)
 	}
-	t0 := time.Now()
 	resp, err := c.Do(req)
 	if err != nil {
 		return nil, err
@@ -130,7 +128,6 @@ func capture(ctx context.Context, c *http.Client, base string, p *page) ([]byte,
 	if err != nil {
 		return nil, err
 	}
-	p.Elapsed = time.Since(t0)
 	if resp.StatusCode != 200 {
 		return nil, fmt.Errorf("%s (%s): status %d", p.name, p.path, resp.StatusCode)
 	}
