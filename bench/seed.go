@@ -16,6 +16,7 @@ import (
 	"github.com/vparrot/garage/internal/password"
 	"github.com/vparrot/garage/internal/photo"
 	"github.com/vparrot/garage/internal/photostore"
+	"github.com/vparrot/garage/internal/slug"
 	"github.com/vparrot/garage/internal/store"
 )
 
@@ -187,7 +188,7 @@ func seed(ctx context.Context, s *store.Store, dataDir string, nCars int, logf f
 			   fiscal_hp, doors, seats, colour, body_type, crit_air, description, status, published_at, sold_at, created_at, updated_at)
 			 VALUES ($1, '', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22)
 			 RETURNING id`,
-			fmt.Sprintf("%s-%s-%d", slugish(c.Make), slugish(c.Model), i), c.Make, c.Model, c.Version, c.Price, c.RegMonth,
+			fmt.Sprintf("%s-%d", slug.Make(c.Make+" "+c.Model), i), c.Make, c.Model, c.Version, c.Price, c.RegMonth,
 			c.RegYear, c.Mileage, c.Fuel, c.Gearbox, c.PowerHP, c.FiscalHP, c.Doors, c.Seats, c.Colour, c.BodyType, c.CritAir,
 			c.Description, st, now.Add(-time.Duration(i)*time.Minute).Unix(), sold, now).Scan(&id)
 		if err != nil {
@@ -256,23 +257,6 @@ func pick(rng *rand.Rand, from []string, n int) []string {
 		out = append(out, from[k])
 	}
 	return out
-}
-
-func slugish(s string) string {
-	var b []byte
-	for _, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			b = append(b, byte(r))
-		case r >= 'A' && r <= 'Z':
-			b = append(b, byte(r-'A'+'a'))
-		default:
-			if len(b) > 0 && b[len(b)-1] != '-' {
-				b = append(b, '-')
-			}
-		}
-	}
-	return string(b)
 }
 
 // picture draws a w×h gradient with some detail, so that JPEG has work to do.
