@@ -224,13 +224,7 @@ func run(ctx context.Context, o options) error {
 	var fr *rateResult
 	if o.rate > 0 {
 		logf("fixed rate: %d req/s for %s", o.rate, o.rateFor)
-		var public []string
-		for _, p := range pages {
-			if p.public {
-				public = append(public, base+p.path)
-			}
-		}
-		fr, err = fixedRate(ctx, public, o.rate, o.rateFor, o.workers)
+		fr, err = fixedRate(ctx, publicURLs(base, pages), o.rate, o.rateFor, o.workers)
 		if err != nil {
 			return err
 		}

@@ -249,3 +249,14 @@ func serveUntilSignal(addr string, h http.Handler) {
 		fatalf("%v", err)
 	}
 }
+
+// publicURLs are the public pages' URLs at base: the mix of the fixed-rate run.
+func publicURLs(base string, pages []*page) []string {
+	var urls []string
+	for _, p := range pages {
+		if p.public {
+			urls = append(urls, base+p.path)
+		}
+	}
+	return urls
+}

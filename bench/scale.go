@@ -452,14 +452,8 @@ func runInstances(ctx context.Context, o options, n int, bin, tmp, dataDir, dbUR
 	}
 	if o.rate > 0 {
 		logf("fixed rate: %d req/s for %s", o.rate, o.rateFor)
-		var public []string
-		for _, p := range pages {
-			if p.public {
-				public = append(public, lb.base+p.path)
-			}
-		}
 		mt.start(ctx)
-		r.rate, err = fixedRate(ctx, public, o.rate, o.rateFor, o.workers)
+		r.rate, err = fixedRate(ctx, publicURLs(lb.base, pages), o.rate, o.rateFor, o.workers)
 		if err != nil {
 			return nil, "", err
 		}
