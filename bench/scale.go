@@ -410,9 +410,6 @@ func runInstances(ctx context.Context, o options, n int, bin, tmp, dataDir, dbUR
 	for _, g := range procs {
 		pids = append(pids, g.cmd.Process.Pid)
 	}
-	pk := startPeaks(ctx, mon, append(slices.Clone(pids), lb.pid()))
-	defer pk.stop()
-
 	// Log in through the balancer, then check that the session cookie
 	// opens the back office on every instance directly: no sticky sessions.
 	cookie, err := login(ctx, lb.base)
@@ -430,6 +427,14 @@ func runInstances(ctx context.Context, o options, n int, bin, tmp, dataDir, dbUR
 	if err != nil {
 		return nil, "", err
 	}
+	// As in the single-instance run, the login's argon2id peak is not the load's: peaks are measured from
+	// here.
+	all := append(slices.Clone(pids), lb.pid())
+	for _, p := range all {
+		resetHWM(p)
+	}
+	pk := startPeaks(ctx, mon, all)
+	defer pk.stop()
 	if countQueries {
 		logf("PostgreSQL transactions per request, %d sequential requests per page", queryProbe)
 		x := mon.transactions(ctx)
