@@ -144,7 +144,7 @@ func (a *app) carPage(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	d.JSONLD = carJSONLD(a.cfg.PublicURL, c, d.Photos, p.Garage)
+	d.JSONLD = carJSONLD(a.cfg.PublicURL, a.cfg.Photos.PublicBaseURL, c, d.Photos, p.Garage)
 	d.Contact = a.contactFormFor(r, c.ID, d.Subject())
 	a.render(w, r, http.StatusOK, views.CarPage(p, d))
 }

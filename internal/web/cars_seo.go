@@ -7,11 +7,12 @@ import (
 	"time"
 
 	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/web/views"
 )
 
 // carJSONLD is the schema.org Car description of a car page, with its
 // offer in EUR and mileage in km (unit code KMT).
-func carJSONLD(base string, c *store.Car, photos []*store.CarPhoto, g *store.Garage) map[string]any {
+func carJSONLD(base, photoBase string, c *store.Car, photos []*store.CarPhoto, g *store.Garage) map[string]any {
 	url := base + c.Path()
 	availability := "https://schema.org/InStock"
 	if c.Status == store.CarSold {
@@ -74,7 +75,11 @@ func carJSONLD(base string, c *store.Car, photos []*store.CarPhoto, g *store.Gar
 	}
 	var images []string
 	for _, p := range photos {
-		images = append(images, base+"/photos/"+p.Key+"-large.jpg")
+		u := views.PhotoURLAt(photoBase, p.Key, "large") // on the bucket or CDN when PHOTO_PUBLIC_BASE_URL is set
+		if photoBase == "" {
+			u = base + u
+		}
+		images = append(images, u)
 	}
 	if len(images) > 0 {
 		d["image"] = images

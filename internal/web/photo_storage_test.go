@@ -38,6 +38,10 @@ func TestPhotoPublicBaseURL(t *testing.T) {
 			t.Errorf("%s: CSP %q", path, csp)
 		}
 	}
+	// Search engines get the same address in the car's structured data.
+	if res := e.get(c, clio.Path()); !strings.Contains(res.body, `"`+base+"/"+key+`-large.jpg"`) {
+		t.Error("the car's JSON-LD does not give its photos at the public base URL")
+	}
 	if res := e.get(c, "/photos/"+photostore.VariantKey(key, "card")); res.StatusCode != http.StatusOK || res.body != "jpeg" {
 		t.Errorf("/photos/ through the site: %d", res.StatusCode)
 	}
