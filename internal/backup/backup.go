@@ -228,7 +228,12 @@ func Read(ctx context.Context, in io.Reader, s *store.Store, photos photostore.S
 				r.Rollback()
 				return Summary{}, fmt.Errorf("unsafe photo path %q in the backup", hdr.Name)
 			}
-			data, err := io.ReadAll(io.LimitReader(tr, photostore.MaxFileSize))
+			if hdr.Size > photostore.MaxFileSize {
+				// Cutting it to the limit would restore a broken photo without a word.
+				r.Rollback()
+				return Summary{}, fmt.Errorf("photo %q of the backup is larger than %d MiB", hdr.Name, photostore.MaxFileSize>>20)
+			}
+			data, err := io.ReadAll(tr)
 			if err != nil {
 				r.Rollback()
 				return Summary{}, err

@@ -1,6 +1,7 @@
 package backup_test
 
 import (
+	"archive/tar"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -299,6 +300,37 @@ func TestRestoreRejectsGarbageAndRollsBack(t *testing.T) {
 		t.Fatal("corrupt backup accepted")
 	}
 	if empty, err := s.IsEmpty(ctx); err != nil || !empty {
+		t.Fatalf("failed restore left data behind (empty=%v, %v)", empty, err)
+	}
+}
+
+// A photo entry larger than the store accepts is refused, not cut short into a broken photo.
+func TestRestoreRefusesAnOversizedPhoto(t *testing.T) {
+	ctx := context.Background()
+	src := storetest.Open(t, store.SQLite)
+	seed(t, src)
+	var archive bytes.Buffer
+	if _, err := backup.Write(ctx, &archive, src, nil, t0); err != nil {
+		t.Fatal(err)
+	}
+	big := rewriteArchive(t, archive.Bytes(), func(entries []tarEntry) []tarEntry {
+		data := make([]byte, photostore.MaxFileSize+1)
+		hdr := &tar.Header{Name: "photos/cars/ab/abcdef0123456789-large.jpg", Mode: 0o600, Size: int64(len(data)), Typeflag: tar.TypeReg}
+		return append(entries, tarEntry{hdr, data})
+	})
+	dst := storetest.Open(t, store.SQLite)
+	photos, err := photostore.NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer photos.Close()
+	if _, err := backup.Read(ctx, bytes.NewReader(big), dst, photos, false); err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Fatalf("oversized photo: %v", err)
+	}
+	if keys, _ := photos.List(ctx, ""); len(keys) != 0 {
+		t.Errorf("photos written: %v", keys)
+	}
+	if empty, err := dst.IsEmpty(ctx); err != nil || !empty {
 		t.Fatalf("failed restore left data behind (empty=%v, %v)", empty, err)
 	}
 }
