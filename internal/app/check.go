@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"slices"
-	"strings"
 
 	"github.com/vparrot/garage/internal/config"
 	"github.com/vparrot/garage/internal/store"
@@ -50,9 +48,7 @@ func checkAll(ctx context.Context, cfg *config.Config) []config.Problem {
 				"DATABASE_URL : la base SQLite « %s » n'existe pas : lancez d'abord « garage db upgrade »", path)})
 		}
 	}
-	if cfg.Photos.Storage == config.PhotoStorageS3 && !slices.ContainsFunc(problems, func(p config.Problem) bool {
-		return p.Fatal && strings.Contains(p.Message, "S3_")
-	}) {
+	if cfg.Photos.Storage == config.PhotoStorageS3 && cfg.S3SettingsValid() {
 		// The bucket exists and answers to the credentials.
 		if _, closePhotos, err := openPhotos(ctx, cfg); err != nil {
 			problems = append(problems, config.Problem{Fatal: true, Message: "PHOTO_STORAGE=s3 : " + err.Error()})

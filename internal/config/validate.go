@@ -149,6 +149,20 @@ func (c *Config) validatePhotos(bad func(string, ...any)) {
 			bad("PHOTO_PUBLIC_BASE_URL « %s » n'est pas une adresse http(s):// valide, ex. https://photos.garage-parrot.fr.", p.PublicBaseURL)
 		}
 	}
+	c.validateS3(bad)
+}
+
+// S3SettingsValid reports whether the S3 settings (PHOTO_STORAGE=s3) are complete and well formed, so that
+// reaching the bucket is worth trying.
+func (c *Config) S3SettingsValid() bool {
+	ok := true
+	c.validateS3(func(string, ...any) { ok = false })
+	return ok
+}
+
+// validateS3 checks the bucket settings when PHOTO_STORAGE=s3.
+func (c *Config) validateS3(bad func(string, ...any)) {
+	p := c.Photos
 	if p.Storage != PhotoStorageS3 {
 		return
 	}
