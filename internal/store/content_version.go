@@ -7,9 +7,16 @@ import "context"
 // Triggers (migration 00007) bump it in the same transaction as the change, so a cache keyed on it can
 // never serve a page older than the last committed change, whichever instance made it.
 //
-// It is read at every request for a public page, so on SQLite its statement is prepared once (parsing it
-// was half of the cost of a cached page); pgx already keeps prepared statements per connection.
+// It is read at every request for a public page. The value returned comes from a query that began after
+// the call, so it includes every change committed before the call; concurrent callers share such queries
+// (freshReads), which under load turns one database round trip per request into one per round trip.
 func (s *Store) ContentVersion(ctx context.Context) (int64, error) {
+	return s.versions.get(ctx, s.readContentVersion)
+}
+
+// readContentVersion runs the query. On SQLite its statement is prepared once (parsing it was half of the
+// cost of a cached page); pgx already keeps prepared statements per connection.
+func (s *Store) readContentVersion(ctx context.Context) (int64, error) {
 	const query = `SELECT n FROM content_version WHERE id = 1`
 	var n int64
 	if s.engine != SQLite {

@@ -39,6 +39,7 @@ type Store struct {
 
 	versionMu   sync.Mutex
 	versionStmt *sql.Stmt // SQLite: ContentVersion's query, prepared once (see content_version.go)
+	versions    freshReads
 }
 
 // sqlitePragmas are applied to every SQLite connection. busy_timeout comes
