@@ -33,6 +33,28 @@ func TestCheck(t *testing.T) {
 	}
 }
 
+// Stamps are kept for the second they were made in: never given to another purpose or another second.
+func TestStampReuseIsPerPurposeAndSecond(t *testing.T) {
+	s := NewSigner([]byte("clé de test"))
+	at := time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)
+	contact := s.Stamp("contact", at)
+	if again := s.Stamp("contact", at.Add(999*time.Millisecond)); again != contact {
+		t.Errorf("same second, new token: %q then %q", contact, again)
+	}
+	review := s.Stamp("avis", at)
+	if review == contact || s.Check("avis", review, "", at.Add(time.Minute)) != OK ||
+		s.Check("contact", review, "", at.Add(time.Minute)) != BadSignature {
+		t.Errorf("the review form's stamp %q is not its own (contact: %q)", review, contact)
+	}
+	next := s.Stamp("contact", at.Add(time.Second))
+	if next == contact || s.Check("contact", next, "", at.Add(time.Second+MinFillTime)) != OK {
+		t.Errorf("next second: %q (was %q)", next, contact)
+	}
+	if s.Check("contact", next, "", at.Add(MinFillTime)) != TooFast {
+		t.Error("the next second's stamp does not carry its own time")
+	}
+}
+
 func TestProbableSpam(t *testing.T) {
 	if ProbableSpam("Bonjour, la 208 est-elle disponible ? Voir https://exemple.fr/annonce") {
 		t.Error("one link is not spam")
