@@ -131,7 +131,7 @@ func TestFreshReadsCancelledCallersLeaveTheRound(t *testing.T) {
 	if r := <-gone; !errors.Is(r.err, context.Canceled) {
 		t.Fatalf("cancelled caller: got %d, %v", r.n, r.err)
 	}
-	cancelLeader() // its visitor left: it still runs the round the others wait for
+	cancelLeader()   // its visitor left: it still runs the round the others wait for
 	s.value.Store(3) // committed before the next round starts: it sees it
 	s.release <- struct{}{}
 	<-first
