@@ -50,22 +50,17 @@ func splitStamps(body []byte) stampedText {
 	return t
 }
 
-// fill returns the page with stamp(purpose) at each placeholder, in one allocation.
-func (t stampedText) fill(stamp func(purpose string) string) []byte {
+// fill returns the page with stamp(purpose) at each placeholder, appended to dst[:0] (a pooled buffer,
+// see serveCached): the stored bytes themselves when the page has no stamps.
+func (t stampedText) fill(dst []byte, stamp func(purpose string) string) []byte {
 	if len(t.purposes) == 0 {
 		return t.parts[0]
 	}
-	stamps := make([]string, len(t.purposes))
-	size := t.textLen
-	for i, p := range t.purposes {
-		stamps[i] = stamp(p)
-		size += len(stamps[i])
-	}
-	out := make([]byte, 0, size)
+	out := dst[:0]
 	for i, part := range t.parts {
 		out = append(out, part...)
-		if i < len(stamps) {
-			out = append(out, stamps[i]...)
+		if i < len(t.purposes) {
+			out = append(out, stamp(t.purposes[i])...)
 		}
 	}
 	return out
@@ -100,7 +95,7 @@ func newGzipPageOf(text stampedText) (*gzipPage, error) {
 		g.deflated = append(g.deflated, buf.Bytes())
 	}
 	if len(text.purposes) == 0 {
-		g.whole, g.deflated = g.body(nil), nil
+		g.whole, g.deflated = g.body(nil, nil), nil
 	}
 	return g, nil
 }
@@ -115,35 +110,26 @@ func stampPurposeAt(b []byte) string {
 	return ""
 }
 
-// body returns the gzip body of the page with stamp(purpose) at each placeholder.
-func (g *gzipPage) body(stamp func(purpose string) string) []byte {
+// body returns the gzip body of the page with stamp(purpose) at each placeholder, appended to dst[:0] (a
+// pooled buffer) unless the page has no stamps.
+func (g *gzipPage) body(dst []byte, stamp func(purpose string) string) []byte {
 	if g.whole != nil {
 		return g.whole
 	}
-	stamps := make([]string, len(g.text.purposes))
-	size := len(gzipHeader) + 8
-	for i, p := range g.text.purposes {
-		stamps[i] = stamp(p)
-		size += 5 + len(stamps[i])
-	}
-	for _, d := range g.deflated {
-		size += len(d)
-	}
-	out := make([]byte, 0, size)
-	out = append(out, gzipHeader...)
+	out := append(dst[:0], gzipHeader...)
 	crc := uint32(0)
 	n := g.text.textLen
 	for i, d := range g.deflated {
 		out = append(out, d...)
 		crc = crc32.Update(crc, crc32.IEEETable, g.text.parts[i])
-		if i < len(stamps) {
-			s := stamps[i]
+		if i < len(g.text.purposes) {
+			s := stamp(g.text.purposes[i])
 			// A stored block: BFINAL=0, BTYPE=00, padded to the byte; LEN and its complement; the bytes.
 			out = append(out, 0)
 			out = binary.LittleEndian.AppendUint16(out, uint16(len(s)))
 			out = binary.LittleEndian.AppendUint16(out, ^uint16(len(s)))
 			out = append(out, s...)
-			crc = crc32.Update(crc, crc32.IEEETable, []byte(s))
+			crc = crc32.Update(crc, crc32.IEEETable, out[len(out)-len(s):])
 			n += len(s)
 		}
 	}
