@@ -289,3 +289,18 @@ func column[T any](ctx context.Context, q querier, query string, args ...any) ([
 	}
 	return out, rows.Err()
 }
+
+// FirstSoldCarLeaving returns the moment the oldest sold car still shown to visitors (sold at or after since,
+// as CarFilter.SoldSince lets in) leaves a list whose SoldSince is window before the time of the request:
+// until then, the sold cars such a list shows only change with the content version. It returns the zero
+// time when no sold car is shown.
+func (s *Store) FirstSoldCarLeaving(ctx context.Context, since time.Time, window time.Duration) (time.Time, error) {
+	var oldest int64
+	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MIN(sold_at), 0) FROM cars WHERE status = 'sold' AND sold_at >= $1`,
+		since.Unix()).Scan(&oldest)
+	if err != nil || oldest == 0 {
+		return time.Time{}, err
+	}
+	// A car sold at second n is shown while the request's second minus the window is at most n.
+	return time.Unix(oldest, 0).Add(window + time.Second), nil
+}

@@ -459,3 +459,52 @@ func TestPublishedCarFacetsEmpty(t *testing.T) {
 		}
 	})
 }
+
+// FirstSoldCarLeaving gives the first moment a list with SoldSince = now - window shows one sold car fewer.
+func TestFirstSoldCarLeaving(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		const window = 30 * 24 * time.Hour
+		soldAt := func(at time.Time, then ...store.CarStatus) {
+			t.Helper()
+			c := sampleCar()
+			if err := s.CreateCar(ctx, c, t0); err != nil {
+				t.Fatal(err)
+			}
+			path := append([]store.CarStatus{store.CarDraft, store.CarPublished, store.CarSold}, then...)
+			for i := 1; i < len(path); i++ {
+				if err := s.SetCarStatus(ctx, c.ID, path[i-1], path[i], at); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		soldAt(t0.Add(-time.Hour), store.CarArchived) // sold earlier, then taken off the site
+		soldAt(t0.Add(time.Hour))
+		soldAt(t0.Add(3 * time.Hour))
+		if err := s.CreateCar(ctx, sampleCar(), t0); err != nil {
+			t.Fatal(err)
+		}
+		leaves, err := s.FirstSoldCarLeaving(ctx, t0.Add(time.Minute), window)
+		if want := t0.Add(time.Hour + window + time.Second); err != nil || !leaves.Equal(want) {
+			t.Fatalf("got %v, %v; want %v", leaves, err, want)
+		}
+		// The list itself agrees: the car is in it a second before, and not at that moment.
+		shown := func(now time.Time) int {
+			since := now.Add(-window)
+			cars, _, err := s.ListCars(ctx, store.CarFilter{Statuses: []store.CarStatus{store.CarPublished}, SoldSince: &since, NoCount: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(cars)
+		}
+		if before, at := shown(leaves.Add(-time.Nanosecond)), shown(leaves); before != 2 || at != 1 {
+			t.Fatalf("sold cars shown just before and at the moment: %d, %d", before, at)
+		}
+		if leaves, err := s.FirstSoldCarLeaving(ctx, t0.Add(2*time.Hour), window); err != nil || !leaves.Equal(t0.Add(3*time.Hour+window+time.Second)) {
+			t.Fatalf("second car: %v, %v", leaves, err)
+		}
+		if leaves, err := s.FirstSoldCarLeaving(ctx, t0.Add(4*time.Hour), window); err != nil || !leaves.IsZero() {
+			t.Fatalf("no sold car shown: %v, %v", leaves, err)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -21,6 +22,23 @@ func wantsFragment(r *http.Request) bool {
 	return r.Header.Get("X-Requested-With") == "fetch" || r.URL.Query().Get("fragment") == "1"
 }
 
+// soldSince is the SoldSince of the lists visitors see: cars sold in the last soldBadgeDays days. Rendered
+// for the page cache, the page expires when the oldest of those cars leaves the list.
+func (a *app) soldSince(ctx context.Context) (time.Time, error) {
+	window := soldBadgeDays * 24 * time.Hour
+	since := a.renderNow(ctx).Add(-window)
+	if renderingForCache(ctx) {
+		leaves, err := a.store.FirstSoldCarLeaving(ctx, since, window)
+		if err != nil {
+			return since, err
+		}
+		if !leaves.IsZero() {
+			expires(ctx, leaves)
+		}
+	}
+	return since, nil
+}
+
 // occasionsPage is the public car list. The same handler renders the full
 // page or, for cars.js, only the results fragment.
 func (a *app) occasionsPage(w http.ResponseWriter, r *http.Request) {
@@ -30,10 +48,12 @@ func (a *app) occasionsPage(w http.ResponseWriter, r *http.Request) {
 		a.badRequest(w, r, bad.msg)
 		return
 	}
-	// To the minute, like every time-dependent line of a cached page (pagecache.go).
-	since := a.now().Truncate(time.Minute).Add(-soldBadgeDays * 24 * time.Hour)
+	since, err := a.soldSince(ctx)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
 	f.SoldSince = &since
-	var err error
 	fragment := wantsFragment(r)
 	if !fragment { // the fragment has no form: no bounds to compute
 		if s.Facets, err = a.store.PublishedCarFacets(ctx); err != nil {

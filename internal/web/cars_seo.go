@@ -107,7 +107,11 @@ const sitemapMaxCars = 40000
 // sitemap lists the static pages, the published cars and the cars sold in
 // the last soldBadgeDays days.
 func (a *app) sitemap(w http.ResponseWriter, r *http.Request) {
-	since := a.now().Add(-soldBadgeDays * 24 * time.Hour)
+	since, err := a.soldSince(r.Context())
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
 	cars, _, err := a.store.ListCars(r.Context(), store.CarFilter{
 		Statuses: []store.CarStatus{store.CarPublished}, SoldSince: &since, Limit: sitemapMaxCars, NoCount: true,
 	})

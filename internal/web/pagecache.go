@@ -5,12 +5,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/singleflight"
 
@@ -22,11 +22,13 @@ import (
 //
 //   - the content in the database (cars, photos, reviews, hours, services, the garage's details): the
 //     store's content version, bumped by triggers in the same transaction as any such change, is read at
-//     every request, so a page is never older than the last committed change, made on this instance or
-//     on another one;
-//   - the time: the open/closed line, the exceptions to come, the "sold less than 30 days ago" cut-off
-//     and the maintenance banner change at most once a minute, so the minute (Unix minutes, whose
-//     boundaries are Paris's too) is part of the key and a page rendered across a minute boundary is not kept;
+//     every request (by a query that begins after the request arrived: see store.ContentVersion), so a page
+//     is never older than the last committed change, made on this instance or on another one;
+//   - the time: a page is rendered for one instant (renderNow), and the code that turns that instant into
+//     words or into a query says when its output changes next (expires): the next opening or closing and
+//     midnight for the hours in the layout, the start of an announced maintenance, the moment the oldest
+//     sold car shown leaves the list. The page is served until the earliest of those moments, and at most
+//     maxPageLife;
 //   - the visitor: only anonymous requests (no session cookie at all) use the cache, and the anti-spam
 //     form-render time of the contact and review forms is left as a placeholder in the stored page and
 //     filled in fresh for every visitor.
@@ -42,10 +44,9 @@ const pageCacheMaxBytes = 8 << 20
 // pageCacheMaxKey is the longest key stored: longer URLs are served, never kept.
 const pageCacheMaxKey = 512
 
-type cacheGen struct {
-	version int64
-	minute  int64 // Unix minutes
-}
+// maxPageLife bounds how long a page is served without a change of version: a safety net, should a
+// time-dependent line ever forget to say when it changes (TestPageCacheMatchesAFreshRender looks for them).
+const maxPageLife = time.Hour
 
 type cachedPage struct {
 	status int
@@ -55,7 +56,11 @@ type cachedPage struct {
 	etag   string
 	text   stampedText // the body cut at its form-stamp placeholders
 	gz     *gzipPage   // the compressed body, nil when not worth it (pagegzip.go)
+	until  time.Time   // the first instant at which the page may read differently
 }
+
+// freshAt says whether the page is still what a render at now would give (the content version aside).
+func (p *cachedPage) freshAt(now time.Time) bool { return now.Before(p.until) }
 
 // memSize is what the page holds in memory: its body and its compressed copy.
 func (p *cachedPage) memSize() int {
@@ -74,46 +79,108 @@ const gzipMinBytes = 1024
 
 type pageCache struct {
 	mu      sync.Mutex
-	gen     cacheGen
+	version int64 // the content version of the stored pages
 	entries map[string]*cachedPage
 	size    int
 	max     int
+	maxLife time.Duration // maxPageLife, longer in a test that looks for undeclared changes
 	flight  singleflight.Group
 }
 
 func newPageCache(maxBytes int) *pageCache {
-	return &pageCache{entries: map[string]*cachedPage{}, max: maxBytes}
+	return &pageCache{entries: map[string]*cachedPage{}, max: maxBytes, maxLife: maxPageLife}
 }
 
-// get returns the page stored under key for generation g, if any. A newer generation empties the cache:
-// the pages of older ones can never be asked for again.
-func (c *pageCache) get(g cacheGen, key string) *cachedPage {
+// get returns the page stored under key for the content version, if it is still fresh at now. A newer
+// version empties the cache: the pages of older ones can never be asked for again.
+func (c *pageCache) get(version int64, key string, now time.Time) *cachedPage {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.advance(g)
-	if g != c.gen {
+	c.advance(version)
+	if version != c.version {
 		return nil
 	}
-	return c.entries[key]
+	if p := c.entries[key]; p != nil && p.freshAt(now) {
+		return p
+	}
+	return nil
 }
 
-func (c *pageCache) put(g cacheGen, key string, p *cachedPage) {
+// put stores p, rendered for the content version, unless it is no longer fresh at now, or the budget is
+// spent even without the pages that have expired.
+func (c *pageCache) put(version int64, key string, p *cachedPage, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.advance(g)
-	if g != c.gen || c.entries[key] != nil || c.size+p.memSize() > c.max {
+	c.advance(version)
+	if version != c.version || !p.freshAt(now) {
 		return
+	}
+	if old := c.entries[key]; old != nil {
+		if old.freshAt(now) {
+			return
+		}
+		c.remove(key, old)
+	}
+	if c.size+p.memSize() > c.max {
+		for k, old := range c.entries {
+			if !old.freshAt(now) {
+				c.remove(k, old)
+			}
+		}
+		if c.size+p.memSize() > c.max {
+			return
+		}
 	}
 	c.entries[key] = p
 	c.size += p.memSize()
 }
 
-func (c *pageCache) advance(g cacheGen) {
-	if g.version > c.gen.version || g.version == c.gen.version && g.minute > c.gen.minute {
-		c.gen = g
+func (c *pageCache) remove(key string, p *cachedPage) {
+	delete(c.entries, key)
+	c.size -= p.memSize()
+}
+
+func (c *pageCache) advance(version int64) {
+	if version > c.version {
+		c.version = version
 		clear(c.entries)
 		c.size = 0
 	}
+}
+
+// renderClock is the time of a page rendered for the cache: the instant it is rendered for, and the first
+// instant at which it may read differently.
+type renderClock struct {
+	now, until time.Time
+}
+
+// renderNow is the time a handler renders for: the render's instant for the page cache, else the clock.
+// Whatever a handler derives from it that can change while the content stays the same, it declares with
+// expires.
+func (a *app) renderNow(ctx context.Context) time.Time {
+	if c := renderClockFrom(ctx); c != nil {
+		return c.now
+	}
+	return a.now()
+}
+
+// expires says that what the page shows, derived from renderNow, changes at t.
+func expires(ctx context.Context, t time.Time) {
+	c := renderClockFrom(ctx)
+	if c == nil {
+		return
+	}
+	if !t.After(c.now) {
+		t = c.now // already changing: the page is not kept
+	}
+	if t.Before(c.until) {
+		c.until = t
+	}
+}
+
+func renderClockFrom(ctx context.Context) *renderClock {
+	c, _ := ctx.Value(keyPageCache).(*renderClock)
+	return c
 }
 
 // stampPlaceholder stands for a form-render time in a stored page; it survives HTML escaping unchanged.
@@ -128,10 +195,7 @@ func (a *app) formStamp(r *http.Request, purpose string) string {
 	return a.forms.Stamp(purpose, a.now())
 }
 
-func renderingForCache(ctx context.Context) bool {
-	v, _ := ctx.Value(keyPageCache).(bool)
-	return v
-}
+func renderingForCache(ctx context.Context) bool { return renderClockFrom(ctx) != nil }
 
 // cached serves next's page from the page cache when the request allows it (see above).
 func (a *app) cached(next http.HandlerFunc) http.Handler {
@@ -146,22 +210,23 @@ func (a *app) cached(next http.HandlerFunc) http.Handler {
 			next(w, r) // the handler meets the same error and answers it properly
 			return
 		}
-		g := cacheGen{version: version, minute: a.now().Unix() / 60}
-		if p := a.pages.get(g, key); p != nil {
+		if p := a.pages.get(version, key, a.now()); p != nil {
 			a.metrics.PageCache(true)
 			a.serveCached(w, r, p)
 			return
 		}
 		a.metrics.PageCache(false)
-		// One render per page and generation, however many visitors ask for it at the same moment (the
-		// first request after a change or at a new minute): the others wait for it.
-		v, _, _ := a.pages.flight.Do(fmt.Sprintf("%d/%d/%s", g.version, g.minute, key), func() (any, error) {
+		// One render per page and version, however many visitors ask for it at the same moment (the first
+		// request after a change or after a page expired): the others wait for it.
+		v, _, _ := a.pages.flight.Do(strconv.FormatInt(version, 10)+"/"+key, func() (any, error) {
 			// The page outlives the request that renders it: it does not stop when that visitor leaves.
 			ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), requestTimeout)
 			defer cancel()
+			clock := &renderClock{now: a.now()}
+			clock.until = clock.now.Add(a.pages.maxLife)
 			rec := &pageRecorder{header: http.Header{}}
-			next(rec, r.WithContext(context.WithValue(ctx, keyPageCache, true)))
-			p := &cachedPage{header: rec.header, body: rec.body.Bytes(), status: rec.status, owner: r}
+			next(rec, r.WithContext(context.WithValue(ctx, keyPageCache, clock)))
+			p := &cachedPage{header: rec.header, body: rec.body.Bytes(), status: rec.status, owner: r, until: clock.until}
 			if p.status == 0 {
 				p.status = http.StatusOK
 			}
@@ -174,20 +239,21 @@ func (a *app) cached(next http.HandlerFunc) http.Handler {
 						p.gz = gz
 					}
 				}
-				if a.now().Unix()/60 == g.minute && !strings.Contains(p.header.Get("Cache-Control"), "no-store") {
-					a.pages.put(g, key, p)
+				if !strings.Contains(p.header.Get("Cache-Control"), "no-store") {
+					a.pages.put(version, key, p, a.now())
 				}
 			}
 			return p, nil
 		})
 		p := v.(*cachedPage)
-		if p.status == http.StatusOK {
+		if p.status == http.StatusOK && p.freshAt(a.now()) {
 			a.serveCached(w, r, p)
 			return
 		}
-		if p.owner != r {
-			// Not a page to share (a redirect, an error page with its request reference): render it for
-			// this request.
+		if p.owner != r || p.status == http.StatusOK {
+			// Not a page to share (a redirect, an error page with its request reference), or a page that no
+			// longer holds now (rendered for an instant before one of its lines changed): render it for this
+			// request.
 			next(w, r)
 			return
 		}

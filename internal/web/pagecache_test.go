@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vparrot/garage/internal/config"
 	"github.com/vparrot/garage/internal/hours"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
@@ -325,27 +327,41 @@ func TestGzipPageWithStampsAnywhere(t *testing.T) {
 	}
 }
 
-// The cache stays within its byte budget and forgets older generations.
-func TestPageCacheBoundsAndGenerations(t *testing.T) {
+// The cache stays within its byte budget, serves a page until it expires, makes room by dropping expired
+// pages, and forgets older content versions.
+func TestPageCacheBoundsExpiryAndVersions(t *testing.T) {
 	c := newPageCache(100)
-	g1 := cacheGen{version: 1, minute: 10}
-	c.put(g1, "/a", &cachedPage{body: make([]byte, 60)})
-	c.put(g1, "/b", &cachedPage{body: make([]byte, 60)}) // over budget: not kept
-	if c.get(g1, "/a") == nil || c.get(g1, "/b") != nil || c.size != 60 {
-		t.Fatalf("budget: a %v, b %v, size %d", c.get(g1, "/a") != nil, c.get(g1, "/b") != nil, c.size)
+	t0 := time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)
+	page := func(n int, until time.Duration) *cachedPage {
+		return &cachedPage{body: make([]byte, n), until: t0.Add(until)}
 	}
-	g2 := cacheGen{version: 1, minute: 11}
-	if c.get(g2, "/a") != nil || c.size != 0 {
-		t.Fatal("a new minute kept the old pages")
+	c.put(1, "/a", page(60, time.Hour), t0)
+	c.put(1, "/b", page(60, time.Hour), t0) // over budget: not kept
+	if c.get(1, "/a", t0) == nil || c.get(1, "/b", t0) != nil || c.size != 60 {
+		t.Fatalf("budget: a %v, b %v, size %d", c.get(1, "/a", t0) != nil, c.get(1, "/b", t0) != nil, c.size)
 	}
-	c.put(g1, "/late", &cachedPage{body: []byte("x")}) // a render of the older generation, finished late
-	if c.get(g1, "/late") != nil || c.get(g2, "/late") != nil {
-		t.Fatal("a page of an older generation was stored")
+	if c.get(1, "/a", t0.Add(time.Hour-time.Nanosecond)) == nil || c.get(1, "/a", t0.Add(time.Hour)) != nil {
+		t.Fatal("the page is not served exactly until it expires")
 	}
-	g3 := cacheGen{version: 2, minute: 5} // a newer content version wins even with an older clock
-	c.put(g3, "/a", &cachedPage{body: []byte("new")})
-	if p := c.get(g3, "/a"); p == nil || string(p.body) != "new" {
-		t.Fatal("the newer version was not kept")
+	c.put(1, "/late", page(10, time.Minute), t0.Add(time.Minute)) // finished after it expired
+	if c.get(1, "/late", t0) != nil {
+		t.Fatal("a page that had already expired was stored")
+	}
+	later := t0.Add(2 * time.Hour)
+	c.put(1, "/b", &cachedPage{body: make([]byte, 60), until: later.Add(time.Hour)}, later) // room made by dropping /a
+	if c.get(1, "/b", later) == nil || c.size != 60 {
+		t.Fatalf("the expired page did not make room: size %d", c.size)
+	}
+	c.put(1, "/b", &cachedPage{body: []byte("x"), until: later.Add(time.Hour)}, later) // a fresh page is kept
+	if p := c.get(1, "/b", later); p == nil || len(p.body) != 60 {
+		t.Fatal("a fresh page was replaced")
+	}
+	if c.get(2, "/b", later) != nil || c.size != 0 {
+		t.Fatal("a new content version kept the old pages")
+	}
+	c.put(1, "/old", &cachedPage{body: []byte("x"), until: later.Add(time.Hour)}, later) // rendered for the older version
+	if c.get(1, "/old", later) != nil || c.get(2, "/old", later) != nil {
+		t.Fatal("a page of an older version was stored")
 	}
 }
 
@@ -402,4 +418,114 @@ func TestPageCachePooledBuffersLeaveStoredPagesIntact(t *testing.T) {
 			}
 		}
 	}
+}
+
+func (c *testClock) set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+// A cached page is served only while it is what a render at that instant would give. The test walks four
+// days of a garage's life (openings and closings, midnight, a closure day, an announced maintenance that
+// starts, sold cars leaving the 30-day list) and compares, at every stop, each page the cache serves with
+// a fresh render at the same instant; it stops at regular steps and just before and at each moment a page
+// said it expires. A time-dependent line that does not declare when it changes makes it fail.
+func TestPageCacheMatchesAFreshRender(t *testing.T) {
+	paris := hours.Paris()
+	start := time.Date(2026, 3, 4, 10, 0, 0, 0, paris) // a Wednesday
+	end := start.Add(4 * 24 * time.Hour)
+	e := newEnv(t, store.SQLite, func(c *config.Config) {
+		c.MaintenanceStart = time.Date(2026, 3, 5, 15, 30, 0, 0, paris)
+	})
+	ctx := context.Background()
+	if err := e.store.CreateException(ctx, &hours.Exception{First: hours.NewDate(2026, 3, 6), Last: hours.NewDate(2026, 3, 6),
+		Label: "Inventaire"}, start); err != nil {
+		t.Fatal(err)
+	}
+	shown := e.addCar(car("Peugeot", "308", "BlueHDi 130", 17990, 2020, 52000, "diesel", "manuelle"), store.CarPublished, start.Add(-50*24*time.Hour))
+	e.addCar(car("Renault", "Clio", "TCe 90", 11990, 2019, 61000, "essence", "manuelle"), store.CarSold,
+		time.Date(2026, 2, 3, 11, 17, 23, 0, paris)) // leaves the list on 5 March at 11:17:24
+	e.addCar(car("Dacia", "Sandero", "SCe 65", 8990, 2018, 83000, "essence", "manuelle"), store.CarSold,
+		time.Date(2026, 2, 5, 16, 0, 7, 0, paris)) // leaves on 7 March at 16:00:08
+	e.addCar(car("Fiat", "Panda", "1.2", 5990, 2015, 120000, "essence", "manuelle"), store.CarSold, start.Add(-60*24*time.Hour))
+
+	// Without the one-hour safety net, so that an undeclared change would stay visible for days.
+	e.app.pages.maxLife = 30 * 24 * time.Hour
+	visitor := e.client()
+	paths := []string{"/", "/occasions", "/contact", shown.Path(), "/sitemap.xml"}
+	fetch := func(path string) string {
+		res := e.getWith(visitor, path, http.Header{"Accept-Encoding": {"identity"}})
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s at %s: %d", path, e.clock.Now(), res.StatusCode)
+		}
+		return jetonRe.ReplaceAllString(res.body, "")
+	}
+	fresh := func(path string) string {
+		kept := e.app.pages
+		e.app.pages = newPageCache(pageCacheMaxBytes)
+		defer func() { e.app.pages = kept }()
+		return fetch(path)
+	}
+	stored := func(path string) *cachedPage {
+		e.app.pages.mu.Lock()
+		defer e.app.pages.mu.Unlock()
+		return e.app.pages.entries[path]
+	}
+
+	var stops []time.Time // moments some page expires, and just before
+	seen := map[string]bool{}
+	var checked, expiries int
+	for now := start; now.Before(end); {
+		e.clock.set(now)
+		for _, path := range paths {
+			got, want := fetch(path), fresh(path)
+			if got != want {
+				t.Fatalf("%s at %s: the cached page differs from a fresh render:\n%s", path, now.In(paris), firstDiff(got, want))
+			}
+			checked++
+			p := stored(path)
+			if p == nil {
+				t.Fatalf("%s at %s: not cached", path, now.In(paris))
+			}
+			if !seen[path+p.until.String()] {
+				seen[path+p.until.String()] = true
+				expiries++
+				stops = append(stops, p.until.Add(-time.Nanosecond), p.until)
+			}
+		}
+		next := now.Add(53 * time.Minute)
+		for _, s := range stops {
+			if s.After(now) && s.Before(next) {
+				next = s
+			}
+		}
+		now = next
+	}
+	// The walk met each kind of change: openings and closings, midnights, the maintenance, the two cars.
+	if expiries < 20 {
+		t.Errorf("only %d expiry moments met in the walk", expiries)
+	}
+	for _, want := range []time.Time{
+		time.Date(2026, 3, 5, 15, 30, 0, 0, paris),  // the maintenance starts
+		time.Date(2026, 3, 5, 11, 17, 24, 0, paris), // the Clio leaves the list
+		time.Date(2026, 3, 7, 16, 0, 8, 0, paris),   // the Sandero too
+		time.Date(2026, 3, 6, 0, 0, 0, 0, paris),    // midnight
+		time.Date(2026, 3, 5, 8, 45, 0, 0, paris),   // an opening
+	} {
+		if !slices.ContainsFunc(stops, want.Equal) {
+			t.Errorf("no page expired at %s", want)
+		}
+	}
+	t.Logf("%d comparisons, %d expiry moments", checked, expiries)
+}
+
+// firstDiff shows where two pages part.
+func firstDiff(a, b string) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	from := max(0, i-120)
+	return "cached: …" + a[from:min(len(a), i+120)] + "…\nfresh:  …" + b[from:min(len(b), i+120)] + "…"
 }

@@ -226,7 +226,7 @@ func (a *app) page(r *http.Request, nav, title, description string) (*views.Page
 		Asset:       a.assets.Path,
 		RequestID:   requestID(ctx),
 		User:        currentUser(ctx),
-		Maintenance: a.maintenanceBanner(),
+		Maintenance: a.maintenanceBanner(ctx),
 	}
 	if r.URL.Path != "" && nav != "" && !isAdminPath(r.URL.Path) {
 		p.Canonical = a.cfg.PublicURL + r.URL.Path
@@ -244,7 +244,11 @@ func (a *app) page(r *http.Request, nav, title, description string) (*views.Page
 		return nil, err
 	}
 	p.Week = week
-	now := a.now().In(hours.Paris())
+	now := a.renderNow(ctx).In(hours.Paris())
+	// Today's line, the exceptions to come and the days in the status line change at midnight; the status
+	// line at the next opening or closing.
+	y, m, d := now.Date()
+	expires(ctx, time.Date(y, m, d+1, 0, 0, 0, 0, hours.Paris()))
 	p.TodayIndex = hours.MondayIndex(now.Weekday())
 	// Dated exceptions (holidays, closures) override the weekly hours.
 	exceptions, err := a.store.ListExceptions(ctx, hours.DateOf(now))
@@ -254,6 +258,11 @@ func (a *app) page(r *http.Request, nav, title, description string) (*views.Page
 	schedule := hours.Schedule{Week: week, Exceptions: exceptions}
 	p.Exceptions = schedule.Upcoming(hours.DateOf(now), comingExceptionDays)
 	st := schedule.StatusAt(now)
+	for _, t := range []time.Time{st.Until, st.Next} {
+		if !t.IsZero() {
+			expires(ctx, t)
+		}
+	}
 	p.IsOpen = st.Open
 	p.OpenStatus = st.French(now)
 	if p.User != nil && isAdminPath(r.URL.Path) {
@@ -280,12 +289,16 @@ func (a *app) page(r *http.Request, nav, title, description string) (*views.Page
 func isAdminPath(p string) bool { return p == "/admin" || len(p) > 7 && p[:7] == "/admin/" }
 
 // maintenanceBanner announces MAINTENANCE_START_DATE on public pages.
-func (a *app) maintenanceBanner() string {
+func (a *app) maintenanceBanner(ctx context.Context) string {
 	start := a.cfg.MaintenanceStart
 	if start.IsZero() {
 		return ""
 	}
-	return maintenanceText(start, a.now())
+	now := a.renderNow(ctx)
+	if now.Before(start) {
+		expires(ctx, start) // "prévue le …" becomes "en cours depuis le …"
+	}
+	return maintenanceText(start, now)
 }
 
 type ctxKey int
