@@ -50,6 +50,13 @@ func (a *app) errorPage(w http.ResponseWriter, r *http.Request, status int) {
 // serverError logs err with the request ID and answers with a 500 page that
 // says nothing internal.
 func (a *app) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) && errors.Is(r.Context().Err(), context.Canceled) {
+		// The visitor left (closed the tab, lost the network) and the query was stopped for them: nothing
+		// went wrong on our side and nobody reads the answer. Logged as nginx does, not as a server error.
+		a.log.Info("client went away", "request_id", requestID(r.Context()))
+		w.WriteHeader(statusClientClosedRequest)
+		return
+	}
 	status := http.StatusInternalServerError
 	if unavailable(err) {
 		// The database is down or overloaded: say so, and when to retry;
@@ -81,6 +88,10 @@ func (a *app) serverError(w http.ResponseWriter, r *http.Request, err error) {
 
 // unavailable reports whether err means the database cannot be reached or
 // answered too late, rather than a bug.
+// statusClientClosedRequest is nginx's 499: the client closed the connection before the answer. It keeps
+// these requests out of the 5xx counts that alerts watch.
+const statusClientClosedRequest = 499
+
 func unavailable(err error) bool {
 	var connectErr *pgconn.ConnectError
 	var netErr net.Error
