@@ -163,7 +163,9 @@ func (w *writer) addPhotos(ctx context.Context, photos photostore.Store) error {
 // schema), and its photos into the photo store photos. Without force both
 // must be empty.
 // Everything in the database is restored in one transaction: on error,
-// nothing is.
+// nothing is. Photos are written to the store as they are read, one at a
+// time (a garage's photos may not fit in memory); on error, those this
+// restore added are deleted again.
 func Read(ctx context.Context, in io.Reader, s *store.Store, photos photostore.Store, force bool) (Summary, error) {
 	gz, err := gzip.NewReader(in)
 	if err != nil {
@@ -189,73 +191,104 @@ func Read(ctx context.Context, in io.Reader, s *store.Store, photos photostore.S
 	if m.SchemaVersion > latest {
 		return Summary{}, fmt.Errorf("the backup comes from a newer schema (%d) than this binary knows (%d): restore with a newer garage", m.SchemaVersion, latest)
 	}
-	if !force && photos != nil {
+	pw := &photoWriter{ctx: ctx, store: photos, before: map[string]bool{}}
+	if photos != nil {
 		keys, err := photos.List(ctx, "")
 		if err != nil {
 			return Summary{}, fmt.Errorf("photos: %w", err)
 		}
-		if len(keys) > 0 {
+		if len(keys) > 0 && !force {
 			return Summary{}, store.ErrNotEmpty
+		}
+		for _, k := range keys {
+			pw.before[k] = true
 		}
 	}
 	r, err := s.BeginRestore(ctx, force)
 	if err != nil {
 		return Summary{}, err
 	}
+	fail := func(err error) (Summary, error) {
+		r.Rollback()
+		return Summary{}, pw.undo(err)
+	}
 	var sum Summary
-	var files []photoFile
 	for {
 		hdr, err := tr.Next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			r.Rollback()
-			return Summary{}, err
+			return fail(err)
 		}
 		switch {
 		case strings.HasPrefix(hdr.Name, "tables/"):
 			n, err := readTable(tr, r)
 			if err != nil {
-				r.Rollback()
-				return Summary{}, fmt.Errorf("%s: %w", hdr.Name, err)
+				return fail(fmt.Errorf("%s: %w", hdr.Name, err))
 			}
 			sum.Tables++
 			sum.Rows += n
 		case strings.HasPrefix(hdr.Name, "photos/"):
-			name := strings.TrimPrefix(hdr.Name, "photos/")
-			if !photostore.ValidKey(name) || hdr.Typeflag != tar.TypeReg {
-				r.Rollback()
-				return Summary{}, fmt.Errorf("unsafe photo path %q in the backup", hdr.Name)
+			if err := pw.write(hdr, tr); err != nil {
+				return fail(err)
 			}
-			if hdr.Size > photostore.MaxFileSize {
-				// Cutting it to the limit would restore a broken photo without a word.
-				r.Rollback()
-				return Summary{}, fmt.Errorf("photo %q of the backup is larger than %d MiB", hdr.Name, photostore.MaxFileSize>>20)
-			}
-			data, err := io.ReadAll(tr)
-			if err != nil {
-				r.Rollback()
-				return Summary{}, err
-			}
-			files = append(files, photoFile{name, data})
+			sum.Photos++
 		}
 	}
-	// Photos first: a failure there leaves the database untouched.
-	if err := writePhotos(ctx, photos, files); err != nil {
-		r.Rollback()
-		return Summary{}, fmt.Errorf("photos: %w", err)
-	}
-	sum.Photos = len(files)
 	if _, err := r.Commit(); err != nil {
-		return Summary{}, err
+		return Summary{}, pw.undo(err)
 	}
 	return sum, nil
 }
 
-type photoFile struct {
-	name string
-	data []byte
+// photoWriter puts a backup's photos into the store as they are read, and remembers the ones it added.
+type photoWriter struct {
+	ctx    context.Context
+	store  photostore.Store
+	before map[string]bool // the keys the store held before the restore
+	added  []string
+}
+
+func (w *photoWriter) write(hdr *tar.Header, r io.Reader) error {
+	name := strings.TrimPrefix(hdr.Name, "photos/")
+	if !photostore.ValidKey(name) || hdr.Typeflag != tar.TypeReg {
+		return fmt.Errorf("unsafe photo path %q in the backup", hdr.Name)
+	}
+	if hdr.Size > photostore.MaxFileSize {
+		// Cutting it to the limit would restore a broken photo without a word.
+		return fmt.Errorf("photo %q of the backup is larger than %d MiB", hdr.Name, photostore.MaxFileSize>>20)
+	}
+	if w.store == nil {
+		return errors.New("photos: the backup holds photos but no photo store is configured")
+	}
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	if err := w.store.Put(w.ctx, name, data, ""); err != nil {
+		return fmt.Errorf("photos: %w", err)
+	}
+	if !w.before[name] {
+		w.added = append(w.added, name)
+	}
+	return nil
+}
+
+// undo deletes the photos the failed restore added, and returns its error with any that remain.
+func (w *photoWriter) undo(err error) error {
+	// The restore's own context may be the reason it failed.
+	ctx := context.WithoutCancel(w.ctx)
+	var left int
+	for _, k := range w.added {
+		if w.store.Delete(ctx, k) != nil {
+			left++
+		}
+	}
+	if left > 0 {
+		return fmt.Errorf("%w (and %d photos written by this restore could not be deleted again)", err, left)
+	}
+	return err
 }
 
 func readTable(r io.Reader, rs *store.Restorer) (int, error) {
@@ -283,19 +316,4 @@ func readTable(r io.Reader, rs *store.Restorer) (int, error) {
 		n++
 	}
 	return n, sc.Err()
-}
-
-func writePhotos(ctx context.Context, photos photostore.Store, files []photoFile) error {
-	if len(files) == 0 {
-		return nil
-	}
-	if photos == nil {
-		return errors.New("the backup holds photos but no photo store is configured")
-	}
-	for _, f := range files {
-		if err := photos.Put(ctx, f.name, f.data, ""); err != nil {
-			return err
-		}
-	}
-	return nil
 }
