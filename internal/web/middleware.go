@@ -82,7 +82,10 @@ func (a *app) observe(next http.Handler) http.Handler {
 		info := &requestInfo{id: newRequestID(), clientIP: clientIP(r, a.cfg.TrustedProxies)}
 		w.Header().Set("X-Request-Id", info.id)
 		rec := &statusRecorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r.WithContext(withValue(r.Context(), keyRequestInfo, info)))
+		// No request waits for ever on a database that stopped answering, the session's read included.
+		ctx, cancel := context.WithTimeout(withValue(r.Context(), keyRequestInfo, info), requestTimeout)
+		defer cancel()
+		next.ServeHTTP(rec, r.WithContext(ctx))
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
@@ -144,16 +147,31 @@ func contentSecurityPolicy(photoOrigin string) string {
 // securityHeaders sets the security headers on every response, error
 // pages and static files included.
 func (a *app) securityHeaders(next http.Handler) http.Handler {
+	fields := [][2]string{
+		{"Content-Security-Policy", a.csp},
+		{"X-Content-Type-Options", "nosniff"},
+		{"Referrer-Policy", "strict-origin-when-cross-origin"},
+		{"X-Frame-Options", "DENY"},
+		{"Cross-Origin-Opener-Policy", "same-origin"},
+		{"Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"},
+	}
+	if a.cfg.Production {
+		fields = append(fields, [2]string{"Strict-Transport-Security", "max-age=63072000; includeSubDomains"})
+	}
+	// The value slices are made once and shared by every response, their capacity cut to their length (see
+	// copyHeader): a handler that sets or adds to one of these fields gets a slice of its own.
+	type field struct {
+		key    string
+		values []string
+	}
+	shared := make([]field, len(fields))
+	for i, f := range fields {
+		shared[i] = field{http.CanonicalHeaderKey(f[0]), []string{f[1]}[:1:1]}
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", a.csp)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
-		if a.cfg.Production {
-			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		for _, f := range shared {
+			h[f.key] = f.values
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -3,10 +3,10 @@ package web
 import (
 	"context"
 	"fmt"
-
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -225,6 +225,35 @@ func TestMaintenanceMode(t *testing.T) {
 
 // TestSecurityHeadersOnErrorResponses: 400, 413, 429 and 500 answers carry
 // the same security headers as the pages.
+// The security header values are shared by every response: what a handler adds to one of them stays in its
+// own response.
+func TestSecurityHeadersAreNotChangedByAHandler(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	h := e.app.securityHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("add") != "" {
+			w.Header().Add("Content-Security-Policy", "upgrade-insecure-requests")
+			w.Header().Add("X-Frame-Options", "SAMEORIGIN")
+		}
+	}))
+	var want http.Header
+	for _, q := range []string{"", "?add=1", "?add=1", ""} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/"+q, nil))
+		got := rec.Result().Header
+		if q != "" {
+			if len(got.Values("X-Frame-Options")) != 2 {
+				t.Fatalf("the handler's Add is missing: %v", got)
+			}
+			continue
+		}
+		if want == nil {
+			want = got
+		} else if !reflect.DeepEqual(got, want) {
+			t.Fatalf("after a handler added to them, the headers are %v, were %v", got, want)
+		}
+	}
+}
+
 func TestSecurityHeadersOnErrorResponses(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	c := e.client()

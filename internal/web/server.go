@@ -153,10 +153,6 @@ func newApp(d Deps) (*app, http.Handler, error) {
 // dispatch sends matched requests to the mux and renders the French 404
 // and 405 pages for the rest (the mux's own are plain text).
 func (a *app) dispatch(w http.ResponseWriter, r *http.Request) {
-	// No request waits for ever on a database that stopped answering.
-	ctx, cancel := context.WithTimeout(r.Context(), requestTimeout)
-	defer cancel()
-	r = r.WithContext(ctx)
 	h, pattern := a.mux.Handler(r)
 	if pattern != "" {
 		a.mux.ServeHTTP(w, r)
