@@ -21,7 +21,8 @@ type Metrics struct {
 	panics   prometheus.Counter
 	logins   *prometheus.CounterVec
 	backup   prometheus.Gauge
-	pages    *prometheus.CounterVec
+	pageHit  prometheus.Counter // garage_page_cache_requests_total{result="hit"}, resolved once
+	pageMiss prometheus.Counter
 }
 
 // New registers the HTTP, runtime, process and database pool collectors.
@@ -50,18 +51,16 @@ func New(db *sql.DB) *Metrics {
 			Name: "garage_backup_last_success_timestamp_seconds",
 			Help: "Unix time of the last successful scheduled backup (0: none since start).",
 		}),
-		pages: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "garage_page_cache_requests_total",
-			Help: "Public pages asked of the page cache, by result: hit (served from memory) or miss (rendered).",
-		}, []string{"result"}),
 	}
-	for _, r := range []string{"hit", "miss"} {
-		m.pages.WithLabelValues(r)
-	}
+	pages := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "garage_page_cache_requests_total",
+		Help: "Public pages asked of the page cache, by result: hit (served from memory) or miss (rendered).",
+	}, []string{"result"})
+	m.pageHit, m.pageMiss = pages.WithLabelValues("hit"), pages.WithLabelValues("miss")
 	for _, r := range []string{"success", "failure", "throttled"} {
 		m.logins.WithLabelValues(r)
 	}
-	reg.MustRegister(m.requests, m.duration, m.panics, m.logins, m.backup, m.pages,
+	reg.MustRegister(m.requests, m.duration, m.panics, m.logins, m.backup, pages,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -112,9 +111,9 @@ func (m *Metrics) PageCache(hit bool) {
 		return
 	}
 	if hit {
-		m.pages.WithLabelValues("hit").Inc()
+		m.pageHit.Inc()
 	} else {
-		m.pages.WithLabelValues("miss").Inc()
+		m.pageMiss.Inc()
 	}
 }
 
