@@ -24,6 +24,9 @@ func TestMetricsExposition(t *testing.T) {
 	m.ObserveRequest("", "GET", 404, time.Millisecond)
 	m.LoginAttempt("failure")
 	m.Panic()
+	m.PageCache(true)
+	m.PageCache(true)
+	m.PageCache(false)
 	rec := httptest.NewRecorder()
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	body, _ := io.ReadAll(rec.Body)
@@ -36,6 +39,8 @@ func TestMetricsExposition(t *testing.T) {
 		`garage_http_panics_total 1`,
 		`go_sql_max_open_connections{db_name="garage"}`,
 		`garage_backup_last_success_timestamp_seconds 0`,
+		`garage_page_cache_requests_total{result="hit"} 2`,
+		`garage_page_cache_requests_total{result="miss"} 1`,
 	} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("metrics lack %q", want)
