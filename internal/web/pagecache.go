@@ -53,10 +53,11 @@ type cachedPage struct {
 	owner  *http.Request // the request that rendered it
 	header http.Header   // what the handler set (not the middleware's headers)
 	body   []byte        // with stamp placeholders
-	etag   string
-	text   stampedText // the body cut at its form-stamp placeholders
-	gz     *gzipPage   // the compressed body, nil when not worth it (pagegzip.go)
-	until  time.Time   // the first instant at which the page may read differently
+	etag   string        // of the body as stored
+	gzETag string        // of the compressed body, when gz is set
+	text   stampedText   // the body cut at its form-stamp placeholders
+	gz     *gzipPage     // the compressed body, nil when not worth it (pagegzip.go)
+	until  time.Time     // the first instant at which the page may read differently
 }
 
 // freshAt says whether the page is still what a render at now would give (the content version aside).
@@ -236,7 +237,7 @@ func (a *app) cached(next http.HandlerFunc) http.Handler {
 				p.etag = `W/"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
 				if len(p.body) >= gzipMinBytes {
 					if gz, err := newGzipPageOf(p.text); err == nil {
-						p.gz = gz
+						p.gz, p.gzETag = gz, strings.TrimSuffix(p.etag, `"`)+`-gz"`
 					}
 				}
 				if !strings.Contains(p.header.Get("Cache-Control"), "no-store") {
@@ -306,7 +307,7 @@ func (a *app) serveCached(w http.ResponseWriter, r *http.Request, p *cachedPage)
 		h.Add("Vary", "Accept-Encoding")
 	}
 	if gzipped {
-		etag = strings.TrimSuffix(etag, `"`) + `-gz"`
+		etag = p.gzETag
 	}
 	h.Set("ETag", etag)
 	if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, etag) {
