@@ -147,32 +147,20 @@ func contentSecurityPolicy(photoOrigin string) string {
 // securityHeaders sets the security headers on every response, error
 // pages and static files included.
 func (a *app) securityHeaders(next http.Handler) http.Handler {
-	fields := [][2]string{
-		{"Content-Security-Policy", a.csp},
-		{"X-Content-Type-Options", "nosniff"},
-		{"Referrer-Policy", "strict-origin-when-cross-origin"},
-		{"X-Frame-Options", "DENY"},
-		{"Cross-Origin-Opener-Policy", "same-origin"},
-		{"Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"},
-	}
+	// The values are made once and shared by every response; each slice's capacity is its length (see
+	// copyHeader), so a handler that adds to one of these fields gets a slice of its own.
+	shared := http.Header{}
+	shared.Set("Content-Security-Policy", a.csp)
+	shared.Set("X-Content-Type-Options", "nosniff")
+	shared.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	shared.Set("X-Frame-Options", "DENY")
+	shared.Set("Cross-Origin-Opener-Policy", "same-origin")
+	shared.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
 	if a.cfg.Production {
-		fields = append(fields, [2]string{"Strict-Transport-Security", "max-age=63072000; includeSubDomains"})
-	}
-	// The value slices are made once and shared by every response, their capacity cut to their length (see
-	// copyHeader): a handler that sets or adds to one of these fields gets a slice of its own.
-	type field struct {
-		key    string
-		values []string
-	}
-	shared := make([]field, len(fields))
-	for i, f := range fields {
-		shared[i] = field{http.CanonicalHeaderKey(f[0]), []string{f[1]}[:1:1]}
+		shared.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		for _, f := range shared {
-			h[f.key] = f.values
-		}
+		copyHeader(w.Header(), shared)
 		next.ServeHTTP(w, r)
 	})
 }

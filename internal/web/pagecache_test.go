@@ -296,7 +296,7 @@ func TestGzipPageWithStampsAnywhere(t *testing.T) {
 		big + stampPlaceholder + contactForm + stampPlaceholder + contactForm + "<br>" + stampPlaceholder + reviewForm + big,
 		"<a>" + stampPlaceholder + contactForm + "</a>",
 	} {
-		g, err := newGzipPage([]byte(body))
+		g, err := newGzipPageOf(splitStamps([]byte(body)))
 		if err != nil {
 			t.Fatal(err)
 		}

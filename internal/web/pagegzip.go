@@ -68,9 +68,6 @@ func (t stampedText) fill(dst []byte, stamp func(purpose string) string) []byte 
 
 var gzipHeader = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff} // no name, no time, unknown OS
 
-// newGzipPage compresses body, whose stamp placeholders are found and cut out.
-func newGzipPage(body []byte) (*gzipPage, error) { return newGzipPageOf(splitStamps(body)) }
-
 // newGzipPageOf compresses a page already cut at its stamps. A page without stamps is one piece, whose
 // complete gzip body is assembled once.
 func newGzipPageOf(text stampedText) (*gzipPage, error) {

@@ -302,7 +302,7 @@ type ctxKey int
 const (
 	keyRequestInfo ctxKey = iota
 	keySession
-	keyPageCache // true while a page is rendered for the page cache
+	keyPageCache // the *renderClock of a page rendered for the page cache
 )
 
 func withValue(ctx context.Context, k ctxKey, v any) context.Context {
