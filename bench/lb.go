@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -19,20 +18,18 @@ import (
 // when one can be found, else a round-robin httputil.ReverseProxy in a
 // child process of the harness.
 type balancer struct {
-	child
+	*child
 	kind string // "nginx 1.22.1" or "Go httputil.ReverseProxy"
 	base string // http://127.0.0.1:port
 }
 
-func (b *balancer) pid() int { return b.cmd.Process.Pid }
-
 // findNginx looks for nginx the way internal/app/nginx_test.go and
 // scripts/test.sh do: GARAGE_TEST_NGINX, nginx on the PATH, /usr/sbin/nginx,
 // then the copy scripts/test.sh unpacks into the cache directory. When none
-// is there and unpack is set, it unpacks Debian's package into that cache
+// is there, it unpacks Debian's package into that cache
 // directory itself (apt-get download + dpkg -x: nothing is installed and no
 // service is started).
-func findNginx(ctx context.Context, unpack bool) string {
+func findNginx(ctx context.Context) string {
 	if p := os.Getenv("GARAGE_TEST_NGINX"); p != "" {
 		return p
 	}
@@ -48,11 +45,8 @@ func findNginx(ctx context.Context, unpack bool) string {
 	}
 	dir := filepath.Join(cache, "garage-test", "nginx")
 	bin := filepath.Join(dir, "usr", "sbin", "nginx")
-	if _, err := os.Stat(bin); err == nil || !unpack {
-		if err == nil {
-			return bin
-		}
-		return ""
+	if _, err := os.Stat(bin); err == nil {
+		return bin
 	}
 	tmp, err := os.MkdirTemp("", "garage-bench-nginx-")
 	if err != nil {
@@ -130,8 +124,8 @@ http {
 	if err := os.WriteFile(confPath, []byte(conf), 0o600); err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, bin, "-p", prefix, "-c", confPath, "-e", filepath.Join(prefix, "error.log"))
-	return startBalancer(ctx, cmd, nginxVersion(bin), addr, filepath.Join(prefix, "error.log"))
+	errLog := filepath.Join(prefix, "error.log")
+	return startBalancer(ctx, nginxVersion(bin), addr, errLog, bin, "-p", prefix, "-c", confPath, "-e", errLog)
 }
 
 // startGoProxyAt is the fallback: this binary in -proxy-child mode.
@@ -140,19 +134,15 @@ func startGoProxyAt(ctx context.Context, addr string, upstreams []string) (*bala
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, self, "-proxy-child", addr, strings.Join(upstreams, ","))
-	return startBalancer(ctx, cmd, "Go httputil.ReverseProxy (round robin)", addr, "")
+	return startBalancer(ctx, "Go httputil.ReverseProxy (round robin)", addr, "", self, "-proxy-child", addr, strings.Join(upstreams, ","))
 }
 
-func startBalancer(ctx context.Context, cmd *exec.Cmd, kind, addr, errLog string) (*balancer, error) {
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
-	cmd.WaitDelay = 5 * time.Second
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
+func startBalancer(ctx context.Context, kind, addr, errLog, name string, args ...string) (*balancer, error) {
+	c, err := startChild(ctx, os.Stderr, 5*time.Second, nil, name, args...)
+	if err != nil {
 		return nil, err
 	}
-	b := &balancer{child: child{cmd: cmd}, kind: kind, base: "http://" + addr}
+	b := &balancer{child: c, kind: kind, base: "http://" + addr}
 	if _, err := waitReady(ctx, b.base+"/readyz", 10*time.Second); err != nil {
 		b.stop()
 		tail, _ := os.ReadFile(errLog)

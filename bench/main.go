@@ -171,11 +171,11 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	defer g.stop()
-	addr, srv := g.addr, g.cmd
+	addr := g.addr
 	base := "http://" + addr
 	startup := g.startup
-	logf("garage ready in %s (pid %d)", startup.Round(time.Millisecond), srv.Process.Pid)
-	rssAfterStart := vmHWM(srv.Process.Pid)
+	logf("garage ready in %s (pid %d)", startup.Round(time.Millisecond), g.pid())
+	rssAfterStart := vmHWM(g.pid())
 
 	// 4. Pages: log in, find the CSS, capture every response once.
 	cookie, err := login(ctx, base)
@@ -188,8 +188,8 @@ func run(ctx context.Context, o options) error {
 	}
 	// The login hashed a password with argon2id (64 MiB for one hash): a one-off peak, reported on its own;
 	// the load runs are measured from here (writing 5 to clear_refs resets VmHWM to the current RSS).
-	rssAfterLogin := vmHWM(srv.Process.Pid)
-	resetHWM(srv.Process.Pid)
+	rssAfterLogin := vmHWM(g.pid())
+	resetHWM(g.pid())
 
 	// 5. Baseline servers (child process).
 	replay, err := startReplay(ctx, tmp, pages)
@@ -217,7 +217,7 @@ func run(ctx context.Context, o options) error {
 		}
 		results = append(results, pageResult{page: p, garage: g, replay: r})
 	}
-	rssLoad := vmHWM(srv.Process.Pid)
+	rssLoad := vmHWM(g.pid())
 	replay.stop()
 
 	// 6. Fixed rate.
@@ -229,7 +229,7 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 	}
-	rssEnd := vmHWM(srv.Process.Pid)
+	rssEnd := vmHWM(g.pid())
 	g.stop()
 
 	// 7. One 12-megapixel photo, in a child process of its own so that its
@@ -303,12 +303,10 @@ func migrateAndSeed(ctx context.Context, dbURL, dataDir string, o options) (*see
 
 // garageProc is one running `garage serve`.
 type garageProc struct {
+	*child
 	addr    string
-	cmd     *exec.Cmd
 	startup time.Duration // process start to the first 200 on /readyz
-	cancel  context.CancelFunc
 	logFile *os.File
-	done    bool
 }
 
 // startGarage starts `garage serve` on a free loopback port and waits for
@@ -327,21 +325,15 @@ func startGarage(ctx context.Context, bin, logPath, dataDir, dbURL, publicURL st
 	if err != nil {
 		return nil, err
 	}
-	srvCtx, srvCancel := context.WithCancel(ctx)
-	srv := exec.CommandContext(srvCtx, bin, "serve")
-	srv.Env = append(os.Environ(), "ADDR="+addr, "DATA_DIR="+dataDir, "DATABASE_URL="+dbURL, "METRICS_ADDR=off",
+	env := append(os.Environ(), "ADDR="+addr, "DATA_DIR="+dataDir, "DATABASE_URL="+dbURL, "METRICS_ADDR=off",
 		"LOG_LEVEL=warn", "LOG_FORMAT=json", "APP_ENV=development", "PUBLIC_URL="+publicURL, "MAIL_SERVER=")
-	srv.Stdout, srv.Stderr = logFile, logFile
-	srv.Cancel = func() error { return srv.Process.Signal(syscall.SIGTERM) }
-	srv.WaitDelay = 10 * time.Second
-	srv.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlive the harness
 	start := time.Now()
-	if err := srv.Start(); err != nil {
-		srvCancel()
+	c, err := startChild(ctx, logFile, 10*time.Second, env, bin, "serve")
+	if err != nil {
 		logFile.Close()
 		return nil, err
 	}
-	g := &garageProc{addr: addr, cmd: srv, cancel: srvCancel, logFile: logFile}
+	g := &garageProc{child: c, addr: addr, logFile: logFile}
 	ready, err := waitReady(ctx, "http://"+addr+"/readyz", 30*time.Second)
 	if err != nil {
 		g.stop()
@@ -354,12 +346,7 @@ func startGarage(ctx context.Context, bin, logPath, dataDir, dbURL, publicURL st
 
 // stop sends SIGTERM and waits for the process (at most 10 s, then kill).
 func (g *garageProc) stop() {
-	if g.done {
-		return
-	}
-	g.done = true
-	g.cancel()
-	_ = g.cmd.Wait()
+	g.child.stop()
 	g.logFile.Close()
 }
 
@@ -438,9 +425,5 @@ func cpuInfo() string {
 			}
 		}
 	}
-	load := ""
-	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
-		load = strings.Join(strings.Fields(string(b))[:3], " ")
-	}
-	return fmt.Sprintf("%d CPUs (%s), load average %s, %s", runtime.NumCPU(), model, load, runtime.Version())
+	return fmt.Sprintf("%d CPUs (%s), load average %s, %s", runtime.NumCPU(), model, loadAvg(), runtime.Version())
 }

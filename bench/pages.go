@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -138,24 +139,43 @@ func capture(ctx context.Context, c *http.Client, base string, p *page) ([]byte,
 	return body, nil
 }
 
-// child is a helper process of the harness, stopped once with SIGTERM.
+// child is a process the harness starts (garage, the replay server, the load balancer): stopped once with
+// SIGTERM, killed if it is still there grace later, and killed with the harness if the harness dies first.
 type child struct {
-	cmd  *exec.Cmd
-	done bool
+	cmd    *exec.Cmd
+	cancel context.CancelFunc
+	once   sync.Once
 }
 
-func (c *child) stop() {
-	if c.done {
-		return
+// startChild starts name with args, its output to out; env nil inherits the harness's environment.
+func startChild(ctx context.Context, out io.Writer, grace time.Duration, env []string, name string, args ...string) (*child, error) {
+	cctx, cancel := context.WithCancel(ctx)
+	cmd := exec.CommandContext(cctx, name, args...)
+	cmd.Env = env
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = grace
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		cancel()
+		return nil, err
 	}
-	c.done = true
-	_ = c.cmd.Process.Signal(syscall.SIGTERM)
-	_ = c.cmd.Wait()
+	return &child{cmd: cmd, cancel: cancel}, nil
 }
+
+// stop sends SIGTERM (by cancelling the command's context, which starts the grace period) and waits.
+func (c *child) stop() {
+	c.once.Do(func() {
+		c.cancel()
+		_ = c.cmd.Wait()
+	})
+}
+
+func (c *child) pid() int { return c.cmd.Process.Pid }
 
 // replay is the child process serving the baselines.
 type replay struct {
-	child
+	*child
 	base string
 }
 
@@ -176,14 +196,11 @@ func startReplay(ctx context.Context, tmp string, pages []*page) (*replay, error
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, self, "-replay-server", addr, path)
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
-	cmd.WaitDelay = 5 * time.Second
-	if err := cmd.Start(); err != nil {
+	c, err := startChild(ctx, os.Stderr, 5*time.Second, nil, self, "-replay-server", addr, path)
+	if err != nil {
 		return nil, err
 	}
-	r := &replay{child: child{cmd: cmd}, base: "http://" + addr}
+	r := &replay{child: c, base: "http://" + addr}
 	if _, err := waitReady(ctx, r.base+"/fixed", 10*time.Second); err != nil {
 		r.stop()
 		return nil, fmt.Errorf("replay server: %w", err)

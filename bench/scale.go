@@ -343,7 +343,7 @@ func runScale(ctx context.Context, o options, counts []int) error {
 
 	nginx := ""
 	if o.lb != "go" {
-		nginx = findNginx(ctx, true)
+		nginx = findNginx(ctx)
 		if nginx == "" && o.lb == "nginx" {
 			return fmt.Errorf("-lb nginx: nginx not found (GARAGE_TEST_NGINX, PATH, or Debian's package)")
 		}
@@ -408,7 +408,7 @@ func runInstances(ctx context.Context, o options, n int, bin, tmp, dataDir, dbUR
 	defer lb.stop()
 	pids := []int{}
 	for _, g := range procs {
-		pids = append(pids, g.cmd.Process.Pid)
+		pids = append(pids, g.pid())
 	}
 	// Log in through the balancer, then check that the session cookie
 	// opens the back office on every instance directly: no sticky sessions.
