@@ -169,6 +169,9 @@ func transactionsPerRequest(ctx context.Context, m *pgMonitor, u string, headers
 		}
 		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return -1, -1 // not the page (an expired session's redirect, an error): its count would mislead
+		}
 	}
 	x1 := m.transactions(ctx)
 	if x1 < 0 {
@@ -203,7 +206,10 @@ func (mt *meter) start(ctx context.Context) {
 func (mt *meter) finish(ctx context.Context, requests int64) cost {
 	c := cost{requests: requests, garageCPU: mt.sumCPU() - mt.garage, lbCPU: cpuOf(mt.lbPid) - mt.lb}
 	for pid, t := range mt.m.backendCPU(ctx) {
-		c.pgCPU += t - mt.backend[pid] // a new backend started at 0
+		// A new backend started at 0; one that exited between the two reads of a sample reads 0 here.
+		if t >= mt.backend[pid] {
+			c.pgCPU += t - mt.backend[pid]
+		}
 	}
 	return c
 }
