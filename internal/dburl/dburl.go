@@ -4,6 +4,7 @@
 package dburl
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -50,13 +51,18 @@ func PoolMaxConns(raw string) (string, int, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
+		// url.Error repeats the whole URL, password included: keep only the reason.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return raw, 0, fmt.Errorf("DATABASE_URL: %w", err)
 	}
 	q := u.Query()
-	v := q.Get("pool_max_conns")
 	if !q.Has("pool_max_conns") {
 		return raw, 0, nil
 	}
+	v := q.Get("pool_max_conns")
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || n > MaxPoolConns {
 		return raw, 0, fmt.Errorf("DATABASE_URL: pool_max_conns=%q is not a number of connections between 1 and %d", v, MaxPoolConns)

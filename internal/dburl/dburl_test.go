@@ -56,3 +56,11 @@ func TestPoolMaxConns(t *testing.T) {
 		}
 	}
 }
+
+// A malformed URL is refused without repeating its password, which would end up in the logs.
+func TestPoolMaxConnsErrorHidesThePassword(t *testing.T) {
+	_, _, err := PoolMaxConns("postgres://garage:s3cr3t-Mot@db:port/garage?pool_max_conns=5")
+	if err == nil || strings.Contains(err.Error(), "s3cr3t") {
+		t.Fatalf("error %v", err)
+	}
+}
