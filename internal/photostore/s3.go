@@ -93,9 +93,6 @@ func NewS3(c S3Config) (*S3, error) {
 	return &S3{client: client, bucket: c.Bucket, endpoint: u.Scheme + "://" + u.Host}, nil
 }
 
-// Bucket returns the bucket's name.
-func (s *S3) Bucket() string { return s.bucket }
-
 // Check makes sure the bucket exists and answers to these credentials.
 func (s *S3) Check(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, s3ResponseTimeout)
