@@ -87,8 +87,9 @@ func TestRestoreStreamsPhotos(t *testing.T) {
 	}
 }
 
-// A restore that fails after some photos deletes the photos it added, keeps those that were there before,
-// and leaves the database as it was.
+// A restore that fails after some photos deletes the photos it added and leaves the database as it was.
+// The files the store held before keep their names; one the backup also holds has been overwritten with
+// the backup's copy (a forced restore writes over files of the same name), and stays.
 func TestFailedRestoreTakesBackItsPhotos(t *testing.T) {
 	ctx := context.Background()
 	archive, keys := backupWithPhotos(t, 4)
@@ -115,6 +116,12 @@ func TestFailedRestoreTakesBackItsPhotos(t *testing.T) {
 	slices.Sort(before)
 	if !slices.Equal(left, before) {
 		t.Fatalf("photos after the failed restore: %v, want %v", left, before)
+	}
+	if got, err := photostore.ReadFile(ctx, photos, "cars/ff/ff00-card.jpg"); err != nil || string(got) != "déjà là" {
+		t.Fatalf("the store's own photo: %q, %v", got, err)
+	}
+	if got, err := photostore.ReadFile(ctx, photos, keys[1]); err != nil || len(got) != 256<<10 {
+		t.Fatalf("the photo the backup also holds: %d bytes, %v (want the backup's 256 kB)", len(got), err)
 	}
 	if empty, err := dst.IsEmpty(ctx); err != nil || !empty {
 		t.Fatalf("failed restore left data behind (empty=%v, %v)", empty, err)
