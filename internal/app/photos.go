@@ -50,7 +50,7 @@ func openPhotoStorage(ctx context.Context, cfg *config.Config, kind string) (pho
 	}
 }
 
-// MigrateSummary counts what a photo migration did.
+// migrateSummary counts what a photo migration did.
 type migrateSummary struct {
 	Copied, Skipped, Failed int
 }
