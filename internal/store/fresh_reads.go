@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"sync"
-	"time"
 )
 
 // freshReads lets many goroutines share the reads of a value that each of them needs at least as new as
@@ -13,7 +12,8 @@ import (
 // arrived in between. Under load the database sees one query per round trip instead of one per caller;
 // alone, a caller pays one round trip, as without sharing, and at worst it waits for two.
 //
-// The zero value is ready to use; every call must pass the same read function.
+// The zero value is ready to use; every call must pass the same read function. A read runs for several
+// callers, so no caller's context may cancel it: it is given one that never ends, and bounds its own wait.
 type freshReads struct {
 	mu      sync.Mutex
 	running *readRound // started or about to be, not finished
@@ -25,10 +25,6 @@ type readRound struct {
 	n    int64
 	err  error
 }
-
-// freshReadTimeout bounds one shared read: it runs for several requests, so no single request's context
-// may cancel it.
-const freshReadTimeout = 5 * time.Second
 
 // get returns the result of a read begun after the call, or ctx's error if ctx ends first.
 func (f *freshReads) get(ctx context.Context, read func(context.Context) (int64, error)) (int64, error) {
@@ -50,7 +46,7 @@ func (f *freshReads) get(ctx context.Context, read func(context.Context) (int64,
 		}
 	}
 	// Lead the next round: start it as soon as the running one ends. The leader does not give up when its
-	// own request ends, since the others depend on it; the wait is bounded by freshReadTimeout.
+	// own request ends, since the others depend on it; the read bounds the wait.
 	r := &readRound{done: make(chan struct{})}
 	f.waiting = r
 	prev := f.running
@@ -66,9 +62,7 @@ func (f *freshReads) get(ctx context.Context, read func(context.Context) (int64,
 // run does round r's read, then hands the running slot to the round that waited for it, whose leader
 // starts it. The read runs on the caller's goroutine, whose stack has already grown for database calls.
 func (f *freshReads) run(r *readRound, read func(context.Context) (int64, error)) {
-	ctx, cancel := context.WithTimeout(context.Background(), freshReadTimeout)
-	r.n, r.err = read(ctx)
-	cancel()
+	r.n, r.err = read(context.Background())
 	f.mu.Lock()
 	f.running = f.waiting
 	f.waiting = nil
