@@ -102,3 +102,50 @@ func TestContentVersionFollowsPublicContent(t *testing.T) {
 		})
 	})
 }
+
+// The version is read on a connection that outlives the reads (SQLite): it must still see what other
+// connections, and other processes opening the same database, commit; and a read that failed (the schema
+// not there yet) must not leave it broken.
+func TestContentVersionSeesOtherConnectionsCommits(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			ctx := context.Background()
+			u := storetest.URL(t, engine)
+			reader, err := store.Open(ctx, u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer reader.Close()
+			if _, err := reader.ContentVersion(ctx); err == nil {
+				t.Fatal("a version read before the migrations")
+			}
+			if err := reader.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			writer, err := store.Open(ctx, u) // another pool: as another process would
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer writer.Close()
+			last, err := reader.ContentVersion(ctx)
+			if err != nil {
+				t.Fatalf("after the migrations: %v", err)
+			}
+			week := hours.DefaultWeek()
+			for i := range 5 {
+				week[0].Ranges = []hours.Range{{Open: 8*60 + hours.Step*i, Close: 12 * 60}}
+				if err := writer.SaveOpeningHours(ctx, week); err != nil {
+					t.Fatal(err)
+				}
+				n, err := reader.ContentVersion(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n <= last {
+					t.Fatalf("change %d through another connection: version %d → %d", i, last, n)
+				}
+				last = n
+			}
+		})
+	}
+}

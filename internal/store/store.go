@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -37,9 +36,8 @@ type Store struct {
 	engine Engine
 	path   string // SQLite file path; empty for PostgreSQL
 
-	versionMu   sync.Mutex
-	versionStmt *sql.Stmt // SQLite: ContentVersion's query, prepared once (see content_version.go)
-	versions    freshReads
+	sqliteVersion sqliteVersionReader // SQLite: ContentVersion's connection (see content_version.go)
+	versions      freshReads
 }
 
 // sqlitePragmas are applied to every SQLite connection. busy_timeout comes
@@ -151,11 +149,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the pool.
 func (s *Store) Close() error {
-	s.versionMu.Lock()
-	if s.versionStmt != nil {
-		_ = s.versionStmt.Close()
-	}
-	s.versionMu.Unlock()
+	s.sqliteVersion.close()
 	return s.db.Close()
 }
 
