@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -528,4 +529,59 @@ func firstDiff(a, b string) string {
 	}
 	from := max(0, i-120)
 	return "cached: …" + a[from:min(len(a), i+120)] + "…\nfresh:  …" + b[from:min(len(b), i+120)] + "…"
+}
+
+// The key of a filtered page is made without decoding the query when it is plain: it must be the very key
+// the decoding path gives, so that two URLs share a page exactly when they mean the same filters.
+func TestPlainQueryKeysLikeTheDecodingPath(t *testing.T) {
+	for _, raw := range []string{
+		"prix_min=10000&prix_max=25000&km_max=100000&annee_min=2018&energie=diesel&tri=prix&page=2",
+		"marque=Peugeot&boite=automatique", "tri=km&prix_max=12000", "page=2", "a=2&a=1&b=0", "b=1&a=2&b=0",
+		"a-b=1&a=2", "a.b=1&a=2&a~=3&a_=4", "x=1&x=1",
+	} {
+		got, ok := plainQuery(raw)
+		if !ok {
+			t.Errorf("%q: not taken as plain", raw)
+			continue
+		}
+		q, _ := url.ParseQuery(raw)
+		if want := normalQuery(q); got != want {
+			t.Errorf("%q: key %q, the decoding path gives %q", raw, got, want)
+		}
+	}
+	// Anything that needs decoding, or an empty value that the key drops, takes the decoding path.
+	for _, raw := range []string{
+		"marque=", "marque", "marque=&tri=prix", "a=1&&b=2", "=1", "marque=Citro%C3%ABn", "marque=Alfa+Romeo",
+		"m%61rque=Fiat", "a=1;b=2", "a=b=c", "q=é", strings.Repeat("a=1&", 17) + "a=1",
+	} {
+		if k, ok := plainQuery(raw); ok {
+			t.Errorf("%q: taken as plain, key %q", raw, k)
+		}
+	}
+	// Random queries over an alphabet that mixes plain and special characters.
+	rng := rand.New(rand.NewPCG(1, 2))
+	plain := 0
+	const alphabet = "ab_-.~09Z=&%+;é"
+	for range 50000 {
+		var b strings.Builder
+		for range rng.IntN(24) {
+			b.WriteString(string([]rune(alphabet)[rng.IntN(len([]rune(alphabet)))]))
+		}
+		raw := b.String()
+		got, ok := plainQuery(raw)
+		if !ok {
+			continue
+		}
+		plain++
+		q, err := url.ParseQuery(raw)
+		if err != nil {
+			t.Fatalf("%q: taken as plain, but does not parse: %v", raw, err)
+		}
+		if want := normalQuery(q); got != want {
+			t.Fatalf("%q: key %q, the decoding path gives %q", raw, got, want)
+		}
+	}
+	if plain < 1000 {
+		t.Errorf("only %d random queries were plain: the comparison proves little", plain)
+	}
 }
