@@ -36,7 +36,7 @@ type Store struct {
 	engine Engine
 	path   string // SQLite file path; empty for PostgreSQL
 
-	sqliteVersion sqliteVersionReader // SQLite: ContentVersion's connection (see content_version.go)
+	versionReader versionReader // ContentVersion's connection (see content_version.go)
 	versions      freshReads
 }
 
@@ -149,7 +149,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the pool.
 func (s *Store) Close() error {
-	s.sqliteVersion.close()
+	s.versionReader.close()
 	return s.db.Close()
 }
 
