@@ -25,6 +25,20 @@ func (s *Store) ContentVersion(ctx context.Context) (int64, error) {
 	return s.versions.get(ctx, s.readContentVersion)
 }
 
+// PostgresVersionLag is how far behind another instance's changes the content version of a PostgreSQL
+// store may be: a page served by this instance shows every change committed elsewhere more than this
+// before the request, and every change made through this process before it (ContentChanged). SQLite has
+// none: its read costs a few microseconds and no round trip (see docs/performance.md).
+const PostgresVersionLag = 2 * time.Millisecond
+
+// ContentChanged tells the store that this process may just have changed public content (a form of the
+// back office was saved): ContentVersion then reads the database again, whatever the lag.
+func (s *Store) ContentChanged() { s.versions.changedNow() }
+
+// SetContentVersionLag replaces the lag of ContentVersion (0: every call reads the database, or shares a
+// read begun after it). For tests, which change the database behind the store's back.
+func (s *Store) SetContentVersionLag(d time.Duration) { s.versions.maxLag = d }
+
 const contentVersionQuery = `SELECT n FROM content_version WHERE id = 1`
 
 // versionReadTimeout bounds one PostgreSQL read of the version: it is shared by several requests (see

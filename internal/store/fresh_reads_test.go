@@ -198,3 +198,170 @@ func TestFreshReadsConcurrentCallersSeeTheirCommits(t *testing.T) {
 	default:
 	}
 }
+
+// fakeClock is a settable clock for freshReads.now.
+type fakeClock struct{ ns atomic.Int64 }
+
+func (c *fakeClock) now() time.Time          { return time.Unix(0, c.ns.Load()) }
+func (c *fakeClock) advance(d time.Duration) { c.ns.Add(int64(d)) }
+func newLagged(lag time.Duration) (*freshReads, *fakeClock) {
+	c := &fakeClock{}
+	c.ns.Store(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC).UnixNano())
+	return &freshReads{maxLag: lag, now: c.now}, c
+}
+
+// With a lag, a caller takes the result of a read begun at most the lag before its call, without waiting;
+// an older one it does not take.
+func TestFreshReadsWithALagTakeARecentRead(t *testing.T) {
+	f, clock := newLagged(10 * time.Millisecond)
+	s := newFakeSource()
+	s.value.Store(1)
+	first := goGet(f, s, context.Background())
+	waitStarted(t, s)
+	s.release <- struct{}{}
+	if r := <-first; r.err != nil || r.n != 1 {
+		t.Fatalf("first: %d, %v", r.n, r.err)
+	}
+	s.value.Store(2) // committed elsewhere
+	clock.advance(4 * time.Millisecond)
+	if n, err := f.get(context.Background(), s.read); err != nil || n != 1 || s.reads.Load() != 1 {
+		t.Fatalf("within the lag: got %d, %v after %d reads; want the first read's 1, no new read", n, err, s.reads.Load())
+	}
+	clock.advance(7 * time.Millisecond) // the first read began 11 ms ago
+	late := goGet(f, s, context.Background())
+	waitStarted(t, s)
+	select {
+	case r := <-late:
+		t.Fatalf("past the lag, a caller took %d, %v without a new read", r.n, r.err)
+	case <-time.After(20 * time.Millisecond):
+	}
+	s.release <- struct{}{}
+	if r := <-late; r.err != nil || r.n != 2 {
+		t.Fatalf("past the lag: got %d, %v; want 2", r.n, r.err)
+	}
+}
+
+// Past half the lag, a caller still takes the recent result at once, and starts the next read in the
+// background for the callers that follow.
+func TestFreshReadsWithALagReadAhead(t *testing.T) {
+	f, clock := newLagged(10 * time.Millisecond)
+	s := newFakeSource()
+	s.value.Store(1)
+	first := goGet(f, s, context.Background())
+	waitStarted(t, s)
+	s.release <- struct{}{}
+	<-first
+	s.value.Store(2)
+	clock.advance(6 * time.Millisecond)
+	if n, err := f.get(context.Background(), s.read); err != nil || n != 1 {
+		t.Fatalf("past half the lag: got %d, %v; want 1 at once", n, err)
+	}
+	waitStarted(t, s) // the read ahead
+	s.release <- struct{}{}
+	clock.advance(6 * time.Millisecond) // the first read is now too old; the one ahead is not
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		n, err := f.get(context.Background(), s.read)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the read ahead never answered: got %d", n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if got := s.reads.Load(); got != 2 {
+		t.Fatalf("%d reads, want 2", got)
+	}
+}
+
+// A change made by this process counts at once: no caller after it takes a read begun before it, however
+// recent.
+func TestFreshReadsWithALagSeeLocalChangesAtOnce(t *testing.T) {
+	f, clock := newLagged(time.Hour)
+	s := newFakeSource()
+	first := goGet(f, s, context.Background())
+	waitStarted(t, s)
+	s.release <- struct{}{}
+	<-first
+	clock.advance(time.Millisecond)
+	s.value.Store(5)
+	f.changedNow()
+	clock.advance(time.Millisecond)
+	after := goGet(f, s, context.Background())
+	waitStarted(t, s)
+	s.release <- struct{}{}
+	if r := <-after; r.err != nil || r.n != 5 {
+		t.Fatalf("after a local change: got %d, %v; want 5", r.n, r.err)
+	}
+}
+
+// Many concurrent callers with a lag, under the race detector, on the real clock: a caller that commits
+// and says so (changedNow) always gets its change; one that reads what another committed more than the
+// lag ago does too.
+func TestFreshReadsWithALagConcurrentCallers(t *testing.T) {
+	f := &freshReads{maxLag: 200 * time.Microsecond}
+	var value atomic.Int64
+	type commit struct {
+		n  int64
+		at time.Time
+	}
+	var lastCommit atomic.Pointer[commit]
+	lastCommit.Store(&commit{at: time.Now()})
+	read := func(context.Context) (int64, error) {
+		n := value.Load()
+		time.Sleep(50 * time.Microsecond)
+		return n, nil
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 1)
+	fail := func(s string) {
+		select {
+		case errs <- s:
+		default:
+		}
+	}
+	for i := range 8 {
+		wg.Go(func() {
+			for range 300 {
+				switch i % 4 {
+				case 0: // a writer of this process
+					n := value.Add(1)
+					lastCommit.Store(&commit{n: n, at: time.Now()})
+					f.changedNow()
+					if got, err := f.get(context.Background(), read); err != nil || got < n {
+						fail("a local change was not seen")
+						return
+					}
+					continue
+				case 1: // a writer elsewhere, that looks once the lag has passed
+					n := value.Add(1)
+					lastCommit.Store(&commit{n: n, at: time.Now()})
+					time.Sleep(f.maxLag + 10*time.Microsecond)
+					if got, err := f.get(context.Background(), read); err != nil || got < n {
+						fail("a change older than the lag was not seen by its writer")
+						return
+					}
+					continue
+				}
+				c := lastCommit.Load() // a reader: what was committed more than the lag ago must show
+				if time.Since(c.at) <= f.maxLag {
+					time.Sleep(f.maxLag)
+				}
+				if got, err := f.get(context.Background(), read); err != nil || got < c.n {
+					fail("a change older than the lag was not seen")
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	select {
+	case e := <-errs:
+		t.Fatal(e)
+	default:
+	}
+}

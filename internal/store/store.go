@@ -80,6 +80,7 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 		db.SetMaxIdleConns(min(10, maxConns))
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		s = &Store{db: db, engine: Postgres}
+		s.versions.maxLag = PostgresVersionLag
 	} else {
 		path := SQLitePath(databaseURL)
 		if path == "" {

@@ -53,10 +53,14 @@ type statusRecorder struct {
 	http.ResponseWriter
 	status int
 	bytes  int
+	// beforeAnswer, when set, runs before the first byte of the answer: what the handler committed is in
+	// the database by then.
+	beforeAnswer func()
 }
 
 func (s *statusRecorder) WriteHeader(code int) {
 	if s.status == 0 {
+		s.answering()
 		s.status = code
 	}
 	s.ResponseWriter.WriteHeader(code)
@@ -64,11 +68,18 @@ func (s *statusRecorder) WriteHeader(code int) {
 
 func (s *statusRecorder) Write(b []byte) (int, error) {
 	if s.status == 0 {
+		s.answering()
 		s.status = http.StatusOK
 	}
 	n, err := s.ResponseWriter.Write(b)
 	s.bytes += n
 	return n, err
+}
+
+func (s *statusRecorder) answering() {
+	if s.beforeAnswer != nil {
+		s.beforeAnswer()
+	}
 }
 
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
@@ -82,11 +93,17 @@ func (a *app) observe(next http.Handler) http.Handler {
 		info := &requestInfo{id: newRequestID(), clientIP: clientIP(r, a.cfg.TrustedProxies)}
 		w.Header().Set("X-Request-Id", info.id)
 		rec := &statusRecorder{ResponseWriter: w}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			// A form may have changed what the public pages show: the next public page of this instance
+			// reads the content version again, before this answer reaches the browser (store.ContentChanged).
+			rec.beforeAnswer = a.store.ContentChanged
+		}
 		// No request waits for ever on a database that stopped answering, the session's read included.
 		ctx, cancel := context.WithTimeout(withValue(r.Context(), keyRequestInfo, info), requestTimeout)
 		defer cancel()
 		next.ServeHTTP(rec, r.WithContext(ctx))
 		if rec.status == 0 {
+			rec.answering() // net/http answers 200 for a handler that wrote nothing
 			rec.status = http.StatusOK
 		}
 		d := time.Since(start)

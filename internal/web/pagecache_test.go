@@ -585,3 +585,55 @@ func TestPlainQueryKeysLikeTheDecodingPath(t *testing.T) {
 		t.Errorf("only %d random queries were plain: the comparison proves little", plain)
 	}
 }
+
+// Two instances with their own connections to one database: a change made through an instance's forms
+// shows on its own pages at once, whatever the lag, and on the other's (with the store's real lag:
+// PostgreSQL a few milliseconds, SQLite none) once the lag has passed.
+func TestPageCacheFollowsAnotherInstanceWithinTheLag(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			ctx := context.Background()
+			u := storetest.URL(t, engine)
+			open := func() *store.Store {
+				s, err := store.Open(ctx, u)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { s.Close() })
+				return s
+			}
+			sa := open()
+			if err := sa.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := sa.InitRoles(ctx); err != nil {
+				t.Fatal(err)
+			}
+			// A's own changes must show at once through its forms alone: its lag is made an hour long.
+			sa.SetContentVersionLag(time.Hour)
+			clock := &testClock{t: time.Date(2026, 3, 4, 10, 0, 0, 0, hours.Paris())}
+			a := newEnvOn(t, sa, clock)
+			seed(t, sa)
+			b := newEnvOn(t, open(), clock)
+			clio := a.addCar(car("Renault", "Clio", "TCe 90", 13990, 2021, 31000, "essence", "manuelle"), store.CarPublished, clock.Now())
+
+			visitor := a.client()
+			for _, e := range []*env{a, b} {
+				if p := e.get(visitor, clio.Path()); p.StatusCode != http.StatusOK || strings.Contains(p.body, "Vendu") {
+					t.Fatalf("before the sale: %d, sold %v", p.StatusCode, strings.Contains(p.body, "Vendu"))
+				}
+			}
+			emp := a.loggedIn(employeeEmail, employeePass)
+			if res := a.postForm(emp, "/admin/voitures/"+itoa(int(clio.ID))+"/statut", url.Values{"from": {"published"}, "to": {"sold"}}); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("sell: %d %s", res.StatusCode, res.body)
+			}
+			if p := a.get(visitor, clio.Path()); !strings.Contains(p.body, "Vendu") {
+				t.Error("the instance that sold the car still shows it for sale")
+			}
+			time.Sleep(2 * store.PostgresVersionLag)
+			if p := b.get(visitor, clio.Path()); !strings.Contains(p.body, "Vendu") {
+				t.Error("the other instance still shows the car for sale once the lag has passed")
+			}
+		})
+	}
+}
