@@ -435,7 +435,17 @@ func serve(w http.ResponseWriter, r *http.Request, as *asset, cacheControl strin
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+	if r.Header.Get("Range") != "" || r.Header.Get("If-Match") != "" || r.Header.Get("If-Unmodified-Since") != "" {
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+		return
+	}
+	// The common case in one write: ServeContent sent the first 512 bytes, flushed, then copied the rest
+	// straight to the socket through a 32 kB buffer, three system calls for the stylesheet instead of two.
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
 }
 
 // etagMatches reports whether an If-None-Match header value names either

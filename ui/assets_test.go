@@ -421,6 +421,13 @@ func TestHeadRangeAndMethods(t *testing.T) {
 		t.Errorf("Range: status %d, body %q", rng.code, rng.body)
 	}
 
+	if m := do(t, h, http.MethodGet, p, map[string]string{"If-Match": `"another"`}); m.code != http.StatusPreconditionFailed {
+		t.Errorf("If-Match another version: status %d, want 412", m.code)
+	}
+	if g := do(t, h, http.MethodGet, p, nil); g.header.Get("Content-Length") != strconv.Itoa(len(full)) || !bytes.Equal(g.body, full) {
+		t.Errorf("GET: Content-Length %q for %d bytes", g.header.Get("Content-Length"), len(g.body))
+	}
+
 	post := do(t, h, http.MethodPost, p, nil)
 	if post.code != http.StatusMethodNotAllowed || post.header.Get("Allow") != "GET, HEAD" {
 		t.Errorf("POST: status %d, Allow %q", post.code, post.header.Get("Allow"))

@@ -18,9 +18,11 @@ import (
 // Triggers (migration 00007) bump it in the same transaction as the change, so a cache keyed on it can
 // never serve a page older than the last committed change, whichever instance made it.
 //
-// It is read at every request for a public page. The value returned comes from a query that began after
-// the call, so it includes every change committed before the call; concurrent callers share such queries
-// (freshReads), which under load turns one database round trip per request into one per round trip.
+// It is read at every request for a public page. The value returned includes every change committed before
+// the call that this process declared (ContentChanged: the web layer does for every form it answers), and
+// every other change committed before the call less the store's lag: none on SQLite, where the value comes from a query begun after the call;
+// PostgresVersionLag on PostgreSQL, where waiting for such a query cost every visitor a round trip. Callers
+// share the queries (freshReads): under load the database sees one per round trip, or per half lag.
 func (s *Store) ContentVersion(ctx context.Context) (int64, error) {
 	return s.versions.get(ctx, s.readContentVersion)
 }

@@ -23,8 +23,9 @@ import (
 //
 //   - the content in the database (cars, photos, reviews, hours, services, the garage's details): the
 //     store's content version, bumped by triggers in the same transaction as any such change, is read at
-//     every request (by a query that begins after the request arrived: see store.ContentVersion), so a page
-//     is never older than the last committed change, made on this instance or on another one;
+//     every request (see store.ContentVersion), so a page is never older than the last committed change
+//     made through this instance, nor, on PostgreSQL, than one made on another instance more than
+//     store.PostgresVersionLag ago (on SQLite, at all);
 //   - the time: a page is rendered for one instant (renderNow), and the code that turns that instant into
 //     words or into a query says when its output changes next (expires): the next opening or closing and
 //     midnight for the hours in the layout, the start of an announced maintenance, the moment the oldest
