@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vparrot/garage/internal/config"
+	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
 	"github.com/vparrot/garage/ui"
 )
@@ -79,5 +80,75 @@ func BenchmarkCarListHandler(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkCachedPageOwnWork is what the server adds to a cached page beyond sending it: the whole
+// middleware and the page cache, into a response writer that keeps nothing (the network and net/http's
+// own work are left out, so this is the part a replay of the same bytes does not pay).
+//
+//	go test ./internal/web -run '^$' -bench CachedPageOwnWork -benchtime 50000x -count 3
+func BenchmarkCachedPageOwnWork(b *testing.B) {
+	for _, engine := range storetest.Engines() {
+		b.Run(string(engine), func(b *testing.B) {
+			s := storetest.Open(b, engine)
+			if engine == store.Postgres {
+				s.SetContentVersionLag(store.PostgresVersionLag) // as in production (storetest makes stores strict)
+			}
+			storetest.BulkCars(b, s, 200)
+			cfg, err := config.Load(func(string) string { return "" })
+			if err != nil {
+				b.Fatal(err)
+			}
+			assets, err := ui.New()
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, h, err := newApp(Deps{Config: cfg, Store: s, Assets: assets, Hasher: testHasher(),
+				Logger: slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn})),
+				Now:    func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) }})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, tc := range []struct{ name, url, xrw string }{
+				{"carpage", "/occasions/1-voiture-0", ""},
+				{"fragment", "/occasions?prix_min=10000&prix_max=25000&km_max=100000&annee_min=2018&energie=diesel&tri=prix&page=2", "fetch"},
+			} {
+				b.Run(tc.name, func(b *testing.B) {
+					req := httptest.NewRequest(http.MethodGet, tc.url, nil)
+					req.RemoteAddr = "127.0.0.1:5555"
+					if tc.xrw != "" {
+						req.Header.Set("X-Requested-With", tc.xrw)
+					}
+					b.ReportAllocs()
+					for b.Loop() {
+						w := &discardWriter{header: http.Header{}}
+						h.ServeHTTP(w, req)
+						if w.status != http.StatusOK {
+							b.Fatalf("status %d", w.status)
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+// discardWriter is a ResponseWriter that keeps the status and nothing else.
+type discardWriter struct {
+	header http.Header
+	status int
+}
+
+func (d *discardWriter) Header() http.Header { return d.header }
+func (d *discardWriter) Write(b []byte) (int, error) {
+	if d.status == 0 {
+		d.status = http.StatusOK
+	}
+	return len(b), nil
+}
+func (d *discardWriter) WriteHeader(code int) {
+	if d.status == 0 {
+		d.status = code
 	}
 }
