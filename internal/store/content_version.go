@@ -20,9 +20,10 @@ import (
 //
 // It is read at every request for a public page. The value returned includes every change committed before
 // the call that this process declared (ContentChanged: the web layer does for every form it answers), and
-// every other change committed before the call less the store's lag: none on SQLite, where the value comes from a query begun after the call;
-// PostgresVersionLag on PostgreSQL, where waiting for such a query cost every visitor a round trip. Callers
-// share the queries (freshReads): under load the database sees one per round trip, or per half lag.
+// every other change committed before the call less the store's lag. SQLite has none: the value comes from
+// a query begun after the call. PostgreSQL has PostgresVersionLag, since waiting for such a query cost every
+// visitor a round trip. Callers share the queries (freshReads): under load the database sees one per round
+// trip, or one per half lag.
 func (s *Store) ContentVersion(ctx context.Context) (int64, error) {
 	return s.versions.get(ctx, s.readContentVersion)
 }
