@@ -86,6 +86,17 @@ func TestValidatePhotos(t *testing.T) {
 	if !hasProblem(p, true, "PHOTO_PUBLIC_BASE_URL") || !hasProblem(p, false, "S3_ENDPOINT") {
 		t.Errorf("Validate() = %v", p)
 	}
+	// The scheme is read as a URL is: in any case.
+	env["PHOTO_PUBLIC_BASE_URL"] = "HTTP://photos.garage-parrot.fr"
+	env["S3_ENDPOINT"] = "HTTP://minio.internal:9000"
+	if p := mustLoad(t, env).Validate(); !hasProblem(p, true, "PHOTO_PUBLIC_BASE_URL") || !hasProblem(p, false, "S3_ENDPOINT") {
+		t.Errorf("upper-case http: Validate() = %v", p)
+	}
+	env["S3_ENDPOINT"] = "https://s3.fr-par.scw.cloud"
+	env["PHOTO_PUBLIC_BASE_URL"] = "HTTPS://photos.garage-parrot.fr"
+	if p := mustLoad(t, env).Validate(); len(p) != 0 {
+		t.Errorf("upper-case https: Validate() = %v", p)
+	}
 	env["S3_ENDPOINT"] = "http://127.0.0.1:9000"
 	env["PHOTO_PUBLIC_BASE_URL"] = ""
 	if p := mustLoad(t, env).Validate(); len(p) != 0 {

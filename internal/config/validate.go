@@ -115,10 +115,10 @@ func (c *Config) Validate() []Problem {
 	if c.Photos.Storage == PhotoStorageDisk {
 		private = append(private, struct{ label, path string }{"Les photos (DATA_DIR/photos)", filepath.Join(c.DataDir, "photos")})
 	}
-	if u := c.Photos.PublicBaseURL; u != "" && !strings.HasPrefix(u, "https://") {
+	if u := c.Photos.PublicBaseURL; u != "" && urlScheme(u) != "https" {
 		bad("PHOTO_PUBLIC_BASE_URL « %s » doit être une adresse https:// en production (le navigateur bloquerait des images en http sur une page en https).", u)
 	}
-	if e := c.Photos.S3Endpoint; c.Photos.Storage == PhotoStorageS3 && strings.HasPrefix(e, "http://") && !isLoopbackURL(e) {
+	if e := c.Photos.S3Endpoint; c.Photos.Storage == PhotoStorageS3 && urlScheme(e) == "http" && !isLoopbackURL(e) {
 		note("S3_ENDPOINT « %s » est en http:// : les photos et la clé d'accès circulent en clair ; préférez https:// hors du réseau local.", e)
 	}
 	if !c.IsPostgres() {
@@ -180,6 +180,16 @@ func (c *Config) validateS3(bad func(string, ...any)) {
 }
 
 // isLoopbackURL reports whether raw's host is localhost or a loopback address.
+// urlScheme is raw's scheme as url.Parse reads it (lower case, so "HTTPS://" is "https"), or "" when raw
+// does not parse: the same reading as the load's checks and PublicOrigin.
+func urlScheme(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Scheme
+}
+
 func isLoopbackURL(raw string) bool {
 	u, err := url.Parse(raw)
 	if err != nil {
