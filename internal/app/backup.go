@@ -106,6 +106,12 @@ func runDBRestore(ctx context.Context, e *env) error {
 		defer f.Close()
 		in = f
 	}
+	// The photo store first: a wrong bucket or endpoint stops the restore before the database is touched.
+	photos, closePhotos, err := openPhotos(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closePhotos()
 	s, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -114,11 +120,6 @@ func runDBRestore(ctx context.Context, e *env) error {
 	if err := s.Migrate(ctx); err != nil {
 		return err
 	}
-	photos, closePhotos, err := openPhotos(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer closePhotos()
 	sum, err := backup.Read(ctx, in, s, photos, *force)
 	if errors.Is(err, store.ErrNotEmpty) {
 		return errors.New("la base (ou le stockage des photos) contient déjà des données : restauration refusée ; relancez avec --force pour les remplacer")

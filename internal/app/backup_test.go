@@ -74,6 +74,27 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 	}
 }
 
+// A restore whose photo store cannot be reached stops before it touches the database: not even migrated.
+func TestRestoreChecksThePhotoStoreFirst(t *testing.T) {
+	dst := storetest.URL(t, store.SQLite)
+	env := dbEnv(dst)
+	env["DATA_DIR"] = t.TempDir()
+	env["PHOTO_STORAGE"] = "s3"
+	env["S3_ENDPOINT"] = "http://127.0.0.1:1" // nothing listens there
+	env["S3_BUCKET"] = "garage-photos"
+	file := filepath.Join(t.TempDir(), "sauvegarde.tar.gz")
+	if err := os.WriteFile(file, []byte("not read"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, env, "", "db", "restore", file)
+	if r.code != 1 || !strings.Contains(r.stderr, "stockage S3 des photos inaccessible") {
+		t.Fatalf("restore with an unreachable bucket: %v", r)
+	}
+	if cur, _, err := openStore(t, dst).MigrationStatus(context.Background()); err != nil || cur != 0 {
+		t.Errorf("the database was touched: schema version %d, %v", cur, err)
+	}
+}
+
 func TestBackupIntervalIsValidated(t *testing.T) {
 	u := migratedURL(t, store.SQLite)
 	for _, v := range []string{"10s", "demain", "-1h"} {
