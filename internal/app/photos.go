@@ -150,6 +150,7 @@ func runPhotosMigrate(ctx context.Context, e *env) error {
 	if sum.Failed > 0 {
 		return fmt.Errorf("%d photo(s) n'ont pas pu être copiées : relancez la commande", sum.Failed)
 	}
-	fmt.Fprintf(e.stdout, "Terminé. Passez maintenant PHOTO_STORAGE=%s et redémarrez le site.\n", *to)
+	fmt.Fprintf(e.stdout, "Terminé. Passez maintenant PHOTO_STORAGE=%s et redémarrez le site. Les photos envoyées d'ici là ne seront "+
+		"que dans l'ancien stockage : relancez cette commande juste avant le redémarrage (elle ne copie que ce qui manque).\n", *to)
 	return nil
 }

@@ -86,7 +86,7 @@ func TestPhotosMigrate(t *testing.T) {
 	env["DATA_DIR"] = diskData
 	r := mustRun(t, env, "", "photos", "migrate", "--to", "s3")
 	if !strings.Contains(r.stdout, fmt.Sprintf("Photos copiées : %d, déjà présentes : 1, en échec : 0", len(keys)-1)) ||
-		!strings.Contains(r.stdout, "PHOTO_STORAGE=s3") {
+		!strings.Contains(r.stdout, "PHOTO_STORAGE=s3") || !strings.Contains(r.stdout, "relancez cette commande juste avant le redémarrage") {
 		t.Fatalf("first run: %v", r)
 	}
 	if got := checksums(t, s3); !maps.Equal(got, want) {
