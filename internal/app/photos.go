@@ -50,10 +50,15 @@ func openPhotoStorage(ctx context.Context, cfg *config.Config, kind string) (pho
 	}
 }
 
-// migrateSummary counts what a photo migration did.
+// migrateSummary counts what a photo migration did. Vanished are the keys listed in the source that were
+// gone when their turn came: photos deleted meanwhile (a car's photo removed, the janitor's orphan
+// clean-up), so nothing to copy, not a failure.
 type migrateSummary struct {
-	Copied, Skipped, Failed int
+	Copied, Skipped, Vanished, Failed int
 }
+
+// errVanished: the source no longer holds a key it listed.
+var errVanished = errors.New("supprimée de la source pendant la copie")
 
 // migratePhotos copies every key of src into dst, verifying each copy by
 // SHA-256 read back from dst. A key already in dst with the same checksum is
@@ -72,6 +77,8 @@ func migratePhotos(ctx context.Context, src, dst photostore.Store, report func(k
 		}
 		copied, err := migrateOne(ctx, src, dst, key)
 		switch {
+		case errors.Is(err, errVanished):
+			sum.Vanished++
 		case err != nil:
 			sum.Failed++
 			report(key, err)
@@ -86,6 +93,9 @@ func migratePhotos(ctx context.Context, src, dst photostore.Store, report func(k
 
 func migrateOne(ctx context.Context, src, dst photostore.Store, key string) (copied bool, err error) {
 	data, err := photostore.ReadFile(ctx, src, key)
+	if errors.Is(err, photostore.ErrNotFound) {
+		return false, errVanished
+	}
 	if err != nil {
 		return false, fmt.Errorf("lecture de la source : %w", err)
 	}
@@ -144,6 +154,9 @@ func runPhotosMigrate(ctx context.Context, e *env) error {
 		fmt.Fprintf(e.stderr, "ÉCHEC %s : %v\n", key, err)
 	})
 	fmt.Fprintf(e.stdout, "Photos copiées : %d, déjà présentes : %d, en échec : %d\n", sum.Copied, sum.Skipped, sum.Failed)
+	if sum.Vanished > 0 {
+		fmt.Fprintf(e.stdout, "Photos supprimées de la source pendant la copie (rien à copier) : %d\n", sum.Vanished)
+	}
 	if err != nil {
 		return fmt.Errorf("migration interrompue : %w", err)
 	}
