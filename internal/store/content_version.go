@@ -40,7 +40,7 @@ func (s *Store) ContentChanged() { s.versions.changedNow() }
 
 // SetContentVersionLag replaces the lag of ContentVersion (0: every call reads the database, or shares a
 // read begun after it). For tests, which change the database behind the store's back.
-func (s *Store) SetContentVersionLag(d time.Duration) { s.versions.maxLag = d }
+func (s *Store) SetContentVersionLag(d time.Duration) { s.versions.setLag(d) }
 
 const contentVersionQuery = `SELECT n FROM content_version WHERE id = 1`
 

@@ -23,14 +23,14 @@ import (
 // for several callers, so no caller's context may cancel it: it is given one that never ends, and bounds
 // its own wait.
 type freshReads struct {
-	maxLag time.Duration    // set before the first call
-	now    func() time.Time // time.Now when nil (tests set it)
+	now func() time.Time // time.Now when nil (tests set it)
 
 	mu      sync.Mutex
-	changed time.Time  // the last local change (changedNow): no caller after it takes an older read
-	last    *readRound // the latest successful round (with a lag only)
-	running *readRound // started or about to be, not finished
-	waiting *readRound // starts when running ends; joined by the callers arriving meanwhile
+	maxLag  time.Duration // set before the first call, or by setLag
+	changed time.Time     // the last local change (changedNow): no caller after it takes an older read
+	last    *readRound    // the latest successful round (with a lag only)
+	running *readRound    // started or about to be, not finished
+	waiting *readRound    // starts when running ends; joined by the callers arriving meanwhile
 }
 
 type readRound struct {
@@ -92,6 +92,12 @@ func (f *freshReads) get(ctx context.Context, read func(context.Context) (int64,
 		return 0, ctx.Err()
 	}
 	return r.n, r.err
+}
+
+func (f *freshReads) setLag(d time.Duration) {
+	f.mu.Lock()
+	f.maxLag = d
+	f.mu.Unlock()
 }
 
 // changedNow records a change made by this process: no caller after it takes the result of a read begun

@@ -258,7 +258,7 @@ func TestFreshReadsWithALagReadAhead(t *testing.T) {
 	}
 	waitStarted(t, s) // the read ahead
 	s.release <- struct{}{}
-	clock.advance(6 * time.Millisecond) // the first read is now too old; the one ahead is not
+	clock.advance(4500 * time.Microsecond) // the first read is now too old; the one ahead is not, nor old enough for another
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		n, err := f.get(context.Background(), s.read)
