@@ -53,8 +53,10 @@ func (s *Store) readContentVersion(ctx context.Context) (int64, error) {
 	return s.versionReader.read(ctx, s.db, s.engine)
 }
 
-// versionReader reads the content version on a connection of its own, taken from the pool once, through
-// the driver directly. On a cached page, this read was most of the server's own work:
+// versionReader reads the content version of a SQLite database on a connection of its own, taken from the
+// pool once (one of its eight), through the driver directly; PostgreSQL's read goes through pgx directly
+// too, on a pool connection taken for the read (readPostgresVersion). On a cached page, this read was most
+// of the server's own work:
 //
 //   - with database/sql, a query whose context can end starts a goroutine to watch it (and the SQLite
 //     driver a second one): nearly half of the SQLite read, and one more goroutine to schedule per
@@ -69,12 +71,15 @@ func (s *Store) readContentVersion(ctx context.Context) (int64, error) {
 type versionReader struct {
 	mu     sync.Mutex
 	conn   *sql.Conn   // nil until the first read, and after a failed one
-	stmt   driver.Stmt // SQLite: prepared on conn's driver connection
+	stmt   driver.Stmt // prepared on conn's driver connection
 	dest   [1]driver.Value
 	closed bool
 }
 
 func (v *versionReader) read(ctx context.Context, db *sql.DB, engine Engine) (int64, error) {
+	if engine != SQLite {
+		return readPostgresVersion(ctx, db)
+	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.closed {
@@ -89,21 +94,34 @@ func (v *versionReader) read(ctx context.Context, db *sql.DB, engine Engine) (in
 	}
 	var n int64
 	err := v.conn.Raw(func(dc any) (err error) {
-		if engine == SQLite {
-			n, err = v.readSQLite(ctx, dc)
-			return err
-		}
-		pc, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("postgres driver connection %T is not pgx's", dc)
-		}
-		ctx, cancel := context.WithTimeout(ctx, versionReadTimeout)
-		defer cancel()
-		return pc.Conn().QueryRow(ctx, contentVersionQuery).Scan(&n)
+		n, err = v.readSQLite(ctx, dc)
+		return err
 	})
 	if err != nil {
 		v.release() // a connection in an unknown state is not reused
 	}
+	return n, err
+}
+
+// readPostgresVersion takes a pool connection for the read only, and queries through pgx. It does not keep
+// one between reads as SQLite does: a pool may be as small as one connection (pool_max_conns=1), which that
+// would starve, and under load the reads are rare (see freshReads' lag).
+func readPostgresVersion(ctx context.Context, db *sql.DB) (int64, error) {
+	ctx, cancel := context.WithTimeout(ctx, versionReadTimeout)
+	defer cancel()
+	c, err := db.Conn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close()
+	var n int64
+	err = c.Raw(func(dc any) error {
+		pc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("postgres driver connection %T is not pgx's", dc)
+		}
+		return pc.Conn().QueryRow(ctx, contentVersionQuery).Scan(&n)
+	})
 	return n, err
 }
 

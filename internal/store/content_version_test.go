@@ -158,3 +158,29 @@ func TestContentVersionSeesOtherConnectionsCommits(t *testing.T) {
 		})
 	}
 }
+
+// The version read never keeps a PostgreSQL connection between reads: with a pool of one
+// (pool_max_conns=1), the pages' own queries still get it.
+func TestContentVersionLeavesASmallPoolUsable(t *testing.T) {
+	ctx := context.Background()
+	u := storetest.URL(t, store.Postgres) // skipped without PostgreSQL
+	s, err := store.Open(ctx, u+"&pool_max_conns=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		if _, err := s.ContentVersion(ctx); err != nil {
+			t.Fatal(err)
+		}
+		qctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		err := s.Ping(qctx)
+		cancel()
+		if err != nil {
+			t.Fatalf("query %d after a version read, with a pool of one: %v", i, err)
+		}
+	}
+}
