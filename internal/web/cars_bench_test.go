@@ -24,20 +24,7 @@ func BenchmarkCarListHandler(b *testing.B) {
 		b.Run(string(engine), func(b *testing.B) {
 			s := storetest.Open(b, engine)
 			storetest.BulkCars(b, s, 10000)
-			cfg, err := config.Load(func(string) string { return "" })
-			if err != nil {
-				b.Fatal(err)
-			}
-			assets, err := ui.New()
-			if err != nil {
-				b.Fatal(err)
-			}
-			a, h, err := newApp(Deps{Config: cfg, Store: s, Assets: assets, Hasher: testHasher(),
-				Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-				Now:    func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) }})
-			if err != nil {
-				b.Fatal(err)
-			}
+			a, h := benchApp(b, s)
 			const target = "/occasions?prix_min=10000&prix_max=25000&km_max=100000&annee_min=2018&energie=diesel&tri=prix&page=2"
 			b.Run("carpage/cached", func(b *testing.B) {
 				a.pages = newPageCache(pageCacheMaxBytes)
@@ -96,20 +83,7 @@ func BenchmarkCachedPageOwnWork(b *testing.B) {
 				s.SetContentVersionLag(store.PostgresVersionLag) // as in production (storetest makes stores strict)
 			}
 			storetest.BulkCars(b, s, 200)
-			cfg, err := config.Load(func(string) string { return "" })
-			if err != nil {
-				b.Fatal(err)
-			}
-			assets, err := ui.New()
-			if err != nil {
-				b.Fatal(err)
-			}
-			_, h, err := newApp(Deps{Config: cfg, Store: s, Assets: assets, Hasher: testHasher(),
-				Logger: slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn})),
-				Now:    func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) }})
-			if err != nil {
-				b.Fatal(err)
-			}
+			_, h := benchApp(b, s)
 			for _, tc := range []struct{ name, url, xrw string }{
 				{"carpage", "/occasions/1-voiture-0", ""},
 				{"fragment", "/occasions?prix_min=10000&prix_max=25000&km_max=100000&annee_min=2018&energie=diesel&tri=prix&page=2", "fetch"},
@@ -122,7 +96,7 @@ func BenchmarkCachedPageOwnWork(b *testing.B) {
 					}
 					b.ReportAllocs()
 					for b.Loop() {
-						w := &discardWriter{header: http.Header{}}
+						w := &statusProbe{header: http.Header{}} // keeps the status, drops the body
 						h.ServeHTTP(w, req)
 						if w.status != http.StatusOK {
 							b.Fatalf("status %d", w.status)
@@ -134,21 +108,22 @@ func BenchmarkCachedPageOwnWork(b *testing.B) {
 	}
 }
 
-// discardWriter is a ResponseWriter that keeps the status and nothing else.
-type discardWriter struct {
-	header http.Header
-	status int
-}
-
-func (d *discardWriter) Header() http.Header { return d.header }
-func (d *discardWriter) Write(b []byte) (int, error) {
-	if d.status == 0 {
-		d.status = http.StatusOK
+// benchApp is the application on s, with the default configuration, a fixed clock and no logs.
+func benchApp(b *testing.B, s *store.Store) (*app, http.Handler) {
+	b.Helper()
+	cfg, err := config.Load(func(string) string { return "" })
+	if err != nil {
+		b.Fatal(err)
 	}
-	return len(b), nil
-}
-func (d *discardWriter) WriteHeader(code int) {
-	if d.status == 0 {
-		d.status = code
+	assets, err := ui.New()
+	if err != nil {
+		b.Fatal(err)
 	}
+	a, h, err := newApp(Deps{Config: cfg, Store: s, Assets: assets, Hasher: testHasher(),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Now:    func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return a, h
 }
