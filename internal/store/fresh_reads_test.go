@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -175,26 +176,40 @@ func TestFreshReadsConcurrentCallersSeeTheirCommits(t *testing.T) {
 		return n, nil
 	}
 	var wg sync.WaitGroup
-	errs := make(chan string, 1)
+	fails := newFailures()
 	for range 8 {
 		wg.Go(func() {
 			for range 200 {
 				committed := value.Add(1) // this goroutine's own change, committed before it asks
 				n, err := f.get(context.Background(), read)
 				if err != nil || n < committed {
-					select {
-					case errs <- "stale read":
-					default:
-					}
+					fails.add("stale read")
 					return
 				}
 			}
 		})
 	}
 	wg.Wait()
+	fails.check(t)
+}
+
+// failures keeps the first failure of concurrent goroutines, for the test's own goroutine to report.
+type failures chan string
+
+func newFailures() failures { return make(failures, 1) }
+
+func (f failures) add(msg string) {
 	select {
-	case e := <-errs:
-		t.Fatal(e)
+	case f <- msg:
+	default:
+	}
+}
+
+func (f failures) check(t *testing.T) {
+	t.Helper()
+	select {
+	case msg := <-f:
+		t.Fatal(msg)
 	default:
 	}
 }
@@ -317,32 +332,20 @@ func TestFreshReadsWithALagConcurrentCallers(t *testing.T) {
 		return n, nil
 	}
 	var wg sync.WaitGroup
-	errs := make(chan string, 1)
-	fail := func(s string) {
-		select {
-		case errs <- s:
-		default:
-		}
-	}
+	fails := newFailures()
 	for i := range 8 {
 		wg.Go(func() {
 			for range 300 {
-				switch i % 4 {
-				case 0: // a writer of this process
+				if i%4 < 2 { // a writer: of this process (0), or elsewhere, looking once the lag has passed (1)
 					n := value.Add(1)
 					lastCommit.Store(&commit{n: n, at: time.Now()})
-					f.changedNow()
-					if got, err := f.get(context.Background(), read); err != nil || got < n {
-						fail("a local change was not seen")
-						return
+					if i%4 == 0 {
+						f.changedNow()
+					} else {
+						time.Sleep(f.maxLag + 10*time.Microsecond)
 					}
-					continue
-				case 1: // a writer elsewhere, that looks once the lag has passed
-					n := value.Add(1)
-					lastCommit.Store(&commit{n: n, at: time.Now()})
-					time.Sleep(f.maxLag + 10*time.Microsecond)
 					if got, err := f.get(context.Background(), read); err != nil || got < n {
-						fail("a change older than the lag was not seen by its writer")
+						fails.add(fmt.Sprintf("writer %d did not see its change", i%4))
 						return
 					}
 					continue
@@ -352,16 +355,12 @@ func TestFreshReadsWithALagConcurrentCallers(t *testing.T) {
 					time.Sleep(f.maxLag)
 				}
 				if got, err := f.get(context.Background(), read); err != nil || got < c.n {
-					fail("a change older than the lag was not seen")
+					fails.add("a change older than the lag was not seen")
 					return
 				}
 			}
 		})
 	}
 	wg.Wait()
-	select {
-	case e := <-errs:
-		t.Fatal(e)
-	default:
-	}
+	fails.check(t)
 }
