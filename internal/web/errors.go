@@ -86,12 +86,12 @@ func (a *app) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	_, _ = w.Write(buf)
 }
 
-// unavailable reports whether err means the database cannot be reached or
-// answered too late, rather than a bug.
 // statusClientClosedRequest is nginx's 499: the client closed the connection before the answer. It keeps
 // these requests out of the 5xx counts that alerts watch.
 const statusClientClosedRequest = 499
 
+// unavailable reports whether err means the database cannot be reached or
+// answered too late, rather than a bug.
 func unavailable(err error) bool {
 	var connectErr *pgconn.ConnectError
 	var netErr net.Error
