@@ -50,13 +50,16 @@ const versionReadTimeout = 5 * time.Second
 
 // readContentVersion runs the query; ctx never ends (see freshReads).
 func (s *Store) readContentVersion(ctx context.Context) (int64, error) {
-	return s.versionReader.read(ctx, s.db, s.engine)
+	if s.engine == SQLite {
+		return s.sqliteVersion.read(ctx, s.db)
+	}
+	return readPostgresVersion(ctx, s.db)
 }
 
-// versionReader reads the content version of a SQLite database on a connection of its own, taken from the
-// pool once (one of its eight), through the driver directly; PostgreSQL's read goes through pgx directly
-// too, on a pool connection taken for the read (readPostgresVersion). On a cached page, this read was most
-// of the server's own work:
+// sqliteVersionReader reads the content version of a SQLite database on a connection of its own, taken
+// from the pool once (one of its eight), through the driver directly; PostgreSQL's read goes through pgx
+// directly too, on a pool connection taken for the read (readPostgresVersion). On a cached page, this read
+// was most of the server's own work:
 //
 //   - with database/sql, a query whose context can end starts a goroutine to watch it (and the SQLite
 //     driver a second one): nearly half of the SQLite read, and one more goroutine to schedule per
@@ -68,7 +71,7 @@ func (s *Store) readContentVersion(ctx context.Context) (int64, error) {
 // is bounded by versionReadTimeout, through pgx's own context watch (no goroutine).
 //
 // freshReads runs one read at a time; mu also keeps Close from pulling the connection from under a read.
-type versionReader struct {
+type sqliteVersionReader struct {
 	mu     sync.Mutex
 	conn   *sql.Conn   // nil until the first read, and after a failed one
 	stmt   driver.Stmt // prepared on conn's driver connection
@@ -76,10 +79,7 @@ type versionReader struct {
 	closed bool
 }
 
-func (v *versionReader) read(ctx context.Context, db *sql.DB, engine Engine) (int64, error) {
-	if engine != SQLite {
-		return readPostgresVersion(ctx, db)
-	}
+func (v *sqliteVersionReader) read(ctx context.Context, db *sql.DB) (int64, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.closed {
@@ -125,7 +125,7 @@ func readPostgresVersion(ctx context.Context, db *sql.DB) (int64, error) {
 	return n, err
 }
 
-func (v *versionReader) readSQLite(ctx context.Context, dc any) (int64, error) {
+func (v *sqliteVersionReader) readSQLite(ctx context.Context, dc any) (int64, error) {
 	if v.stmt == nil {
 		prep, ok := dc.(driver.ConnPrepareContext)
 		if !ok {
@@ -163,7 +163,7 @@ func (v *versionReader) readSQLite(ctx context.Context, dc any) (int64, error) {
 }
 
 // release closes the statement and gives the connection back to the pool. Called with mu held.
-func (v *versionReader) release() {
+func (v *sqliteVersionReader) release() {
 	if v.conn == nil {
 		return
 	}
@@ -176,7 +176,7 @@ func (v *versionReader) release() {
 }
 
 // close releases the connection for good, before the pool closes.
-func (v *versionReader) close() {
+func (v *sqliteVersionReader) close() {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.release()

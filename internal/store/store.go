@@ -36,7 +36,7 @@ type Store struct {
 	engine Engine
 	path   string // SQLite file path; empty for PostgreSQL
 
-	versionReader versionReader // ContentVersion's connection (see content_version.go)
+	sqliteVersion sqliteVersionReader // ContentVersion's SQLite connection (see content_version.go)
 	versions      freshReads
 }
 
@@ -150,7 +150,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the pool.
 func (s *Store) Close() error {
-	s.versionReader.close()
+	s.sqliteVersion.close()
 	return s.db.Close()
 }
 
