@@ -81,6 +81,19 @@ func TestFreshReadsNeverAnswerWithAReadBegunBeforeTheCall(t *testing.T) {
 	}
 }
 
+// joinContext says, once, when a caller waits on it: get selects on Done only once the caller has joined a
+// round that another caller runs.
+type joinContext struct {
+	context.Context
+	once   sync.Once
+	joined chan<- struct{}
+}
+
+func (c *joinContext) Done() <-chan struct{} {
+	c.once.Do(func() { c.joined <- struct{}{} })
+	return c.Context.Done()
+}
+
 // The callers arriving during one read share the next one.
 func TestFreshReadsShareOneReadPerRound(t *testing.T) {
 	var f freshReads
@@ -89,10 +102,30 @@ func TestFreshReadsShareOneReadPerRound(t *testing.T) {
 	waitStarted(t, s)
 	s.value.Store(7)
 	var waiting []chan result
+	joined := make(chan struct{}, 20)
 	for range 20 {
-		waiting = append(waiting, goGet(&f, s, context.Background()))
+		waiting = append(waiting, goGet(&f, s, &joinContext{Context: context.Background(), joined: joined}))
 	}
-	time.Sleep(20 * time.Millisecond)
+	// Every caller must be in the next round before the first read answers (a late one would start a
+	// round of its own): the leader has made it, and the 19 others wait on it.
+	for range 19 {
+		select {
+		case <-joined:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the callers did not join the next round")
+		}
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		f.mu.Lock()
+		led := f.waiting != nil
+		f.mu.Unlock()
+		if led {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no caller leads the next round")
+		}
+	}
 	s.release <- struct{}{}
 	<-first
 	waitStarted(t, s)
