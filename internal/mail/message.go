@@ -5,6 +5,7 @@
 package mail
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	netmail "net/mail"
@@ -106,5 +107,32 @@ func Build(m *store.OutboxMail, from Sender) (*gomail.Msg, error) {
 	if m.HTML != "" {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
 	}
+	for _, h := range m.Headers {
+		if !allowedHeaders[h.Name] {
+			return nil, fmt.Errorf("%w: header %q is not allowed", errPermanent, h.Name)
+		}
+		msg.SetGenHeader(gomail.Header(h.Name), headerText(h.Value))
+	}
+	for _, a := range m.Attachments {
+		name := headerText(a.Name)
+		if name == "" || strings.ContainsAny(name, `/\"`) {
+			return nil, fmt.Errorf("%w: attachment name %q", errPermanent, a.Name)
+		}
+		ct := headerText(a.ContentType)
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		if err := msg.AttachReader(name, bytes.NewReader(a.Data), gomail.WithFileContentType(gomail.ContentType(ct))); err != nil {
+			return nil, fmt.Errorf("%w: attachment %q: %v", errPermanent, name, err)
+		}
+	}
 	return msg, nil
+}
+
+// allowedHeaders are the extra headers an outbox mail may carry: the
+// one-click unsubscribe pair of RFC 8058 and the marker of automatic mail.
+var allowedHeaders = map[string]bool{
+	"List-Unsubscribe":      true,
+	"List-Unsubscribe-Post": true,
+	"Auto-Submitted":        true,
 }

@@ -399,3 +399,57 @@ func TestStartTLSIsRequiredWhenAsked(t *testing.T) {
 		t.Fatalf("row %+v", row)
 	}
 }
+
+func TestWorkerSendsAllowedHeadersAndAttachments(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
+		srv := mailtest.Start(t, "127.0.0.1:0")
+		c := newClock()
+		ics := []byte("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nSUMMARY:Révision — Garage\r\nEND:VCALENDAR\r\n")
+		pdf := []byte("%PDF-1.4\n\x00\x01\x02 binaire\n%%EOF")
+		good := enqueue(t, s, &store.OutboxMail{
+			To: "client@exemple.fr", Subject: "Votre rendez-vous", Text: "Bonjour",
+			Headers: []store.MailHeader{
+				{Name: "List-Unsubscribe", Value: "<https://garage.test/alertes/x/desinscription>"},
+				{Name: "List-Unsubscribe-Post", Value: "List-Unsubscribe=One-Click\r\nBcc: a@b"},
+			},
+			Attachments: []store.MailAttachment{
+				{Name: "rendez-vous.ics", ContentType: "text/calendar; method=REQUEST", Data: ics},
+				{Name: "devis D-2026-0001.pdf", ContentType: "application/pdf", Data: pdf},
+			},
+		}, c.Now())
+		bad := enqueue(t, s, &store.OutboxMail{To: "client@exemple.fr", Subject: "s", Text: "t",
+			Headers: []store.MailHeader{{Name: "Bcc", Value: "a@b"}}}, c.Now())
+		stored := outbox(t, s)[good.ID]
+		if len(stored.Headers) != 2 || len(stored.Attachments) != 2 || string(stored.Attachments[1].Data) != string(pdf) {
+			t.Fatalf("stored row lost its extras: %+v", stored)
+		}
+		if _, err := newWorker(t, s, srv.Addr(), c).RunOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		got := srv.Messages()
+		if len(got) != 1 {
+			t.Fatalf("%d messages received, want 1 (the one with a forbidden header fails)", len(got))
+		}
+		h := got[0].Header()
+		if h.Get("List-Unsubscribe") != "<https://garage.test/alertes/x/desinscription>" ||
+			h.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click  Bcc: a@b" || h.Get("Bcc") != "" {
+			t.Errorf("headers: %v", h)
+		}
+		if !strings.Contains(got[0].Part("text/plain"), "Bonjour") {
+			t.Errorf("text part lost: %q", got[0].Part("text/plain"))
+		}
+		att := got[0].Attachments()
+		if len(att) != 2 {
+			t.Fatalf("attachments: %+v", att)
+		}
+		if att[0].Name != "rendez-vous.ics" || att[0].ContentType != "text/calendar" || string(att[0].Data) != string(ics) {
+			t.Errorf("ics attachment: %q %q %q", att[0].Name, att[0].ContentType, att[0].Data)
+		}
+		if att[1].Name != "devis D-2026-0001.pdf" || att[1].ContentType != "application/pdf" || string(att[1].Data) != string(pdf) {
+			t.Errorf("pdf attachment: %q %q %q", att[1].Name, att[1].ContentType, att[1].Data)
+		}
+		if st := outbox(t, s)[bad.ID]; st.Status != "failed" {
+			t.Errorf("mail with a Bcc header: %s, want failed", st.Status)
+		}
+	})
+}

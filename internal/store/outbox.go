@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -25,12 +27,27 @@ type OutboxMail struct {
 	Subject       string
 	Text          string
 	HTML          string
+	Headers       []MailHeader     // extra headers, from an allowed list (mail.Build checks it)
+	Attachments   []MailAttachment // files sent with the mail, e.g. an .ics invitation
 	Status        string // "pending", "sent", "failed"
 	Attempts      int
 	NextAttemptAt time.Time
 	LastError     string
 	CreatedAt     time.Time
 	SentAt        *time.Time
+}
+
+// MailHeader is an extra header of an outbox mail.
+type MailHeader struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// MailAttachment is a file sent with an outbox mail.
+type MailAttachment struct {
+	Name        string `json:"name"`         // file name shown to the recipient, e.g. "rendez-vous.ics"
+	ContentType string `json:"content_type"` // e.g. "text/calendar; method=REQUEST"
+	Data        []byte `json:"data"`
 }
 
 // EnqueueMail stores m in the outbox, due now; a mail worker sends it.
@@ -40,10 +57,19 @@ func (s *Store) EnqueueMail(ctx context.Context, m *OutboxMail, now time.Time) e
 
 func enqueueMail(ctx context.Context, q querier, m *OutboxMail, now time.Time) error {
 	now = now.UTC()
-	err := q.QueryRowContext(ctx,
-		`INSERT INTO mail_outbox (kind, to_addr, to_name, reply_to, subject, body_text, body_html, next_attempt_at, created_at)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-		m.Kind, m.To, m.ToName, m.ReplyTo, m.Subject, m.Text, m.HTML, now.Unix(), now).Scan(&m.ID)
+	headers, err := jsonOrEmpty(m.Headers)
+	if err != nil {
+		return err
+	}
+	attachments, err := jsonOrEmpty(m.Attachments)
+	if err != nil {
+		return err
+	}
+	err = q.QueryRowContext(ctx,
+		`INSERT INTO mail_outbox (kind, to_addr, to_name, reply_to, subject, body_text, body_html, headers, attachments,
+		                          next_attempt_at, created_at)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		m.Kind, m.To, m.ToName, m.ReplyTo, m.Subject, m.Text, m.HTML, headers, attachments, now.Unix(), now).Scan(&m.ID)
 	if err != nil {
 		return translate(err)
 	}
@@ -77,4 +103,28 @@ func (s *Store) DeleteFinishedMailBefore(ctx context.Context, t time.Time) (int6
 		return 0, err
 	}
 	return res.RowsAffected()
+}
+
+// jsonOrEmpty encodes a list as JSON, or as "" when it is empty.
+func jsonOrEmpty[T any](list []T) (string, error) {
+	if len(list) == 0 {
+		return "", nil
+	}
+	b, err := json.Marshal(list)
+	if err != nil {
+		return "", fmt.Errorf("store: encode mail extras: %w", err)
+	}
+	return string(b), nil
+}
+
+// decodeJSONList reads what jsonOrEmpty wrote.
+func decodeJSONList[T any](s string) ([]T, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var list []T
+	if err := json.Unmarshal([]byte(s), &list); err != nil {
+		return nil, fmt.Errorf("store: decode mail extras: %w", err)
+	}
+	return list, nil
 }

@@ -89,16 +89,24 @@ func (s *Store) OutboxCounts(ctx context.Context) (pending, failed int, err erro
 	return pending, failed, err
 }
 
-const outboxColumns = `id, kind, to_addr, to_name, reply_to, subject, body_text, body_html, status, attempts,
-	next_attempt_at, last_error, created_at, sent_at`
+const outboxColumns = `id, kind, to_addr, to_name, reply_to, subject, body_text, body_html, headers, attachments,
+	status, attempts, next_attempt_at, last_error, created_at, sent_at`
 
 func scanOutbox(row interface{ Scan(...any) error }) (*OutboxMail, error) {
 	var m OutboxMail
 	var next int64
 	var sent sql.NullTime
-	if err := row.Scan(&m.ID, &m.Kind, &m.To, &m.ToName, &m.ReplyTo, &m.Subject, &m.Text, &m.HTML, &m.Status,
-		&m.Attempts, &next, &m.LastError, &m.CreatedAt, &sent); err != nil {
+	var headers, attachments string
+	if err := row.Scan(&m.ID, &m.Kind, &m.To, &m.ToName, &m.ReplyTo, &m.Subject, &m.Text, &m.HTML, &headers, &attachments,
+		&m.Status, &m.Attempts, &next, &m.LastError, &m.CreatedAt, &sent); err != nil {
 		return nil, translate(err)
+	}
+	var err error
+	if m.Headers, err = decodeJSONList[MailHeader](headers); err != nil {
+		return nil, err
+	}
+	if m.Attachments, err = decodeJSONList[MailAttachment](attachments); err != nil {
+		return nil, err
 	}
 	m.NextAttemptAt = time.Unix(next, 0)
 	if sent.Valid {

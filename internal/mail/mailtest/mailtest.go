@@ -4,6 +4,7 @@ package mailtest
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"io"
 	"mime"
@@ -11,6 +12,7 @@ import (
 	"mime/quotedprintable"
 	"net"
 	netmail "net/mail"
+	"net/textproto"
 	"strconv"
 	"strings"
 	"sync"
@@ -81,6 +83,58 @@ func findPart(contentType, encoding string, body io.Reader, want string) string 
 	}
 	b, _ := io.ReadAll(body)
 	return string(b)
+}
+
+// Attachment is a file attached to a received message, decoded.
+type Attachment struct {
+	Name        string
+	ContentType string // the media type, without parameters
+	Data        []byte
+}
+
+// Attachments returns the parts of the message sent as attachments (those
+// with a file name), decoded, in order.
+func (r Received) Attachments() []Attachment {
+	m, err := netmail.ReadMessage(bytes.NewReader(r.Data))
+	if err != nil {
+		return nil
+	}
+	var out []Attachment
+	collectAttachments(textproto.MIMEHeader(m.Header), m.Body, &out)
+	return out
+}
+
+func collectAttachments(h textproto.MIMEHeader, body io.Reader, out *[]Attachment) {
+	mt, params, err := mime.ParseMediaType(h.Get("Content-Type"))
+	if err != nil {
+		return
+	}
+	if strings.HasPrefix(mt, "multipart/") {
+		mr := multipart.NewReader(body, params["boundary"])
+		for {
+			p, err := mr.NextRawPart()
+			if err != nil {
+				return
+			}
+			collectAttachments(p.Header, p, out)
+		}
+	}
+	_, dparams, _ := mime.ParseMediaType(h.Get("Content-Disposition"))
+	name := dparams["filename"]
+	if name == "" {
+		name = params["name"]
+	}
+	if name == "" {
+		return
+	}
+	switch strings.ToLower(h.Get("Content-Transfer-Encoding")) {
+	case "base64":
+		body = base64.NewDecoder(base64.StdEncoding, body)
+	case "quoted-printable":
+		body = quotedprintable.NewReader(body)
+	}
+	data, _ := io.ReadAll(body)
+	*out = append(*out, Attachment{Name: name, ContentType: mt, Data: data})
 }
 
 // Server is a recording SMTP server on 127.0.0.1.
