@@ -33,6 +33,12 @@ func runDemo(ctx context.Context, e *env) error {
 		return errors.New("« garage demo » utilise une base SQLite locale : retirez DATABASE_URL ou donnez un chemin de fichier")
 	}
 	log := newLogger(cfg, e.stdout)
+	if e.getenv("METRICS_ADDR") == "" {
+		// The demo must start whatever holds Prometheus's default port: it
+		// has a metrics listener only when METRICS_ADDR asks for one.
+		cfg.MetricsAddr = ""
+		log.Info("metrics listener off in the demo; set METRICS_ADDR to turn it on")
+	}
 	s, err := openStore(ctx, cfg)
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vparrot/garage/internal/app"
+	"github.com/vparrot/garage/internal/config"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
 )
@@ -286,6 +287,34 @@ func TestDemo(t *testing.T) {
 	}
 	if counts, err := s.CountCarsByStatus(context.Background()); err != nil || counts[store.CarPublished]+counts[store.CarSold]+counts[store.CarDraft] != 30 {
 		t.Errorf("after two demo runs: cars %v %v, want the 30 demo cars once", counts, err)
+	}
+}
+
+// TestDemoStartsWhatever9090Holds: the quick start must not fail because
+// another program holds Prometheus's default port; serve still refuses.
+func TestDemoStartsWhatever9090Holds(t *testing.T) {
+	if ln, err := net.Listen("tcp", config.DefaultMetricsAddr); err == nil {
+		defer ln.Close()
+	} // else something else holds it already, which is the case under test
+	env := serveEnv("sqlite:" + t.TempDir() + "/demo.db")
+	delete(env, "METRICS_ADDR")
+	srv := start(t, env, "demo")
+	base := "http://" + srv.addr(t, "listening")
+	if resp, _ := get(t, base+"/"); resp.StatusCode != http.StatusOK {
+		t.Errorf("demo home page with 9090 taken: %d", resp.StatusCode)
+	}
+	if out := srv.out.String(); strings.Contains(out, "metrics listening") || !strings.Contains(out, "METRICS_ADDR") {
+		t.Errorf("the demo's log should say the metrics listener is off and how to turn it on:\n%s", out)
+	}
+	if code := srv.stop(t); code != 0 {
+		t.Fatalf("demo exited with %d:\n%s%s", code, srv.out, srv.errOut)
+	}
+
+	env = serveEnv(migratedURL(t, store.SQLite))
+	delete(env, "METRICS_ADDR")
+	r := run(t, env, "", "serve")
+	if r.code == 0 || !strings.Contains(r.stderr, "9090") {
+		t.Errorf("serve with 9090 taken: want a loud failure naming the port, got %v", r)
 	}
 }
 
