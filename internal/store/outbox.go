@@ -29,7 +29,7 @@ type OutboxMail struct {
 	HTML          string
 	Headers       []MailHeader     // extra headers, from an allowed list (mail.Build checks it)
 	Attachments   []MailAttachment // files sent with the mail, e.g. an .ics invitation
-	Status        string // "pending", "sent", "failed"
+	Status        string           // "pending", "sent", "failed"
 	Attempts      int
 	NextAttemptAt time.Time
 	LastError     string
