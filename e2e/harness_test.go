@@ -21,6 +21,7 @@ import (
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/hours"
 	"github.com/vparrot/garage/internal/password"
 	"github.com/vparrot/garage/internal/store"
@@ -211,7 +212,7 @@ func seedSite(t *testing.T, dbURL string, extra func(t *testing.T, s *store.Stor
 		t.Fatal(err)
 	}
 	now := time.Now()
-	if err := s.SaveGarageDetails(ctx, &store.Garage{Name: "Garage V. Parrot", Street: "12 avenue des Mécaniciens",
+	if err := s.SaveGarageDetails(ctx, &garage.Details{Name: "Garage V. Parrot", Street: "12 avenue des Mécaniciens",
 		PostalCode: "31200", City: "Toulouse", Phone: "05 61 00 00 00", Email: "contact@garage-parrot.test"}, now); err != nil {
 		t.Fatal(err)
 	}
@@ -222,12 +223,12 @@ func seedSite(t *testing.T, dbURL string, extra func(t *testing.T, s *store.Stor
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateUser(ctx, &store.User{Email: adminEmail, PasswordHash: hash, FirstName: "Vincent", LastName: "Parrot",
-		Role: store.RoleAdmin, Active: true}, now); err != nil {
+	if err := s.CreateUser(ctx, &garage.User{Email: adminEmail, PasswordHash: hash, FirstName: "Vincent", LastName: "Parrot",
+		Role: garage.RoleAdmin, Active: true}, now); err != nil {
 		t.Fatal(err)
 	}
 	price := 89
-	if err := s.CreateService(ctx, &store.Service{Title: "Freinage", Description: "Plaquettes et disques.", Visible: true, PriceFrom: &price}, now); err != nil {
+	if err := s.CreateService(ctx, &garage.Service{Title: "Freinage", Description: "Plaquettes et disques.", Visible: true, PriceFrom: &price}, now); err != nil {
 		t.Fatal(err)
 	}
 	if extra != nil {

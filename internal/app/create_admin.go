@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/password"
 	"github.com/vparrot/garage/internal/store"
 )
@@ -59,8 +60,8 @@ func runCreateAdmin(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	u := &store.User{Email: addr.Address, PasswordHash: hash, FirstName: strings.TrimSpace(*first),
-		LastName: strings.TrimSpace(*last), Role: store.RoleAdmin, Active: true}
+	u := &garage.User{Email: addr.Address, PasswordHash: hash, FirstName: strings.TrimSpace(*first),
+		LastName: strings.TrimSpace(*last), Role: garage.RoleAdmin, Active: true}
 	if err := createAdminUser(ctx, s, u); err != nil {
 		return err
 	}
@@ -69,7 +70,7 @@ func runCreateAdmin(ctx context.Context, e *env) error {
 }
 
 // createAdminUser stores the account and writes the audit row.
-func createAdminUser(ctx context.Context, s *store.Store, u *store.User) error {
+func createAdminUser(ctx context.Context, s *store.Store, u *garage.User) error {
 	if err := s.CreateUser(ctx, u, time.Now()); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return fmt.Errorf("un compte existe déjà avec l'adresse %s", u.Email)
@@ -81,7 +82,7 @@ func createAdminUser(ctx context.Context, s *store.Store, u *store.User) error {
 		}
 		return err
 	}
-	return s.AddAudit(ctx, &store.AuditEntry{At: time.Now(), Action: "user.create", Target: fmt.Sprintf("user:%d", u.ID),
+	return s.AddAudit(ctx, &garage.AuditEntry{At: time.Now(), Action: "user.create", Target: fmt.Sprintf("user:%d", u.ID),
 		ActorEmail: "garage create-admin", Details: fmt.Sprintf(`{"email":%q,"role":"admin"}`, u.Email)})
 }
 

@@ -4,22 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"time"
+
+	"github.com/vparrot/garage/internal/garage"
 )
 
-// AuditEntry is one row of the append-only audit log: who did what, when.
-type AuditEntry struct {
-	ID         int64
-	At         time.Time
-	ActorID    *int64 // nil for anonymous or system actions
-	ActorEmail string
-	Action     string // e.g. "login.success", "login.failure", "user.create"
-	Target     string // e.g. "user:12"
-	Details    string // JSON: before/after or context
-	IP         string
-}
-
 // AddAudit appends an entry to the audit log.
-func (s *Store) AddAudit(ctx context.Context, e *AuditEntry) error {
+func (s *Store) AddAudit(ctx context.Context, e *garage.AuditEntry) error {
 	var actor sql.NullInt64
 	if e.ActorID != nil {
 		actor = sql.NullInt64{Int64: *e.ActorID, Valid: true}
@@ -37,20 +27,12 @@ func (s *Store) AddAudit(ctx context.Context, e *AuditEntry) error {
 
 // ListAudit returns the newest entries first, at most limit of them, and
 // filtered by action prefix when actionPrefix is not empty.
-func (s *Store) ListAudit(ctx context.Context, actionPrefix string, limit, offset int) ([]*AuditEntry, error) {
-	return s.ListAuditFiltered(ctx, AuditFilter{ActionPrefix: actionPrefix}, limit, offset)
-}
-
-// AuditFilter narrows the audit log: by actor, by action prefix ("user."),
-// and by time (From included, To excluded); zero values do not filter.
-type AuditFilter struct {
-	ActorID      int64
-	ActionPrefix string
-	From, To     time.Time
+func (s *Store) ListAudit(ctx context.Context, actionPrefix string, limit, offset int) ([]*garage.AuditEntry, error) {
+	return s.ListAuditFiltered(ctx, garage.AuditFilter{ActionPrefix: actionPrefix}, limit, offset)
 }
 
 // ListAuditFiltered returns the newest matching entries first.
-func (s *Store) ListAuditFiltered(ctx context.Context, f AuditFilter, limit, offset int) ([]*AuditEntry, error) {
+func (s *Store) ListAuditFiltered(ctx context.Context, f garage.AuditFilter, limit, offset int) ([]*garage.AuditEntry, error) {
 	var from, to time.Time
 	if !f.From.IsZero() {
 		from = f.From.UTC()
@@ -71,9 +53,9 @@ func (s *Store) ListAuditFiltered(ctx context.Context, f AuditFilter, limit, off
 		return nil, err
 	}
 	defer rows.Close()
-	var list []*AuditEntry
+	var list []*garage.AuditEntry
 	for rows.Next() {
-		var e AuditEntry
+		var e garage.AuditEntry
 		var actor sql.NullInt64
 		if err := rows.Scan(&e.ID, &e.At, &actor, &e.ActorEmail, &e.Action, &e.Target, &e.Details, &e.IP); err != nil {
 			return nil, err

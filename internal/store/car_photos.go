@@ -4,25 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"time"
+
+	"github.com/vparrot/garage/internal/garage"
 )
 
-// CarPhoto is one photo of a car. Its files live in the photo store under
-// Key (one per size); the first photo by position is the main one.
-type CarPhoto struct {
-	ID        int64
-	CarID     int64
-	Key       string
-	Position  int
-	Width     int
-	Height    int
-	CreatedAt time.Time
-}
-
-// MaxCarPhotos bounds how many photos a car may have.
-const MaxCarPhotos = 30
-
 // CarPhotos returns a car's photos in display order, the main one first.
-func (s *Store) CarPhotos(ctx context.Context, carID int64) ([]*CarPhoto, error) {
+func (s *Store) CarPhotos(ctx context.Context, carID int64) ([]*garage.CarPhoto, error) {
 	rows, err := s.db.QueryContext(ctx,
 		`SELECT id, car_id, key, position, width, height, created_at FROM car_photos
 		  WHERE car_id = $1 ORDER BY position, id`, carID)
@@ -30,9 +17,9 @@ func (s *Store) CarPhotos(ctx context.Context, carID int64) ([]*CarPhoto, error)
 		return nil, err
 	}
 	defer rows.Close()
-	var out []*CarPhoto
+	var out []*garage.CarPhoto
 	for rows.Next() {
-		var p CarPhoto
+		var p garage.CarPhoto
 		if err := rows.Scan(&p.ID, &p.CarID, &p.Key, &p.Position, &p.Width, &p.Height, &p.CreatedAt); err != nil {
 			return nil, err
 		}
@@ -44,7 +31,7 @@ func (s *Store) CarPhotos(ctx context.Context, carID int64) ([]*CarPhoto, error)
 // AddCarPhotos appends photos to a car, after its existing ones, in one
 // transaction: either all rows are written or none. It returns ErrConflict
 // when the car would pass MaxCarPhotos, and ErrNotFound for an unknown car.
-func (s *Store) AddCarPhotos(ctx context.Context, carID int64, photos []*CarPhoto, now time.Time) error {
+func (s *Store) AddCarPhotos(ctx context.Context, carID int64, photos []*garage.CarPhoto, now time.Time) error {
 	now = now.UTC()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var n, next int
@@ -54,7 +41,7 @@ func (s *Store) AddCarPhotos(ctx context.Context, carID int64, photos []*CarPhot
 		if err != nil {
 			return translate(err)
 		}
-		if n+len(photos) > MaxCarPhotos {
+		if n+len(photos) > garage.MaxCarPhotos {
 			return ErrConflict
 		}
 		for i, p := range photos {
@@ -70,18 +57,8 @@ func (s *Store) AddCarPhotos(ctx context.Context, carID int64, photos []*CarPhot
 	})
 }
 
-// PhotoMove says where MoveCarPhoto puts a photo.
-type PhotoMove int
-
-// The photo moves: one step earlier or later, or first (the main photo).
-const (
-	PhotoUp PhotoMove = iota
-	PhotoDown
-	PhotoFirst
-)
-
 // MoveCarPhoto reorders a car's photos and renumbers them 0, 1, 2…
-func (s *Store) MoveCarPhoto(ctx context.Context, carID, photoID int64, move PhotoMove) error {
+func (s *Store) MoveCarPhoto(ctx context.Context, carID, photoID int64, move garage.PhotoMove) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		ids, err := column[int64](ctx, tx, `SELECT id FROM car_photos WHERE car_id = $1 ORDER BY position, id`, carID)
 		if err != nil {
@@ -97,11 +74,11 @@ func (s *Store) MoveCarPhoto(ctx context.Context, carID, photoID int64, move Pho
 			return ErrNotFound
 		}
 		switch {
-		case move == PhotoUp && at > 0:
+		case move == garage.PhotoUp && at > 0:
 			ids[at-1], ids[at] = ids[at], ids[at-1]
-		case move == PhotoDown && at < len(ids)-1:
+		case move == garage.PhotoDown && at < len(ids)-1:
 			ids[at+1], ids[at] = ids[at], ids[at+1]
-		case move == PhotoFirst:
+		case move == garage.PhotoFirst:
 			copy(ids[1:at+1], ids[:at])
 			ids[0] = photoID
 		}

@@ -4,38 +4,30 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+
+	"github.com/vparrot/garage/internal/garage"
 )
 
-// Equipment is an entry of the shared equipment and options vocabulary
-// ("Climatisation automatique", "Caméra de recul").
-type Equipment struct {
-	ID   int64
-	Name string
-}
-
-// MaxEquipmentName bounds the length of an equipment name, in characters.
-const MaxEquipmentName = 80
-
 // ListEquipment returns the whole vocabulary, sorted by name.
-func (s *Store) ListEquipment(ctx context.Context) ([]*Equipment, error) {
+func (s *Store) ListEquipment(ctx context.Context) ([]*garage.Equipment, error) {
 	return s.equipment(ctx, `SELECT id, name FROM equipment ORDER BY lower(name), id`)
 }
 
 // CarEquipment returns a car's equipment, sorted by name.
-func (s *Store) CarEquipment(ctx context.Context, carID int64) ([]*Equipment, error) {
+func (s *Store) CarEquipment(ctx context.Context, carID int64) ([]*garage.Equipment, error) {
 	return s.equipment(ctx, `SELECT e.id, e.name FROM equipment e JOIN car_equipment ce ON ce.equipment_id = e.id
 		WHERE ce.car_id = $1 ORDER BY lower(e.name), e.id`, carID)
 }
 
-func (s *Store) equipment(ctx context.Context, q string, args ...any) ([]*Equipment, error) {
+func (s *Store) equipment(ctx context.Context, q string, args ...any) ([]*garage.Equipment, error) {
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []*Equipment
+	var out []*garage.Equipment
 	for rows.Next() {
-		var e Equipment
+		var e garage.Equipment
 		if err := rows.Scan(&e.ID, &e.Name); err != nil {
 			return nil, err
 		}
@@ -99,14 +91,8 @@ func (s *Store) SetCarEquipment(ctx context.Context, carID int64, ids []int64, n
 	})
 }
 
-// EquipmentUse is a vocabulary entry with the number of cars that list it.
-type EquipmentUse struct {
-	Equipment
-	Cars int
-}
-
 // ListEquipmentUse returns the vocabulary with how many cars use each entry.
-func (s *Store) ListEquipmentUse(ctx context.Context) ([]*EquipmentUse, error) {
+func (s *Store) ListEquipmentUse(ctx context.Context) ([]*garage.EquipmentUse, error) {
 	rows, err := s.db.QueryContext(ctx,
 		`SELECT e.id, e.name, count(ce.car_id) FROM equipment e LEFT JOIN car_equipment ce ON ce.equipment_id = e.id
 		  GROUP BY e.id, e.name ORDER BY lower(e.name), e.id`)
@@ -114,9 +100,9 @@ func (s *Store) ListEquipmentUse(ctx context.Context) ([]*EquipmentUse, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []*EquipmentUse
+	var out []*garage.EquipmentUse
 	for rows.Next() {
-		var e EquipmentUse
+		var e garage.EquipmentUse
 		if err := rows.Scan(&e.ID, &e.Name, &e.Cars); err != nil {
 			return nil, err
 		}

@@ -4,45 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"time"
+
+	"github.com/vparrot/garage/internal/garage"
 )
-
-// Message statuses, in the order the inbox shows them.
-const (
-	MessageNew        = "new"
-	MessageInProgress = "in_progress"
-	MessageDone       = "done"
-	MessageSpam       = "spam"
-)
-
-// MessageStatuses lists every status.
-func MessageStatuses() []string {
-	return []string{MessageNew, MessageInProgress, MessageDone, MessageSpam}
-}
-
-// Message is a visitor's message from a contact form (a lead).
-type Message struct {
-	ID        int64
-	LastName  string
-	FirstName string
-	Email     string
-	Phone     string
-	Subject   string
-	Body      string
-	CarID     *int64 // the car the message is about, if any
-	Status    string
-	Note      string // internal, never shown to the visitor
-	ReadAt    *time.Time
-	CreatedAt time.Time
-	UpdatedAt time.Time
-}
-
-// FullName is "Prénom Nom".
-func (m *Message) FullName() string { return m.FirstName + " " + m.LastName }
 
 const messageColumns = `id, last_name, first_name, email, phone, subject, body, car_id, status, note, read_at, created_at, updated_at`
 
-func scanMessage(row interface{ Scan(...any) error }) (*Message, error) {
-	var m Message
+func scanMessage(row interface{ Scan(...any) error }) (*garage.Message, error) {
+	var m garage.Message
 	var car sql.NullInt64
 	var read sql.NullTime
 	if err := row.Scan(&m.ID, &m.LastName, &m.FirstName, &m.Email, &m.Phone, &m.Subject, &m.Body, &car,
@@ -64,10 +33,10 @@ func scanMessage(row interface{ Scan(...any) error }) (*Message, error) {
 // e-mail that notify builds from the stored message (it may return nil for
 // no mail). Either both are stored or neither: a message is never lost
 // and never announced without being kept.
-func (s *Store) CreateMessage(ctx context.Context, m *Message, notify func(*Message) *OutboxMail, now time.Time) error {
+func (s *Store) CreateMessage(ctx context.Context, m *garage.Message, notify func(*garage.Message) *garage.OutboxMail, now time.Time) error {
 	now = now.UTC()
 	if m.Status == "" {
-		m.Status = MessageNew
+		m.Status = garage.MessageNew
 	}
 	var car sql.NullInt64
 	if m.CarID != nil {
@@ -77,7 +46,7 @@ func (s *Store) CreateMessage(ctx context.Context, m *Message, notify func(*Mess
 		err := tx.QueryRowContext(ctx,
 			`INSERT INTO messages (last_name, first_name, email, phone, subject, body, car_id, status, created_at, updated_at)
 			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
-			m.LastName, m.FirstName, m.Email, m.Phone, m.Subject, m.Body, car, m.Status, now).Scan(&m.ID)
+			m.LastName, m.FirstName, m.Email, m.Phone, m.Subject, m.Body, car, string(m.Status), now).Scan(&m.ID)
 		if err != nil {
 			return translate(err)
 		}
@@ -93,25 +62,22 @@ func (s *Store) CreateMessage(ctx context.Context, m *Message, notify func(*Mess
 }
 
 // MessageByID returns one message.
-func (s *Store) MessageByID(ctx context.Context, id int64) (*Message, error) {
+func (s *Store) MessageByID(ctx context.Context, id int64) (*garage.Message, error) {
 	return scanMessage(s.db.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = $1`, id))
 }
 
-// MessagesOpen is a ListMessages filter: new and in-progress messages.
-const MessagesOpen = "open"
-
 // ListMessages returns messages newest first: of one status, of the open
-// ones (MessagesOpen), or all when status is empty.
-func (s *Store) ListMessages(ctx context.Context, status string, limit, offset int) ([]*Message, error) {
+// ones (garage.MessagesOpen), or all when status is empty.
+func (s *Store) ListMessages(ctx context.Context, status garage.MessageStatus, limit, offset int) ([]*garage.Message, error) {
 	rows, err := s.db.QueryContext(ctx,
 		`SELECT `+messageColumns+` FROM messages WHERE $1 = '' OR status = $1 OR ($1 = 'open' AND status IN ('new', 'in_progress'))
 		  ORDER BY id DESC LIMIT $2 OFFSET $3`,
-		status, limit, offset)
+		string(status), limit, offset)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var list []*Message
+	var list []*garage.Message
 	for rows.Next() {
 		m, err := scanMessage(rows)
 		if err != nil {
@@ -123,20 +89,20 @@ func (s *Store) ListMessages(ctx context.Context, status string, limit, offset i
 }
 
 // CountMessagesByStatus returns the number of messages of each status.
-func (s *Store) CountMessagesByStatus(ctx context.Context) (map[string]int, error) {
+func (s *Store) CountMessagesByStatus(ctx context.Context) (map[garage.MessageStatus]int, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT status, COUNT(*) FROM messages GROUP BY status`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	counts := map[string]int{}
+	counts := map[garage.MessageStatus]int{}
 	for rows.Next() {
 		var st string
 		var n int
 		if err := rows.Scan(&st, &n); err != nil {
 			return nil, err
 		}
-		counts[st] = n
+		counts[garage.MessageStatus(st)] = n
 	}
 	return counts, rows.Err()
 }
@@ -157,14 +123,14 @@ func (s *Store) MarkMessageRead(ctx context.Context, id int64, now time.Time) er
 
 // UpdateMessage sets a message's status and internal note and returns the
 // message as it was before.
-func (s *Store) UpdateMessage(ctx context.Context, id int64, status, note string, now time.Time) (before *Message, err error) {
+func (s *Store) UpdateMessage(ctx context.Context, id int64, status garage.MessageStatus, note string, now time.Time) (before *garage.Message, err error) {
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		before, err = scanMessage(tx.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = $1`, id))
 		if err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE messages SET status = $1, note = $2, updated_at = $3 WHERE id = $4`,
-			status, note, now.UTC(), id)
+			string(status), note, now.UTC(), id)
 		return err
 	})
 	return before, err

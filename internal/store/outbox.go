@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"time"
+
+	"github.com/vparrot/garage/internal/garage"
 )
 
 // querier is what both *sql.DB and *sql.Tx offer, so that a write can join
@@ -15,30 +17,12 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// OutboxMail is an e-mail waiting in (or gone from) the outbox.
-type OutboxMail struct {
-	ID            int64
-	Kind          string // "contact.notify", "account.invite", "account.reset", ...
-	To            string
-	ToName        string
-	ReplyTo       string
-	Subject       string
-	Text          string
-	HTML          string
-	Status        string // "pending", "sent", "failed"
-	Attempts      int
-	NextAttemptAt time.Time
-	LastError     string
-	CreatedAt     time.Time
-	SentAt        *time.Time
-}
-
 // EnqueueMail stores m in the outbox, due now; a mail worker sends it.
-func (s *Store) EnqueueMail(ctx context.Context, m *OutboxMail, now time.Time) error {
+func (s *Store) EnqueueMail(ctx context.Context, m *garage.OutboxMail, now time.Time) error {
 	return enqueueMail(ctx, s.db, m, now)
 }
 
-func enqueueMail(ctx context.Context, q querier, m *OutboxMail, now time.Time) error {
+func enqueueMail(ctx context.Context, q querier, m *garage.OutboxMail, now time.Time) error {
 	now = now.UTC()
 	err := q.QueryRowContext(ctx,
 		`INSERT INTO mail_outbox (kind, to_addr, to_name, reply_to, subject, body_text, body_html, next_attempt_at, created_at)
@@ -52,13 +36,13 @@ func enqueueMail(ctx context.Context, q querier, m *OutboxMail, now time.Time) e
 }
 
 // ListOutbox returns the outbox, newest first (for tests and the back office).
-func (s *Store) ListOutbox(ctx context.Context, limit int) ([]*OutboxMail, error) {
+func (s *Store) ListOutbox(ctx context.Context, limit int) ([]*garage.OutboxMail, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+outboxColumns+` FROM mail_outbox ORDER BY id DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var list []*OutboxMail
+	var list []*garage.OutboxMail
 	for rows.Next() {
 		m, err := scanOutbox(rows)
 		if err != nil {

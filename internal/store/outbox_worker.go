@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"time"
+
+	"github.com/vparrot/garage/internal/garage"
 )
 
 // skipLockedClause is the one place where claiming mail differs between the
@@ -21,8 +23,8 @@ func (s *Store) skipLockedClause() string {
 // ClaimMail leases up to limit due, pending mails until now+lease and
 // returns them, oldest first. A leased mail is invisible to other workers
 // until its lease ends, so a worker that dies mid-send only delays it.
-func (s *Store) ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*OutboxMail, error) {
-	var list []*OutboxMail
+func (s *Store) ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*garage.OutboxMail, error) {
+	var list []*garage.OutboxMail
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx,
 			`SELECT id FROM mail_outbox
@@ -92,8 +94,8 @@ func (s *Store) OutboxCounts(ctx context.Context) (pending, failed int, err erro
 const outboxColumns = `id, kind, to_addr, to_name, reply_to, subject, body_text, body_html, status, attempts,
 	next_attempt_at, last_error, created_at, sent_at`
 
-func scanOutbox(row interface{ Scan(...any) error }) (*OutboxMail, error) {
-	var m OutboxMail
+func scanOutbox(row interface{ Scan(...any) error }) (*garage.OutboxMail, error) {
+	var m garage.OutboxMail
 	var next int64
 	var sent sql.NullTime
 	if err := row.Scan(&m.ID, &m.Kind, &m.To, &m.ToName, &m.ReplyTo, &m.Subject, &m.Text, &m.HTML, &m.Status,

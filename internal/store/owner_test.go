@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/hours"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
@@ -68,7 +69,7 @@ func TestServicesAdmin(t *testing.T) {
 		ctx := context.Background()
 		var ids []int64
 		for _, title := range []string{"A", "B", "C"} {
-			sv := &store.Service{Title: title, Visible: true}
+			sv := &garage.Service{Title: title, Visible: true}
 			if err := s.CreateService(ctx, sv, t0); err != nil {
 				t.Fatal(err)
 			}
@@ -124,25 +125,25 @@ func TestServicesAdmin(t *testing.T) {
 func TestLastActiveAdminStays(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		a1 := newUser(t, s, "a1@example.test", store.RoleAdmin)
-		emp := newUser(t, s, "e@example.test", store.RoleEmployee)
+		a1 := newUser(t, s, "a1@example.test", garage.RoleAdmin)
+		emp := newUser(t, s, "e@example.test", garage.RoleEmployee)
 		for name, err := range map[string]error{
-			"demote":  s.SetUserRole(ctx, a1.ID, store.RoleEmployee, t0),
+			"demote":  s.SetUserRole(ctx, a1.ID, garage.RoleEmployee, t0),
 			"disable": s.SetUserActive(ctx, a1.ID, false, t0),
 			"delete":  s.DeleteUser(ctx, a1.ID),
 		} {
-			if !errors.Is(err, store.ErrLastAdmin) {
+			if !errors.Is(err, garage.ErrLastAdmin) {
 				t.Errorf("%s the last admin: %v", name, err)
 			}
 		}
-		if u, _ := s.UserByID(ctx, a1.ID); u.Role != store.RoleAdmin || !u.Active {
+		if u, _ := s.UserByID(ctx, a1.ID); u.Role != garage.RoleAdmin || !u.Active {
 			t.Fatalf("last admin changed: %+v", u)
 		}
-		if err := s.SetUserRole(ctx, 999, store.RoleAdmin, t0); !errors.Is(err, store.ErrNotFound) {
+		if err := s.SetUserRole(ctx, 999, garage.RoleAdmin, t0); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("unknown id: %v", err)
 		}
 		// Promote the employee: now either admin may go, but not both at once.
-		if err := s.SetUserRole(ctx, emp.ID, store.RoleAdmin, t0); err != nil {
+		if err := s.SetUserRole(ctx, emp.ID, garage.RoleAdmin, t0); err != nil {
 			t.Fatal(err)
 		}
 		var wg sync.WaitGroup
@@ -163,10 +164,10 @@ func TestLastActiveAdminStays(t *testing.T) {
 func TestDisableEndsSessionsAndDelete(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		newUser(t, s, "a@example.test", store.RoleAdmin)
-		emp := newUser(t, s, "e@example.test", store.RoleEmployee)
+		newUser(t, s, "a@example.test", garage.RoleAdmin)
+		emp := newUser(t, s, "e@example.test", garage.RoleEmployee)
 		for _, h := range []string{"h1", "h2", "h3"} {
-			if err := s.CreateSession(ctx, &store.Session{TokenHash: h, UserID: emp.ID, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour)}); err != nil {
+			if err := s.CreateSession(ctx, &garage.Session{TokenHash: h, UserID: emp.ID, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour)}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -201,7 +202,7 @@ func TestDisableEndsSessionsAndDelete(t *testing.T) {
 func TestAuditFilters(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		a := newUser(t, s, "a@example.test", store.RoleAdmin)
+		a := newUser(t, s, "a@example.test", garage.RoleAdmin)
 		paris := hours.Paris()
 		for i, e := range []struct {
 			at     time.Time
@@ -213,11 +214,11 @@ func TestAuditFilters(t *testing.T) {
 			{time.Date(2026, 3, 2, 12, 0, 0, 500, paris), nil, "login.failure"},
 			{time.Date(2026, 3, 3, 0, 0, 0, 0, paris), &a.ID, "user.role"},
 		} {
-			if err := s.AddAudit(ctx, &store.AuditEntry{At: e.at, ActorID: e.actor, Action: e.action, Target: string(rune('a' + i))}); err != nil {
+			if err := s.AddAudit(ctx, &garage.AuditEntry{At: e.at, ActorID: e.actor, Action: e.action, Target: string(rune('a' + i))}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		count := func(f store.AuditFilter) int {
+		count := func(f garage.AuditFilter) int {
 			list, err := s.ListAuditFiltered(ctx, f, 100, 0)
 			if err != nil {
 				t.Fatal(err)
@@ -226,15 +227,15 @@ func TestAuditFilters(t *testing.T) {
 		}
 		for _, tc := range []struct {
 			name string
-			f    store.AuditFilter
+			f    garage.AuditFilter
 			want int
 		}{
-			{"all", store.AuditFilter{}, 4},
-			{"by actor", store.AuditFilter{ActorID: a.ID}, 3},
-			{"by kind", store.AuditFilter{ActionPrefix: "user."}, 2},
-			{"2 March (Paris)", store.AuditFilter{From: time.Date(2026, 3, 2, 0, 0, 0, 0, paris), To: time.Date(2026, 3, 3, 0, 0, 0, 0, paris)}, 2},
-			{"from 2 March", store.AuditFilter{From: time.Date(2026, 3, 2, 0, 0, 0, 0, paris)}, 3},
-			{"all three", store.AuditFilter{ActorID: a.ID, ActionPrefix: "user.", To: time.Date(2026, 3, 2, 0, 0, 0, 0, paris)}, 1},
+			{"all", garage.AuditFilter{}, 4},
+			{"by actor", garage.AuditFilter{ActorID: a.ID}, 3},
+			{"by kind", garage.AuditFilter{ActionPrefix: "user."}, 2},
+			{"2 March (Paris)", garage.AuditFilter{From: time.Date(2026, 3, 2, 0, 0, 0, 0, paris), To: time.Date(2026, 3, 3, 0, 0, 0, 0, paris)}, 2},
+			{"from 2 March", garage.AuditFilter{From: time.Date(2026, 3, 2, 0, 0, 0, 0, paris)}, 3},
+			{"all three", garage.AuditFilter{ActorID: a.ID, ActionPrefix: "user.", To: time.Date(2026, 3, 2, 0, 0, 0, 0, paris)}, 1},
 		} {
 			if got := count(tc.f); got != tc.want {
 				t.Errorf("%s: %d entries, want %d", tc.name, got, tc.want)

@@ -4,24 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"time"
-)
 
-// Service is a repair service shown on the home page.
-type Service struct {
-	ID          int64
-	Title       string
-	Description string
-	Position    int
-	Visible     bool
-	PriceFrom   *int // whole euros TTC, "à partir de"; nil when not shown
-	Image       string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-}
+	"github.com/vparrot/garage/internal/garage"
+)
 
 // ListServices returns the services in display order; only the visible ones
 // when visibleOnly is set.
-func (s *Store) ListServices(ctx context.Context, visibleOnly bool) ([]*Service, error) {
+func (s *Store) ListServices(ctx context.Context, visibleOnly bool) ([]*garage.Service, error) {
 	rows, err := s.db.QueryContext(ctx,
 		`SELECT id, title, description, position, visible, price_from, image, created_at, updated_at
 		   FROM services WHERE visible = TRUE OR $1 = FALSE ORDER BY position, id`, visibleOnly)
@@ -29,7 +18,7 @@ func (s *Store) ListServices(ctx context.Context, visibleOnly bool) ([]*Service,
 		return nil, err
 	}
 	defer rows.Close()
-	var list []*Service
+	var list []*garage.Service
 	for rows.Next() {
 		sv, err := scanService(rows)
 		if err != nil {
@@ -40,8 +29,8 @@ func (s *Store) ListServices(ctx context.Context, visibleOnly bool) ([]*Service,
 	return list, rows.Err()
 }
 
-func scanService(row interface{ Scan(...any) error }) (*Service, error) {
-	var sv Service
+func scanService(row interface{ Scan(...any) error }) (*garage.Service, error) {
+	var sv garage.Service
 	var price sql.NullInt64
 	if err := row.Scan(&sv.ID, &sv.Title, &sv.Description, &sv.Position, &sv.Visible, &price, &sv.Image, &sv.CreatedAt, &sv.UpdatedAt); err != nil {
 		return nil, translate(err)
@@ -54,7 +43,7 @@ func scanService(row interface{ Scan(...any) error }) (*Service, error) {
 }
 
 // CreateService inserts a service at the end of the list.
-func (s *Store) CreateService(ctx context.Context, sv *Service, now time.Time) error {
+func (s *Store) CreateService(ctx context.Context, sv *garage.Service, now time.Time) error {
 	now = now.UTC()
 	var price sql.NullInt64
 	if sv.PriceFrom != nil {

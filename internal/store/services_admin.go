@@ -4,10 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"time"
+
+	"github.com/vparrot/garage/internal/garage"
 )
 
 // ServiceByID returns one service, visible or not.
-func (s *Store) ServiceByID(ctx context.Context, id int64) (*Service, error) {
+func (s *Store) ServiceByID(ctx context.Context, id int64) (*garage.Service, error) {
 	return scanService(s.db.QueryRowContext(ctx,
 		`SELECT id, title, description, position, visible, price_from, image, created_at, updated_at
 		   FROM services WHERE id = $1`, id))
@@ -15,7 +17,7 @@ func (s *Store) ServiceByID(ctx context.Context, id int64) (*Service, error) {
 
 // UpdateService saves a service's title, description, visibility and
 // price (not its position nor its image).
-func (s *Store) UpdateService(ctx context.Context, sv *Service, now time.Time) error {
+func (s *Store) UpdateService(ctx context.Context, sv *garage.Service, now time.Time) error {
 	var price sql.NullInt64
 	if sv.PriceFrom != nil {
 		price = sql.NullInt64{Int64: int64(*sv.PriceFrom), Valid: true}

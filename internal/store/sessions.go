@@ -5,21 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"time"
+
+	"github.com/vparrot/garage/internal/garage"
 )
 
-// Session is a logged-in staff session. Only a hash of its token is stored,
-// so a copy of the database does not hold usable session cookies.
-type Session struct {
-	TokenHash  string
-	UserID     int64
-	CreatedAt  time.Time
-	LastSeenAt time.Time
-	ExpiresAt  time.Time // absolute expiry
-	Flash      string
-}
-
 // CreateSession stores a new session.
-func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
+func (s *Store) CreateSession(ctx context.Context, sess *garage.Session) error {
 	_, err := s.db.ExecContext(ctx,
 		`INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, flash)
 		 VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -30,10 +21,10 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 // SessionUser returns a session and its user when the session exists, the
 // account is active, the absolute expiry is after now and the session was
 // seen after idleSince. Otherwise it returns ErrNotFound.
-func (s *Store) SessionUser(ctx context.Context, tokenHash string, now, idleSince time.Time) (*Session, *User, error) {
-	var sess Session
+func (s *Store) SessionUser(ctx context.Context, tokenHash string, now, idleSince time.Time) (*garage.Session, *garage.User, error) {
+	var sess garage.Session
 	var created, seen, expires int64
-	var u User
+	var u garage.User
 	var role string
 	err := s.db.QueryRowContext(ctx,
 		`SELECT s.token_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.flash,
@@ -47,7 +38,7 @@ func (s *Store) SessionUser(ctx context.Context, tokenHash string, now, idleSinc
 		return nil, nil, translate(err)
 	}
 	sess.CreatedAt, sess.LastSeenAt, sess.ExpiresAt = time.Unix(created, 0), time.Unix(seen, 0), time.Unix(expires, 0)
-	u.Role = Role(role)
+	u.Role = garage.Role(role)
 	return &sess, &u, nil
 }
 

@@ -4,39 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"time"
-)
 
-// Testimonial statuses.
-const (
-	TestimonialPending  = "pending"
-	TestimonialApproved = "approved"
-	TestimonialRejected = "rejected"
+	"github.com/vparrot/garage/internal/garage"
 )
-
-// Testimonial is a customer's review.
-type Testimonial struct {
-	ID             int64
-	Name           string
-	Comment        string
-	Rating         int    // 1 to 5
-	ExperienceDate string // YYYY-MM-DD or ""
-	Email          string // never shown; to tell the author of a refusal
-	Status         string
-	RejectGround   string // key of a published ground (reviews.Grounds)
-	RejectReason   string // free text
-	Source         string // "visitor" or "staff" (received offline)
-	CreatedBy      *int64
-	ModeratedBy    *int64
-	PublishedAt    *time.Time
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
-}
 
 const testimonialColumns = `id, name, comment, rating, experience_date, email, status, reject_ground, reject_reason,
 	source, created_by, moderated_by, published_at, created_at, updated_at`
 
-func scanTestimonial(row interface{ Scan(...any) error }) (*Testimonial, error) {
-	var t Testimonial
+func scanTestimonial(row interface{ Scan(...any) error }) (*garage.Testimonial, error) {
+	var t garage.Testimonial
 	var created, moderated sql.NullInt64
 	var published sql.NullInt64
 	if err := row.Scan(&t.ID, &t.Name, &t.Comment, &t.Rating, &t.ExperienceDate, &t.Email, &t.Status, &t.RejectGround,
@@ -67,16 +43,16 @@ func nullID(id *int64) sql.NullInt64 {
 
 // CreateTestimonial stores t. An approved testimonial (entered by the
 // staff) is published at once.
-func (s *Store) CreateTestimonial(ctx context.Context, t *Testimonial, now time.Time) error {
+func (s *Store) CreateTestimonial(ctx context.Context, t *garage.Testimonial, now time.Time) error {
 	now = now.UTC()
 	if t.Status == "" {
-		t.Status = TestimonialPending
+		t.Status = garage.TestimonialPending
 	}
 	if t.Source == "" {
-		t.Source = "visitor"
+		t.Source = garage.SourceVisitor
 	}
 	var published sql.NullInt64
-	if t.Status == TestimonialApproved {
+	if t.Status == garage.TestimonialApproved {
 		published = sql.NullInt64{Int64: now.Unix(), Valid: true}
 		p := time.Unix(now.Unix(), 0).UTC()
 		t.PublishedAt = &p
@@ -85,7 +61,7 @@ func (s *Store) CreateTestimonial(ctx context.Context, t *Testimonial, now time.
 		`INSERT INTO testimonials (name, comment, rating, experience_date, email, status, source, created_by, moderated_by,
 		   published_at, created_at, updated_at)
 		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
-		t.Name, t.Comment, t.Rating, t.ExperienceDate, t.Email, t.Status, t.Source, nullID(t.CreatedBy), nullID(t.ModeratedBy),
+		t.Name, t.Comment, t.Rating, t.ExperienceDate, t.Email, string(t.Status), t.Source, nullID(t.CreatedBy), nullID(t.ModeratedBy),
 		published, now).Scan(&t.ID)
 	if err != nil {
 		return translate(err)
@@ -95,17 +71,17 @@ func (s *Store) CreateTestimonial(ctx context.Context, t *Testimonial, now time.
 }
 
 // TestimonialByID returns one testimonial.
-func (s *Store) TestimonialByID(ctx context.Context, id int64) (*Testimonial, error) {
+func (s *Store) TestimonialByID(ctx context.Context, id int64) (*garage.Testimonial, error) {
 	return scanTestimonial(s.db.QueryRowContext(ctx, `SELECT `+testimonialColumns+` FROM testimonials WHERE id = $1`, id))
 }
 
-func (s *Store) listTestimonials(ctx context.Context, query string, args ...any) ([]*Testimonial, error) {
+func (s *Store) listTestimonials(ctx context.Context, query string, args ...any) ([]*garage.Testimonial, error) {
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var list []*Testimonial
+	var list []*garage.Testimonial
 	for rows.Next() {
 		t, err := scanTestimonial(rows)
 		if err != nil {
@@ -118,7 +94,7 @@ func (s *Store) listTestimonials(ctx context.Context, query string, args ...any)
 
 // ListApprovedTestimonials returns the testimonials published since
 // since, newest publication first: the only ones ever shown to the public.
-func (s *Store) ListApprovedTestimonials(ctx context.Context, since time.Time, limit, offset int) ([]*Testimonial, error) {
+func (s *Store) ListApprovedTestimonials(ctx context.Context, since time.Time, limit, offset int) ([]*garage.Testimonial, error) {
 	return s.listTestimonials(ctx, `SELECT `+testimonialColumns+` FROM testimonials
 		WHERE status = 'approved' AND published_at >= $1
 		ORDER BY published_at DESC, id DESC LIMIT $2 OFFSET $3`, since.Unix(), limit, offset)
@@ -126,7 +102,7 @@ func (s *Store) ListApprovedTestimonials(ctx context.Context, since time.Time, l
 
 // ListTestimonialsForModeration returns every testimonial, pending first,
 // then newest first.
-func (s *Store) ListTestimonialsForModeration(ctx context.Context, limit, offset int) ([]*Testimonial, error) {
+func (s *Store) ListTestimonialsForModeration(ctx context.Context, limit, offset int) ([]*garage.Testimonial, error) {
 	return s.listTestimonials(ctx, `SELECT `+testimonialColumns+` FROM testimonials
 		ORDER BY CASE WHEN status = 'pending' THEN 0 ELSE 1 END, id DESC LIMIT $1 OFFSET $2`, limit, offset)
 }
@@ -148,18 +124,10 @@ func (s *Store) CountPendingTestimonials(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// Moderation is a status change decided by a member of staff.
-type Moderation struct {
-	Status       string
-	RejectGround string
-	RejectReason string
-	By           int64
-}
-
 // ModerateTestimonial applies mod and returns the testimonial as it was.
 // When notify returns a mail (e.g. the refusal for the author), it is
 // queued in the same transaction.
-func (s *Store) ModerateTestimonial(ctx context.Context, id int64, mod Moderation, notify func(before *Testimonial) *OutboxMail, now time.Time) (before *Testimonial, err error) {
+func (s *Store) ModerateTestimonial(ctx context.Context, id int64, mod garage.Moderation, notify func(before *garage.Testimonial) *garage.OutboxMail, now time.Time) (before *garage.Testimonial, err error) {
 	now = now.UTC()
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		before, err = scanTestimonial(tx.QueryRowContext(ctx, `SELECT `+testimonialColumns+` FROM testimonials WHERE id = $1`, id))
@@ -167,19 +135,19 @@ func (s *Store) ModerateTestimonial(ctx context.Context, id int64, mod Moderatio
 			return err
 		}
 		var published sql.NullInt64
-		if mod.Status == TestimonialApproved {
+		if mod.Status == garage.TestimonialApproved {
 			published = sql.NullInt64{Int64: now.Unix(), Valid: true}
 			if before.PublishedAt != nil {
 				published.Int64 = before.PublishedAt.Unix()
 			}
 		}
-		if mod.Status != TestimonialRejected {
+		if mod.Status != garage.TestimonialRejected {
 			mod.RejectGround, mod.RejectReason = "", ""
 		}
 		if _, err := tx.ExecContext(ctx,
 			`UPDATE testimonials SET status = $1, reject_ground = $2, reject_reason = $3, moderated_by = $4, published_at = $5,
 			   updated_at = $6 WHERE id = $7`,
-			mod.Status, mod.RejectGround, mod.RejectReason, mod.By, published, now, id); err != nil {
+			string(mod.Status), mod.RejectGround, mod.RejectReason, mod.By, published, now, id); err != nil {
 			return err
 		}
 		if notify != nil {
@@ -193,8 +161,8 @@ func (s *Store) ModerateTestimonial(ctx context.Context, id int64, mod Moderatio
 }
 
 // DeleteTestimonial removes a testimonial and returns it.
-func (s *Store) DeleteTestimonial(ctx context.Context, id int64) (*Testimonial, error) {
-	var before *Testimonial
+func (s *Store) DeleteTestimonial(ctx context.Context, id int64) (*garage.Testimonial, error) {
+	var before *garage.Testimonial
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		before, err = scanTestimonial(tx.QueryRowContext(ctx, `SELECT `+testimonialColumns+` FROM testimonials WHERE id = $1`, id))

@@ -5,50 +5,46 @@ import (
 	"database/sql"
 	"strings"
 	"time"
-)
 
-// Account token purposes.
-const (
-	TokenInvite = "invite" // a new employee chooses a password
-	TokenReset  = "reset"  // a forgotten password
+	"github.com/vparrot/garage/internal/garage"
 )
 
 // CreateAccountToken stores the hash of a single-use token for a user,
 // valid until now+ttl. Earlier unused tokens of the same purpose for that
 // user are revoked, so only the newest link works.
-func (s *Store) CreateAccountToken(ctx context.Context, tokenHash string, userID int64, purpose string, now time.Time, ttl time.Duration) error {
+func (s *Store) CreateAccountToken(ctx context.Context, tokenHash string, userID int64, purpose garage.TokenPurpose, now time.Time, ttl time.Duration) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx,
-			`DELETE FROM account_tokens WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL`, userID, purpose); err != nil {
+			`DELETE FROM account_tokens WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL`, userID, string(purpose)); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx,
 			`INSERT INTO account_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
-			tokenHash, userID, purpose, now.Unix(), now.Add(ttl).Unix())
+			tokenHash, userID, string(purpose), now.Unix(), now.Add(ttl).Unix())
 		return translate(err)
 	})
 }
 
 // AccountTokenUser returns the user of a token that is unused, unexpired
 // and of the given purpose, without using it; ErrNotFound otherwise.
-func (s *Store) AccountTokenUser(ctx context.Context, tokenHash, purpose string, now time.Time) (*User, error) {
+func (s *Store) AccountTokenUser(ctx context.Context, tokenHash string, purpose garage.TokenPurpose, now time.Time) (*garage.User, error) {
 	return scanUser(s.db.QueryRowContext(ctx,
 		`SELECT `+prefixed("u.", userColumns)+` FROM account_tokens t JOIN users u ON u.id = t.user_id
 		  WHERE t.token_hash = $1 AND t.purpose = $2 AND t.used_at IS NULL AND t.expires_at > $3`,
-		tokenHash, purpose, now.Unix()))
+		tokenHash, string(purpose), now.Unix()))
 }
 
 // UseAccountTokenAndSetPassword consumes the token and sets the user's
 // password hash in one transaction: a token works once, and a failure
 // leaves both untouched. The user's sessions end (a reset means the old
 // password may be known to someone else). It returns the user.
-func (s *Store) UseAccountTokenAndSetPassword(ctx context.Context, tokenHash, purpose, passwordHash string, now time.Time) (*User, error) {
+func (s *Store) UseAccountTokenAndSetPassword(ctx context.Context, tokenHash string, purpose garage.TokenPurpose, passwordHash string, now time.Time) (*garage.User, error) {
 	var userID int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx,
 			`UPDATE account_tokens SET used_at = $1
 			  WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1
-			  RETURNING user_id`, now.Unix(), tokenHash, purpose).Scan(&userID)
+			  RETURNING user_id`, now.Unix(), tokenHash, string(purpose)).Scan(&userID)
 		if err != nil {
 			return translate(err)
 		}

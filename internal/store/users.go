@@ -5,39 +5,15 @@ import (
 	"database/sql"
 	"strings"
 	"time"
+
+	"github.com/vparrot/garage/internal/garage"
 )
-
-// Role is a staff role. The roles table holds the same names.
-type Role string
-
-// The roles of SPEC.md §6.
-const (
-	RoleAdmin    Role = "admin"
-	RoleEmployee Role = "employee"
-)
-
-// Label is the role's French name.
-func (r Role) Label() string {
-	switch r {
-	case RoleAdmin:
-		return "Administrateur"
-	case RoleEmployee:
-		return "Employé"
-	}
-	return string(r)
-}
-
-// Valid reports whether r is a known role.
-func (r Role) Valid() bool { return r == RoleAdmin || r == RoleEmployee }
-
-// Roles lists every role, as init-roles writes them.
-func Roles() []Role { return []Role{RoleAdmin, RoleEmployee} }
 
 // InitRoles fills the roles table. It is idempotent and returns how many
 // roles were added.
 func (s *Store) InitRoles(ctx context.Context) (added int, err error) {
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		for _, r := range Roles() {
+		for _, r := range garage.Roles() {
 			res, err := tx.ExecContext(ctx,
 				`INSERT INTO roles (name, label) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`,
 				string(r), r.Label())
@@ -55,41 +31,22 @@ func (s *Store) InitRoles(ctx context.Context) (added int, err error) {
 	return added, err
 }
 
-// User is a staff account.
-type User struct {
-	ID           int64
-	Email        string
-	PasswordHash string
-	FirstName    string
-	LastName     string
-	Role         Role
-	Active       bool
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-}
-
-// FullName is "First Last".
-func (u *User) FullName() string { return strings.TrimSpace(u.FirstName + " " + u.LastName) }
-
-// IsAdmin reports whether the user holds the admin role.
-func (u *User) IsAdmin() bool { return u.Role == RoleAdmin }
-
 const userColumns = `id, email, password_hash, first_name, last_name, role, active, created_at, updated_at`
 
-func scanUser(row interface{ Scan(...any) error }) (*User, error) {
-	var u User
+func scanUser(row interface{ Scan(...any) error }) (*garage.User, error) {
+	var u garage.User
 	var role string
 	err := row.Scan(&u.ID, &u.Email, &u.PasswordHash, &u.FirstName, &u.LastName, &role, &u.Active, &u.CreatedAt, &u.UpdatedAt)
 	if err != nil {
 		return nil, translate(err)
 	}
-	u.Role = Role(role)
+	u.Role = garage.Role(role)
 	return &u, nil
 }
 
 // CreateUser inserts u and sets its ID and timestamps. It returns
 // ErrConflict when the e-mail (compared case-insensitively) is taken.
-func (s *Store) CreateUser(ctx context.Context, u *User, now time.Time) error {
+func (s *Store) CreateUser(ctx context.Context, u *garage.User, now time.Time) error {
 	now = now.UTC()
 	err := s.db.QueryRowContext(ctx,
 		`INSERT INTO users (email, password_hash, first_name, last_name, role, active, created_at, updated_at)
@@ -104,25 +61,25 @@ func (s *Store) CreateUser(ctx context.Context, u *User, now time.Time) error {
 }
 
 // UserByEmail finds an account by e-mail, case-insensitively.
-func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+func (s *Store) UserByEmail(ctx context.Context, email string) (*garage.User, error) {
 	return scanUser(s.db.QueryRowContext(ctx,
 		`SELECT `+userColumns+` FROM users WHERE lower(email) = lower($1)`, strings.TrimSpace(email)))
 }
 
 // UserByID finds an account by ID.
-func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+func (s *Store) UserByID(ctx context.Context, id int64) (*garage.User, error) {
 	return scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
 }
 
 // ListUsers returns every account, admins first, then by name.
-func (s *Store) ListUsers(ctx context.Context) ([]*User, error) {
+func (s *Store) ListUsers(ctx context.Context) ([]*garage.User, error) {
 	rows, err := s.db.QueryContext(ctx,
 		`SELECT `+userColumns+` FROM users ORDER BY CASE role WHEN 'admin' THEN 0 ELSE 1 END, lower(last_name), lower(first_name), id`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var users []*User
+	var users []*garage.User
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {

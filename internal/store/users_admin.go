@@ -8,12 +8,10 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/vparrot/garage/internal/garage"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
-
-// ErrLastAdmin means the change would leave no active administrator.
-var ErrLastAdmin = errors.New("store: the last active administrator must stay")
 
 // ErrInUse means a row cannot be deleted because other rows refer to it.
 var ErrInUse = errors.New("store: still referenced")
@@ -47,7 +45,7 @@ func (s *Store) guardAdmins(ctx context.Context, change func(tx *sql.Tx) error) 
 			return err
 		}
 		if n == 0 {
-			return ErrLastAdmin
+			return garage.ErrLastAdmin
 		}
 		return nil
 	})
@@ -55,7 +53,7 @@ func (s *Store) guardAdmins(ctx context.Context, change func(tx *sql.Tx) error) 
 
 // SetUserRole changes a user's role; ErrLastAdmin when that would demote
 // the last active administrator.
-func (s *Store) SetUserRole(ctx context.Context, id int64, role Role, now time.Time) error {
+func (s *Store) SetUserRole(ctx context.Context, id int64, role garage.Role, now time.Time) error {
 	return s.guardAdmins(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET role = $1, updated_at = $2 WHERE id = $3`, string(role), now.UTC(), id)
 		return affectedOne(res, err)
@@ -116,7 +114,7 @@ func (s *Store) SetUserName(ctx context.Context, id int64, first, last string, n
 
 // ListUserSessions returns a user's live sessions (not expired, not idle
 // since before idleSince), most recently seen first.
-func (s *Store) ListUserSessions(ctx context.Context, userID int64, now, idleSince time.Time) ([]*Session, error) {
+func (s *Store) ListUserSessions(ctx context.Context, userID int64, now, idleSince time.Time) ([]*garage.Session, error) {
 	rows, err := s.db.QueryContext(ctx,
 		`SELECT token_hash, user_id, created_at, last_seen_at, expires_at FROM sessions
 		  WHERE user_id = $1 AND expires_at > $2 AND last_seen_at > $3
@@ -125,9 +123,9 @@ func (s *Store) ListUserSessions(ctx context.Context, userID int64, now, idleSin
 		return nil, err
 	}
 	defer rows.Close()
-	var list []*Session
+	var list []*garage.Session
 	for rows.Next() {
-		var sess Session
+		var sess garage.Session
 		var created, seen, expires int64
 		if err := rows.Scan(&sess.TokenHash, &sess.UserID, &created, &seen, &expires); err != nil {
 			return nil, err

@@ -7,65 +7,50 @@ import (
 	"encoding/base64"
 	"fmt"
 	"html/template"
-	"time"
 
 	"github.com/vparrot/garage/internal/format"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/hours"
-	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/web/views"
 )
-
-// Lifetimes of the single-use account links.
-const (
-	inviteLinkTTL = 72 * time.Hour
-	resetLinkTTL  = time.Hour
-)
-
-// accountLinkPaths are the pages that accept each kind of account token.
-var accountLinkPaths = map[string]string{
-	store.TokenInvite: "/invitation/",
-	store.TokenReset:  "/reinitialiser/",
-}
 
 // sendAccountLink creates a single-use token for u (revoking any earlier
 // one of the same purpose) and puts the e-mail carrying its link in the
 // outbox. Only the token's hash is stored.
-func (a *app) sendAccountLink(ctx context.Context, u *store.User, purpose string) error {
+func (a *app) sendAccountLink(ctx context.Context, u *garage.User, purpose garage.TokenPurpose) error {
 	var b [32]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return err
 	}
 	token := base64.RawURLEncoding.EncodeToString(b[:])
-	ttl := resetLinkTTL
-	if purpose == store.TokenInvite {
-		ttl = inviteLinkTTL
-	}
+	ttl := purpose.TTL()
 	now := a.now()
 	if err := a.store.CreateAccountToken(ctx, hashToken(token), u.ID, purpose, now, ttl); err != nil {
 		return err
 	}
-	link := a.cfg.PublicURL + accountLinkPaths[purpose] + token
+	link := a.cfg.PublicURL + views.AccountLinkPath(purpose, token)
 	expires := now.Add(ttl).In(hours.Paris())
-	garage := "Garage V. Parrot"
-	if g, err := a.store.GarageDetails(ctx); err == nil && g.Name != "" {
-		garage = g.Name
+	name := garage.DefaultName
+	if g, err := a.store.GarageDetails(ctx); err == nil {
+		name = g.DisplayName()
 	}
-	m := &store.OutboxMail{Kind: "account." + purpose, To: u.Email, ToName: u.FullName()}
+	m := &garage.OutboxMail{Kind: "account." + string(purpose), To: u.Email, ToName: u.FullName()}
 	switch purpose {
-	case store.TokenInvite:
-		m.Subject = "Votre accès à l'espace du personnel — " + garage
+	case garage.TokenInvite:
+		m.Subject = "Votre accès à l'espace du personnel — " + name
 		m.Text = fmt.Sprintf("Bonjour %s,\n\n"+
 			"Un compte a été créé pour vous dans l'espace du personnel du %s.\n"+
 			"Pour choisir votre mot de passe, ouvrez ce lien (valable jusqu'au %s, une seule fois) :\n\n%s\n\n"+
 			"Si vous n'attendiez pas cette invitation, ignorez ce message.\n\n— %s\n",
-			u.FirstName, garage, format.DateTime(expires), link, garage)
+			u.FirstName, name, format.DateTime(expires), link, name)
 	default:
-		m.Subject = "Réinitialisation de votre mot de passe — " + garage
+		m.Subject = "Réinitialisation de votre mot de passe — " + name
 		m.Text = fmt.Sprintf("Bonjour %s,\n\n"+
 			"Pour choisir un nouveau mot de passe, ouvrez ce lien (valable jusqu'au %s, une seule fois) :\n\n%s\n\n"+
 			"Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe actuel reste valable.\n\n— %s\n",
-			u.FirstName, format.DateTime(expires), link, garage)
+			u.FirstName, format.DateTime(expires), link, name)
 	}
-	m.HTML = accountLinkHTML(m.Subject, u.FirstName, purpose == store.TokenInvite, garage, format.DateTime(expires), link)
+	m.HTML = accountLinkHTML(m.Subject, u.FirstName, purpose == garage.TokenInvite, name, format.DateTime(expires), link)
 	return a.store.EnqueueMail(ctx, m, now)
 }
 

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/garage"
 )
 
 func TestSendAccountLinkQueuesAWorkingSingleUseLink(t *testing.T) {
@@ -17,7 +17,7 @@ func TestSendAccountLinkQueuesAWorkingSingleUseLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.app.sendAccountLink(ctx, u, store.TokenInvite); err != nil {
+	if err := e.app.sendAccountLink(ctx, u, garage.TokenInvite); err != nil {
 		t.Fatal(err)
 	}
 	mails, err := e.store.ListOutbox(ctx, 10)
@@ -37,7 +37,7 @@ func TestSendAccountLinkQueuesAWorkingSingleUseLink(t *testing.T) {
 		t.Fatal(err)
 	}
 	token := strings.TrimPrefix(link.Path, "/invitation/")
-	got, err := e.store.AccountTokenUser(ctx, hashToken(token), store.TokenInvite, e.clock.Now().Add(71*time.Hour))
+	got, err := e.store.AccountTokenUser(ctx, hashToken(token), garage.TokenInvite, e.clock.Now().Add(71*time.Hour))
 	if err != nil || got.ID != u.ID {
 		t.Fatalf("token from the mail: %v %v", got, err)
 	}

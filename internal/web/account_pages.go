@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/password"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/web/views"
@@ -64,7 +65,7 @@ func (a *app) forgotPost(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	case u.Active:
-		if err := a.sendAccountLink(ctx, u, store.TokenReset); err != nil {
+		if err := a.sendAccountLink(ctx, u, garage.TokenReset); err != nil {
 			a.serverError(w, r, err)
 			return
 		}
@@ -77,7 +78,7 @@ func (a *app) forgotPost(w http.ResponseWriter, r *http.Request) {
 // /invitation/{token}.
 type accountLink struct {
 	a       *app
-	purpose string
+	purpose garage.TokenPurpose
 }
 
 func (l accountLink) token(r *http.Request) string {
@@ -90,7 +91,7 @@ func (l accountLink) token(r *http.Request) string {
 
 // user returns the account of a valid link, or shows the French "expired
 // or used" page and returns nil.
-func (l accountLink) user(w http.ResponseWriter, r *http.Request) *store.User {
+func (l accountLink) user(w http.ResponseWriter, r *http.Request) *garage.User {
 	t := l.token(r)
 	if t != "" {
 		u, err := l.a.store.AccountTokenUser(r.Context(), hashToken(t), l.purpose, l.a.now())
@@ -114,12 +115,12 @@ func (l accountLink) invalid(w http.ResponseWriter, r *http.Request) {
 	}
 	p.NoIndex, p.Canonical = true, ""
 	w.Header().Set("Cache-Control", "no-store")
-	l.a.render(w, r, http.StatusGone, views.LinkInvalid(p, l.purpose == store.TokenInvite))
+	l.a.render(w, r, http.StatusGone, views.LinkInvalid(p, l.purpose == garage.TokenInvite))
 }
 
-func (l accountLink) renderForm(w http.ResponseWriter, r *http.Request, status int, u *store.User, msg string) {
+func (l accountLink) renderForm(w http.ResponseWriter, r *http.Request, status int, u *garage.User, msg string) {
 	title := "Nouveau mot de passe"
-	if l.purpose == store.TokenInvite {
+	if l.purpose == garage.TokenInvite {
 		title = "Choisir votre mot de passe"
 	}
 	p, err := l.a.page(r, "", title, "")
@@ -132,7 +133,7 @@ func (l accountLink) renderForm(w http.ResponseWriter, r *http.Request, status i
 	h.Set("Cache-Control", "no-store")
 	h.Set("Referrer-Policy", "no-referrer") // the token is in the URL
 	l.a.render(w, r, status, views.SetPassword(p, views.SetPasswordForm{
-		Action: r.URL.Path, Invite: l.purpose == store.TokenInvite, Email: u.Email, Error: msg,
+		Action: r.URL.Path, Invite: l.purpose == garage.TokenInvite, Email: u.Email, Error: msg,
 	}))
 }
 
@@ -176,7 +177,7 @@ func (l accountLink) save(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	a.audit(r, u, "password."+l.purpose, "user:"+itoa(int(u.ID)), nil)
+	a.audit(r, u, "password."+string(l.purpose), "user:"+itoa(int(u.ID)), nil)
 	if !u.Active {
 		http.Redirect(w, r, "/connexion", http.StatusSeeOther)
 		return

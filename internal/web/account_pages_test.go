@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/store/storetest"
 )
 
@@ -103,11 +103,11 @@ func TestPasswordResetFullFlow(t *testing.T) {
 func TestInvitationFullFlow(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	ctx := context.Background()
-	u := &store.User{Email: "nouveau@garage-parrot.test", FirstName: "Noé", LastName: "Nouveau", Role: store.RoleEmployee, Active: true}
+	u := &garage.User{Email: "nouveau@garage-parrot.test", FirstName: "Noé", LastName: "Nouveau", Role: garage.RoleEmployee, Active: true}
 	if err := e.store.CreateUser(ctx, u, e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.app.sendAccountLink(ctx, u, store.TokenInvite); err != nil {
+	if err := e.app.sendAccountLink(ctx, u, garage.TokenInvite); err != nil {
 		t.Fatal(err)
 	}
 	got := e.deliver(t)
@@ -138,7 +138,7 @@ func TestInvitationFullFlow(t *testing.T) {
 		t.Errorf("audit %v", acts)
 	}
 	// An invitation expires after 72 hours.
-	if err := e.app.sendAccountLink(ctx, u, store.TokenInvite); err != nil {
+	if err := e.app.sendAccountLink(ctx, u, garage.TokenInvite); err != nil {
 		t.Fatal(err)
 	}
 	got = e.deliver(t)

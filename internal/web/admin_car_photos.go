@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/photo"
 	"github.com/vparrot/garage/internal/photostore"
 	"github.com/vparrot/garage/internal/store"
@@ -63,7 +64,7 @@ func (a *app) adminCarPhotosPost(w http.ResponseWriter, r *http.Request) {
 		a.renderPhotoError(w, r, c, ue)
 		return
 	}
-	rows := make([]*store.CarPhoto, 0, len(results))
+	rows := make([]*garage.CarPhoto, 0, len(results))
 	var written []string
 	for _, res := range results {
 		key, err := a.storePhoto(ctx, res, photoKeyPrefix)
@@ -73,7 +74,7 @@ func (a *app) adminCarPhotosPost(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		written = append(written, key)
-		rows = append(rows, &store.CarPhoto{Key: key, Width: res.Width, Height: res.Height})
+		rows = append(rows, &garage.CarPhoto{Key: key, Width: res.Width, Height: res.Height})
 	}
 	if err := a.store.AddCarPhotos(ctx, c.ID, rows, a.now()); err != nil {
 		// No orphan files: the rows were not written, so the files go too.
@@ -81,7 +82,7 @@ func (a *app) adminCarPhotosPost(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case errors.Is(err, store.ErrConflict):
 			a.renderPhotoError(w, r, c, &errUpload{http.StatusUnprocessableEntity,
-				"Une voiture peut avoir au plus " + strconv.Itoa(store.MaxCarPhotos) + " photos : supprimez-en avant d'en ajouter."})
+				"Une voiture peut avoir au plus " + strconv.Itoa(garage.MaxCarPhotos) + " photos : supprimez-en avant d'en ajouter."})
 		case errors.Is(err, store.ErrNotFound):
 			a.errorPage(w, r, http.StatusNotFound)
 		default:
@@ -187,7 +188,7 @@ func uploadReadError(err error) error {
 
 // renderPhotoError shows the car's page again with the refusal next to the
 // photos, with the refusal's status (413, 415, 422...).
-func (a *app) renderPhotoError(w http.ResponseWriter, r *http.Request, c *store.Car, ue *errUpload) {
+func (a *app) renderPhotoError(w http.ResponseWriter, r *http.Request, c *garage.Car, ue *errUpload) {
 	f, err := a.carFormFor(r, c)
 	if err != nil {
 		a.serverError(w, r, err)
@@ -214,7 +215,7 @@ func (a *app) adminCarPhotoPost(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	action := r.PostForm.Get("action")
-	moves := map[string]store.PhotoMove{"monter": store.PhotoUp, "descendre": store.PhotoDown, "principale": store.PhotoFirst}
+	moves := map[string]garage.PhotoMove{"monter": garage.PhotoUp, "descendre": garage.PhotoDown, "principale": garage.PhotoFirst}
 	msg := "Ordre des photos enregistré."
 	switch move, isMove := moves[action]; {
 	case isMove:
@@ -253,7 +254,7 @@ func (a *app) lastPhotoOfPublishedCar(w http.ResponseWriter, r *http.Request, ca
 		return false // the deletion itself answers 404 or 500
 	}
 	n, err := a.store.CarPhotoCount(r.Context(), carID)
-	if err != nil || c.Status != store.CarPublished || n != 1 {
+	if err != nil || c.Status != garage.CarPublished || n != 1 {
 		return false
 	}
 	a.renderPhotoError(w, r, c, &errUpload{http.StatusUnprocessableEntity,

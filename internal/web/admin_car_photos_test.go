@@ -16,9 +16,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/photostore"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
+	"github.com/vparrot/garage/internal/web/views"
 )
 
 type upload struct {
@@ -197,7 +199,7 @@ func TestAdminCarPhotos(t *testing.T) {
 				}
 
 				// Reorder with buttons, choose the main one, delete one.
-				act := func(p *store.CarPhoto, action string) *response {
+				act := func(p *garage.CarPhoto, action string) *response {
 					return e.postForm(emp, path+"/"+itoa(int(p.ID)), url.Values{"action": {action}})
 				}
 				if r := act(photos[2], "principale"); r.StatusCode != http.StatusSeeOther {
@@ -233,7 +235,7 @@ func TestAdminCarPhotos(t *testing.T) {
 				}
 				c, _ := e.store.CarByID(ctx, id)
 				// An online advert keeps at least one photo.
-				solo := e.addCar(car("Fiat", "Panda", "1.2 Easy", 6990, 2016, 90000, "essence", "manuelle"), store.CarPublished, e.clock.Now())
+				solo := e.addCar(car("Fiat", "Panda", "1.2 Easy", 6990, 2016, 90000, "essence", "manuelle"), garage.CarPublished, e.clock.Now())
 				soloPhotos, _ := e.store.CarPhotos(ctx, solo.ID)
 				r := e.postForm(emp, "/admin/voitures/"+itoa(int(solo.ID))+"/photos/"+itoa(int(soloPhotos[0].ID)), url.Values{"action": {"supprimer"}})
 				if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, "garde au moins une photo") {
@@ -241,10 +243,10 @@ func TestAdminCarPhotos(t *testing.T) {
 				}
 				visitor := e.client()
 				list := e.get(visitor, "/occasions")
-				if !strings.Contains(list.body, c.Path()) || !strings.Contains(list.body, "/photos/"+photos[2].Key+"-card.jpg") {
+				if !strings.Contains(list.body, views.CarPath(c)) || !strings.Contains(list.body, "/photos/"+photos[2].Key+"-card.jpg") {
 					t.Fatalf("list does not show the car with its main photo")
 				}
-				if r := e.get(visitor, c.Path()); r.StatusCode != http.StatusOK || strings.Count(r.body, "-thumb.jpg") != 2 {
+				if r := e.get(visitor, views.CarPath(c)); r.StatusCode != http.StatusOK || strings.Count(r.body, "-thumb.jpg") != 2 {
 					t.Fatalf("car page: %d", r.StatusCode)
 				}
 
@@ -275,9 +277,9 @@ func testPhotoUploadLeavesNoOrphanOnDBFailure(t *testing.T, storeOpt envOption) 
 	e := newEnv(t, store.SQLite, storeOpt)
 	emp := e.loggedIn(employeeEmail, employeePass)
 	id := e.createCar(emp, validCarForm())
-	var many []*store.CarPhoto
-	for i := range store.MaxCarPhotos {
-		many = append(many, &store.CarPhoto{Key: "cars/x" + itoa(i), Width: 1, Height: 1})
+	var many []*garage.CarPhoto
+	for i := range garage.MaxCarPhotos {
+		many = append(many, &garage.CarPhoto{Key: "cars/x" + itoa(i), Width: 1, Height: 1})
 	}
 	if err := e.store.AddCarPhotos(context.Background(), id, many, e.clock.Now()); err != nil {
 		t.Fatal(err)

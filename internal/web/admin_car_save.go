@@ -8,7 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/vparrot/garage/internal/carrules"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/hours"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/web/views"
@@ -19,15 +19,15 @@ import (
 var carTextFields = []struct {
 	name string
 	max  int
-	set  func(c *store.Car, v string)
-	get  func(c *store.Car) string
+	set  func(c *garage.Car, v string)
+	get  func(c *garage.Car) string
 }{
-	{"make", 60, func(c *store.Car, v string) { c.Make = v }, func(c *store.Car) string { return c.Make }},
-	{"model", 60, func(c *store.Car, v string) { c.Model = v }, func(c *store.Car) string { return c.Model }},
-	{"version", 120, func(c *store.Car, v string) { c.Version = v }, func(c *store.Car) string { return c.Version }},
-	{"title", 160, func(c *store.Car, v string) { c.Title = v }, func(c *store.Car) string { return c.Title }},
-	{"colour", 40, func(c *store.Car, v string) { c.Colour = v }, func(c *store.Car) string { return c.Colour }},
-	{"description", 10000, func(c *store.Car, v string) { c.Description = v }, func(c *store.Car) string { return c.Description }},
+	{"make", 60, func(c *garage.Car, v string) { c.Make = v }, func(c *garage.Car) string { return c.Make }},
+	{"model", 60, func(c *garage.Car, v string) { c.Model = v }, func(c *garage.Car) string { return c.Model }},
+	{"version", 120, func(c *garage.Car, v string) { c.Version = v }, func(c *garage.Car) string { return c.Version }},
+	{"title", 160, func(c *garage.Car, v string) { c.Title = v }, func(c *garage.Car) string { return c.Title }},
+	{"colour", 40, func(c *garage.Car, v string) { c.Colour = v }, func(c *garage.Car) string { return c.Colour }},
+	{"description", 10000, func(c *garage.Car, v string) { c.Description = v }, func(c *garage.Car) string { return c.Description }},
 }
 
 // carNumberFields are the whole-number fields with their allowed range
@@ -36,28 +36,28 @@ var carNumberFields = []struct {
 	name     string
 	min, max int
 	msg      string
-	field    func(c *store.Car) *int
+	field    func(c *garage.Car) *int
 }{
-	{"price", 1, 5_000_000, "Indiquez un prix en euros entre 1 et 5 000 000.", func(c *store.Car) *int { return &c.Price }},
-	{"reg_month", 1, 12, "Indiquez un mois entre 1 et 12.", func(c *store.Car) *int { return &c.RegMonth }},
-	{"reg_year", 1900, 2100, "Indiquez une année sur quatre chiffres.", func(c *store.Car) *int { return &c.RegYear }},
-	{"mileage", 1, 2_000_000, "Indiquez un kilométrage entre 1 et 2 000 000 km.", func(c *store.Car) *int { return &c.Mileage }},
-	{"power_hp", 1, 2000, "Indiquez une puissance entre 1 et 2 000 ch.", func(c *store.Car) *int { return &c.PowerHP }},
-	{"fiscal_hp", 1, 200, "Indiquez une puissance fiscale entre 1 et 200 CV.", func(c *store.Car) *int { return &c.FiscalHP }},
-	{"doors", 1, 9, "Indiquez un nombre de portes entre 1 et 9.", func(c *store.Car) *int { return &c.Doors }},
-	{"seats", 1, 9, "Indiquez un nombre de places entre 1 et 9.", func(c *store.Car) *int { return &c.Seats }},
+	{"price", 1, 5_000_000, "Indiquez un prix en euros entre 1 et 5 000 000.", func(c *garage.Car) *int { return &c.Price }},
+	{"reg_month", 1, 12, "Indiquez un mois entre 1 et 12.", func(c *garage.Car) *int { return &c.RegMonth }},
+	{"reg_year", 1900, 2100, "Indiquez une année sur quatre chiffres.", func(c *garage.Car) *int { return &c.RegYear }},
+	{"mileage", 1, 2_000_000, "Indiquez un kilométrage entre 1 et 2 000 000 km.", func(c *garage.Car) *int { return &c.Mileage }},
+	{"power_hp", 1, 2000, "Indiquez une puissance entre 1 et 2 000 ch.", func(c *garage.Car) *int { return &c.PowerHP }},
+	{"fiscal_hp", 1, 200, "Indiquez une puissance fiscale entre 1 et 200 CV.", func(c *garage.Car) *int { return &c.FiscalHP }},
+	{"doors", 1, 9, "Indiquez un nombre de portes entre 1 et 9.", func(c *garage.Car) *int { return &c.Doors }},
+	{"seats", 1, 9, "Indiquez un nombre de places entre 1 et 9.", func(c *garage.Car) *int { return &c.Seats }},
 }
 
 // carChoiceFields are the fields chosen from a fixed vocabulary.
 var carChoiceFields = []struct {
 	name  string
-	opts  func() []store.Option
-	field func(c *store.Car) *string
+	opts  func() []garage.Option
+	field func(c *garage.Car) *string
 }{
-	{"fuel", store.Fuels, func(c *store.Car) *string { return &c.Fuel }},
-	{"gearbox", store.Gearboxes, func(c *store.Car) *string { return &c.Gearbox }},
-	{"body_type", store.BodyTypes, func(c *store.Car) *string { return &c.BodyType }},
-	{"crit_air", store.CritAirClasses, func(c *store.Car) *string { return &c.CritAir }},
+	{"fuel", garage.Fuels, func(c *garage.Car) *string { return &c.Fuel }},
+	{"gearbox", garage.Gearboxes, func(c *garage.Car) *string { return &c.Gearbox }},
+	{"body_type", garage.BodyTypes, func(c *garage.Car) *string { return &c.BodyType }},
+	{"crit_air", garage.CritAirClasses, func(c *garage.Car) *string { return &c.CritAir }},
 }
 
 const (
@@ -66,7 +66,7 @@ const (
 )
 
 // carFormValues shows a stored car in the form.
-func carFormValues(c *store.Car) map[string]string {
+func carFormValues(c *garage.Car) map[string]string {
 	v := map[string]string{}
 	for _, f := range carTextFields {
 		v[f.name] = f.get(c)
@@ -88,7 +88,7 @@ func carFormValues(c *store.Car) map[string]string {
 
 // parseCarForm reads the posted form into c (whose ID and status are kept)
 // and returns the form to show back with an error per invalid field.
-func parseCarForm(r *http.Request, c *store.Car, today time.Time) (*views.CarForm, []int64, []string) {
+func parseCarForm(r *http.Request, c *garage.Car, today time.Time) (*views.CarForm, []int64, []string) {
 	f := &views.CarForm{Values: map[string]string{}, Errors: map[string]string{}, Checked: map[int64]bool{}}
 	form := r.PostForm
 	for _, fd := range carTextFields {
@@ -128,7 +128,7 @@ func parseCarForm(r *http.Request, c *store.Car, today time.Time) (*views.CarFor
 		v := form.Get(fd.name)
 		f.Values[fd.name] = v
 		*fd.field(c) = ""
-		if v != "" && !store.HasOption(fd.opts(), v) {
+		if v != "" && !garage.HasOption(fd.opts(), v) {
 			f.Errors[fd.name] = "Choisissez une valeur de la liste."
 			continue
 		}
@@ -142,7 +142,7 @@ func parseCarForm(r *http.Request, c *store.Car, today time.Time) (*views.CarFor
 	f.Values["ct_date"] = ct
 	c.CTDate = ""
 	if ct != "" {
-		d, err := time.Parse(carrules.DateLayout, ct)
+		d, err := time.Parse(garage.DateLayout, ct)
 		switch {
 		case err != nil || d.Year() < 1950:
 			f.Errors["ct_date"] = "Indiquez une date valide (jj/mm/aaaa)."
@@ -171,8 +171,8 @@ func parseCarForm(r *http.Request, c *store.Car, today time.Time) (*views.CarFor
 		if name == "" {
 			continue
 		}
-		if !utf8.ValidString(name) || utf8.RuneCountInString(name) > store.MaxEquipmentName {
-			f.Errors["equipment_new"] = "Chaque équipement tient en " + strconv.Itoa(store.MaxEquipmentName) + " caractères au plus."
+		if !utf8.ValidString(name) || utf8.RuneCountInString(name) > garage.MaxEquipmentName {
+			f.Errors["equipment_new"] = "Chaque équipement tient en " + strconv.Itoa(garage.MaxEquipmentName) + " caractères au plus."
 			break
 		}
 		names = append(names, name)
@@ -199,7 +199,7 @@ func (a *app) adminCarCreatePost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := currentUser(r.Context())
-	c := &store.Car{CreatedBy: &u.ID}
+	c := &garage.Car{CreatedBy: &u.ID}
 	f, ids, names := parseCarForm(r, c, a.today())
 	if len(f.Errors) > 0 {
 		a.renderCarForm(w, r, http.StatusUnprocessableEntity, f)
@@ -215,7 +215,7 @@ func (a *app) adminCarCreatePost(w http.ResponseWriter, r *http.Request) {
 }
 
 // saveCar creates or updates c, then sets its equipment.
-func (a *app) saveCar(r *http.Request, c *store.Car, ids []int64, names []string, create bool) error {
+func (a *app) saveCar(r *http.Request, c *garage.Car, ids []int64, names []string, create bool) error {
 	ctx := r.Context()
 	save := a.store.UpdateCar
 	if create {
@@ -241,7 +241,7 @@ func (a *app) adminCarEdit(w http.ResponseWriter, r *http.Request) {
 	a.renderCarForm(w, r, http.StatusOK, f)
 }
 
-func (a *app) carFormFor(r *http.Request, c *store.Car) (*views.CarForm, error) {
+func (a *app) carFormFor(r *http.Request, c *garage.Car) (*views.CarForm, error) {
 	f := &views.CarForm{Car: c, Values: carFormValues(c), Errors: map[string]string{}, Checked: map[int64]bool{}}
 	eq, err := a.store.CarEquipment(r.Context(), c.ID)
 	if err != nil {
@@ -266,8 +266,8 @@ func (a *app) adminCarSavePost(w http.ResponseWriter, r *http.Request) {
 	before := *c
 	f, ids, names := parseCarForm(r, c, a.today())
 	f.Car = &before
-	if len(f.Errors) == 0 && c.Status == store.CarPublished {
-		if missing := carrules.Missing(c, c.MainPhoto != "", a.today()); len(missing) > 0 {
+	if len(f.Errors) == 0 {
+		if missing := c.MissingFor(c.Status, a.today()); len(missing) > 0 {
 			f.StatusErr = "Cette annonce est en ligne : elle doit rester conforme. Il manque :"
 			f.Missing = missing
 		}
@@ -286,7 +286,7 @@ func (a *app) adminCarSavePost(w http.ResponseWriter, r *http.Request) {
 }
 
 // carDiff lists the fields an edit changed, as "before → after".
-func carDiff(before, after *store.Car) map[string]string {
+func carDiff(before, after *garage.Car) map[string]string {
 	b, a := carFormValues(before), carFormValues(after)
 	out := map[string]string{}
 	for k, v := range a {
@@ -316,7 +316,7 @@ func (a *app) adminCarStatusPost(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	from, to := store.CarStatus(r.PostForm.Get("from")), store.CarStatus(r.PostForm.Get("to"))
+	from, to := garage.CarStatus(r.PostForm.Get("from")), garage.CarStatus(r.PostForm.Get("to"))
 	if !from.Valid() || !to.Valid() {
 		a.errorPage(w, r, http.StatusBadRequest)
 		return
@@ -335,20 +335,18 @@ func (a *app) adminCarStatusPost(w http.ResponseWriter, r *http.Request) {
 		refuse("Le statut de cette voiture a changé entre-temps ; vérifiez-le puis réessayez.", nil)
 		return
 	}
-	if !store.CanTransition(from, to) {
+	if !garage.CanTransition(from, to) {
 		refuse("Ce changement de statut n'est pas possible.", nil)
 		return
 	}
-	if to == store.CarPublished {
-		if missing := carrules.Missing(c, c.MainPhoto != "", a.today()); len(missing) > 0 {
-			refuse("Impossible de publier cette annonce : il manque", missing)
-			return
-		}
+	if missing := c.MissingFor(to, a.today()); len(missing) > 0 {
+		refuse("Impossible de publier cette annonce : il manque", missing)
+		return
 	}
 	err := a.store.SetCarStatus(ctx, c.ID, from, to, a.now())
 	switch {
 	case err == nil:
-	case errorsIsAny(err, store.ErrConflict, store.ErrBadTransition):
+	case errorsIsAny(err, store.ErrConflict, garage.ErrBadTransition):
 		refuse("Le statut de cette voiture a changé entre-temps ; vérifiez-le puis réessayez.", nil)
 		return
 	default:
@@ -356,9 +354,9 @@ func (a *app) adminCarStatusPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.audit(r, currentUser(ctx), "car.status", carTarget(c.ID), map[string]string{"from": string(from), "to": string(to)})
-	msgs := map[store.CarStatus]string{
-		store.CarPublished: "Annonce publiée.", store.CarSold: "Voiture marquée comme vendue.",
-		store.CarArchived: "Annonce archivée.", store.CarDraft: "Annonce repassée en brouillon.",
+	msgs := map[garage.CarStatus]string{
+		garage.CarPublished: "Annonce publiée.", garage.CarSold: "Voiture marquée comme vendue.",
+		garage.CarArchived: "Annonce archivée.", garage.CarDraft: "Annonce repassée en brouillon.",
 	}
 	a.flash(r, msgs[to])
 	http.Redirect(w, r, carPath(c.ID), http.StatusSeeOther)

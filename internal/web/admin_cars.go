@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/web/views"
 )
@@ -22,17 +23,17 @@ func (a *app) adminCars(w http.ResponseWriter, r *http.Request) {
 		a.errorPage(w, r, http.StatusBadRequest)
 		return
 	}
-	f := store.CarFilter{Search: d.Query, Sort: store.SortUpdatedDesc, Limit: adminCarsPageSize}
+	f := garage.CarFilter{Search: d.Query, Sort: garage.SortUpdatedDesc, Limit: adminCarsPageSize}
 	if d.Status != "" {
-		st := store.CarStatus(d.Status)
+		st := garage.CarStatus(d.Status)
 		if !st.Valid() {
 			d.Status = ""
 		} else {
-			f.Statuses = []store.CarStatus{st}
+			f.Statuses = []garage.CarStatus{st}
 		}
 	}
-	if store.ValidSort(store.CarSort(d.Sort)) {
-		f.Sort = store.CarSort(d.Sort)
+	if garage.CarSort(d.Sort).Valid() {
+		f.Sort = garage.CarSort(d.Sort)
 	} else {
 		d.Sort = ""
 	}
@@ -80,7 +81,7 @@ func (a *app) carIDParam(w http.ResponseWriter, r *http.Request) (int64, bool) {
 }
 
 // loadCar reads the car of the route, answering 404 when unknown.
-func (a *app) loadCar(w http.ResponseWriter, r *http.Request) (*store.Car, bool) {
+func (a *app) loadCar(w http.ResponseWriter, r *http.Request) (*garage.Car, bool) {
 	id, ok := a.carIDParam(w, r)
 	if !ok {
 		return nil, false

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/store/storetest"
 )
 
@@ -59,13 +59,13 @@ func TestAdminCarLifeCycle(t *testing.T) {
 				!strings.Contains(res.body, `value="1.2 PureTech 110 Allure"`) || !strings.Contains(res.body, `id="price-error"`) {
 				t.Fatalf("invalid form: %d %s", res.StatusCode, res.body)
 			}
-			if _, n, _ := e.store.ListCars(ctx, store.CarFilter{}); n != 0 {
+			if _, n, _ := e.store.ListCars(ctx, garage.CarFilter{}); n != 0 {
 				t.Fatalf("%d cars stored after a refused form", n)
 			}
 
 			id := e.createCar(emp, validCarForm())
 			c, err := e.store.CarByID(ctx, id)
-			if err != nil || c.Status != store.CarDraft || c.Price != 14990 || c.Slug != "peugeot-208-1-2-puretech-110-allure" {
+			if err != nil || c.Status != garage.CarDraft || c.Price != 14990 || c.Slug != "peugeot-208-1-2-puretech-110-allure" {
 				t.Fatalf("created: %+v %v", c, err)
 			}
 			if eq, _ := e.store.CarEquipment(ctx, id); len(eq) != 2 {
@@ -86,7 +86,7 @@ func TestAdminCarLifeCycle(t *testing.T) {
 				!strings.Contains(res.body, "une photo principale") {
 				t.Fatalf("publish without photo: %d %s", res.StatusCode, res.body)
 			}
-			if err := e.store.AddCarPhotos(ctx, id, []*store.CarPhoto{{Key: "cars/test", Width: 1280, Height: 960}}, e.clock.Now()); err != nil {
+			if err := e.store.AddCarPhotos(ctx, id, []*garage.CarPhoto{{Key: "cars/test", Width: 1280, Height: 960}}, e.clock.Now()); err != nil {
 				t.Fatal(err)
 			}
 			if res = status("draft", "published"); res.StatusCode != http.StatusSeeOther {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/web/views"
 )
@@ -35,7 +36,7 @@ func (a *app) adminEquipmentRename(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	errs := formErrors{}
-	name := text(r, errs, "name", "Le nom", true, store.MaxEquipmentName)
+	name := text(r, errs, "name", "Le nom", true, garage.MaxEquipmentName)
 	if len(errs) > 0 {
 		a.renderEquipment(w, r, http.StatusUnprocessableEntity, id, errs)
 		return

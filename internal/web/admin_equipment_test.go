@@ -7,8 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/store/storetest"
+	"github.com/vparrot/garage/internal/web/views"
 )
 
 // TestEquipmentVocabulary: an employee renames an entry (every car follows)
@@ -19,7 +20,7 @@ func TestEquipmentVocabulary(t *testing.T) {
 		t.Run(string(engine), func(t *testing.T) {
 			e := newEnv(t, engine)
 			ctx := context.Background()
-			clio := e.addCar(car("Renault", "Clio", "V TCe 90 Zen", 15490, 2022, 21000, "essence", "manuelle"), store.CarPublished, e.clock.Now())
+			clio := e.addCar(car("Renault", "Clio", "V TCe 90 Zen", 15490, 2022, 21000, "essence", "manuelle"), garage.CarPublished, e.clock.Now())
 			if err := e.store.SetCarEquipment(ctx, clio.ID, nil, []string{"Clim auto", "GPS", "Radar de recul"}); err != nil {
 				t.Fatal(err)
 			}
@@ -37,7 +38,7 @@ func TestEquipmentVocabulary(t *testing.T) {
 			if res := e.postForm(emp, path, url.Values{"name": {"  Climatisation   automatique "}}); res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("rename: %d", res.StatusCode)
 			}
-			if body := e.get(e.client(), clio.Path()).body; !strings.Contains(body, "Climatisation automatique") || strings.Contains(body, "Clim auto") {
+			if body := e.get(e.client(), views.CarPath(clio)).body; !strings.Contains(body, "Climatisation automatique") || strings.Contains(body, "Clim auto") {
 				t.Fatal("the car page did not follow the rename")
 			}
 			for _, bad := range []string{"", "gps", strings.Repeat("x", 81), "a\x00b"} {

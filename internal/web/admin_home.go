@@ -5,8 +5,8 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/hours"
-	"github.com/vparrot/garage/internal/store"
 
 	"github.com/vparrot/garage/internal/web/views"
 )
@@ -65,7 +65,7 @@ func (a *app) adminJournal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status := http.StatusOK
-	var entries []*store.AuditEntry
+	var entries []*garage.AuditEntry
 	if jf.Error != "" {
 		status = http.StatusBadRequest
 	} else if entries, err = a.store.ListAuditFiltered(ctx, f, journalPageSize+1, (page-1)*journalPageSize); err != nil {
@@ -83,8 +83,8 @@ func (a *app) adminJournal(w http.ResponseWriter, r *http.Request) {
 // person (user ID), a kind of action, and a range of days in Europe/Paris
 // (both included). Malformed IDs or kinds report !ok (400); a bad date is
 // explained on the page.
-func journalFilter(q url.Values) (store.AuditFilter, views.JournalFilter, bool) {
-	var f store.AuditFilter
+func journalFilter(q url.Values) (garage.AuditFilter, views.JournalFilter, bool) {
+	var f garage.AuditFilter
 	jf := views.JournalFilter{Actor: q.Get("personne"), Kind: q.Get("type"), From: q.Get("du"), To: q.Get("au")}
 	if jf.Actor != "" {
 		id, err := strconv.ParseInt(jf.Actor, 10, 64)
@@ -94,11 +94,7 @@ func journalFilter(q url.Values) (store.AuditFilter, views.JournalFilter, bool) 
 		f.ActorID = id
 	}
 	if jf.Kind != "" {
-		known := false
-		for _, k := range views.JournalKinds {
-			known = known || k[0] == jf.Kind
-		}
-		if !known {
+		if !garage.HasOption(garage.AuditKinds, jf.Kind) {
 			return f, jf, false
 		}
 		f.ActionPrefix = jf.Kind

@@ -4,12 +4,12 @@ import (
 	"encoding/csv"
 	"errors"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/vparrot/garage/internal/format"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/hours"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/web/views"
@@ -22,9 +22,9 @@ const (
 )
 
 // statusFilter reads ?statut=; ok is false for an unknown status.
-func statusFilter(r *http.Request) (string, bool) {
-	st := r.URL.Query().Get("statut")
-	return st, st == "" || slices.Contains(store.MessageStatuses(), st)
+func statusFilter(r *http.Request) (garage.MessageStatus, bool) {
+	st := garage.MessageStatus(r.URL.Query().Get("statut"))
+	return st, st == "" || st.Valid()
 }
 
 func (a *app) adminInbox(w http.ResponseWriter, r *http.Request) {
@@ -55,7 +55,7 @@ func (a *app) adminInbox(w http.ResponseWriter, r *http.Request) {
 	}
 	filter := status
 	if filter == "" {
-		filter = store.MessagesOpen // "À traiter": neither done nor spam
+		filter = garage.MessagesOpen // "À traiter": neither done nor spam
 	}
 	list, err := a.store.ListMessages(ctx, filter, inboxPageSize+1, (page-1)*inboxPageSize)
 	if err != nil {
@@ -70,7 +70,7 @@ func (a *app) adminInbox(w http.ResponseWriter, r *http.Request) {
 }
 
 // messageFromPath loads the message named by {id}, answering 404 itself.
-func (a *app) messageFromPath(w http.ResponseWriter, r *http.Request) *store.Message {
+func (a *app) messageFromPath(w http.ResponseWriter, r *http.Request) *garage.Message {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id < 1 {
 		a.errorPage(w, r, http.StatusNotFound)
@@ -102,7 +102,7 @@ func (a *app) adminMessage(w http.ResponseWriter, r *http.Request) {
 	a.renderMessage(w, r, http.StatusOK, m, views.MessageForm{Status: m.Status, Note: m.Note})
 }
 
-func (a *app) renderMessage(w http.ResponseWriter, r *http.Request, status int, m *store.Message, f views.MessageForm) {
+func (a *app) renderMessage(w http.ResponseWriter, r *http.Request, status int, m *garage.Message, f views.MessageForm) {
 	p, err := a.page(r, "messages", "Message de "+m.FullName(), "")
 	if err != nil {
 		a.serverError(w, r, err)
@@ -121,9 +121,9 @@ func (a *app) adminMessagePost(w http.ResponseWriter, r *http.Request) {
 	if m == nil {
 		return
 	}
-	f := views.MessageForm{Status: r.PostForm.Get("statut"), Note: strings.TrimSpace(strings.ReplaceAll(r.PostForm.Get("note"), "\r\n", "\n"))}
+	f := views.MessageForm{Status: garage.MessageStatus(r.PostForm.Get("statut")), Note: strings.TrimSpace(strings.ReplaceAll(r.PostForm.Get("note"), "\r\n", "\n"))}
 	switch {
-	case !slices.Contains(store.MessageStatuses(), f.Status):
+	case !f.Status.Valid():
 		f.Error, f.Status = "Choisissez un statut dans la liste.", m.Status
 	case !utf8.ValidString(f.Note) || utf8.RuneCountInString(f.Note) > maxNoteLen:
 		f.Error = "La note est trop longue : " + strconv.Itoa(maxNoteLen) + " caractères au maximum."
@@ -138,7 +138,7 @@ func (a *app) adminMessagePost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.audit(r, currentUser(r.Context()), "message.update", "message:"+strconv.FormatInt(m.ID, 10), map[string]string{
-		"status_before": before.Status, "status_after": f.Status,
+		"status_before": string(before.Status), "status_after": string(f.Status),
 		"note_before": before.Note, "note_after": f.Note,
 	})
 	a.flash(r, "Message mis à jour.")
@@ -159,7 +159,7 @@ func (a *app) adminMessagesExport(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	a.audit(r, currentUser(r.Context()), "message.export", "", map[string]string{"status": status, "rows": strconv.Itoa(len(list))})
+	a.audit(r, currentUser(r.Context()), "message.export", "", map[string]string{"status": string(status), "rows": strconv.Itoa(len(list))})
 	name := "messages-" + a.now().In(hours.Paris()).Format("2006-01-02") + ".csv"
 	h := w.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
@@ -174,7 +174,7 @@ func (a *app) adminMessagesExport(w http.ResponseWriter, r *http.Request) {
 			car = strconv.FormatInt(*m.CarID, 10)
 		}
 		row := []string{strconv.FormatInt(m.ID, 10), format.DateTime(m.CreatedAt.In(hours.Paris())), m.LastName, m.FirstName,
-			m.Email, m.Phone, m.Subject, m.Body, car, views.MessageStatusLabel(m.Status), m.Note}
+			m.Email, m.Phone, m.Subject, m.Body, car, m.Status.Label(), m.Note}
 		for i := range row {
 			row[i] = csvSafe(row[i])
 		}

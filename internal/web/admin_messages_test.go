@@ -8,11 +8,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/store/storetest"
 )
 
-func addMessage(t *testing.T, e *env, m *store.Message) *store.Message {
+func addMessage(t *testing.T, e *env, m *garage.Message) *garage.Message {
 	t.Helper()
 	if m.Email == "" {
 		m.Email = "client@exemple.fr"
@@ -27,8 +27,8 @@ func TestInboxStatusNoteAndAudit(t *testing.T) {
 	for _, engine := range storetest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
 			e := newEnv(t, engine)
-			m1 := addMessage(t, e, &store.Message{LastName: "Martin", FirstName: "Paul", Phone: "0600000000", Subject: "Freins qui grincent", Body: "Bonjour…"})
-			addMessage(t, e, &store.Message{LastName: "Robot", FirstName: "Spam", Subject: "Offre exceptionnelle", Body: "http://x", Status: store.MessageSpam})
+			m1 := addMessage(t, e, &garage.Message{LastName: "Martin", FirstName: "Paul", Phone: "0600000000", Subject: "Freins qui grincent", Body: "Bonjour…"})
+			addMessage(t, e, &garage.Message{LastName: "Robot", FirstName: "Spam", Subject: "Offre exceptionnelle", Body: "http://x", Status: garage.MessageSpam})
 			emp := e.loggedIn(employeeEmail, employeePass)
 
 			inbox := e.get(emp, "/admin/messages")
@@ -56,7 +56,7 @@ func TestInboxStatusNoteAndAudit(t *testing.T) {
 				t.Fatalf("after update:\n%s", page.body)
 			}
 			got, _ := e.store.MessageByID(context.Background(), m1.ID)
-			if got.Status != store.MessageInProgress || got.Note != "Rappelé le 4/03, RDV jeudi." {
+			if got.Status != garage.MessageInProgress || got.Note != "Rappelé le 4/03, RDV jeudi." {
 				t.Fatalf("stored %+v", got)
 			}
 			entries, _ := e.store.ListAudit(context.Background(), "message.", 10, 0)
@@ -76,7 +76,7 @@ func TestInboxStatusNoteAndAudit(t *testing.T) {
 			if res := e.postForm(e.client(), path, url.Values{"statut": {"done"}}); res.StatusCode != http.StatusUnauthorized {
 				t.Fatalf("anonymous POST: %d", res.StatusCode)
 			}
-			if got, _ := e.store.MessageByID(context.Background(), m1.ID); got.Status != store.MessageInProgress {
+			if got, _ := e.store.MessageByID(context.Background(), m1.ID); got.Status != garage.MessageInProgress {
 				t.Fatal("a refused POST changed the message")
 			}
 		})
@@ -86,9 +86,9 @@ func TestInboxStatusNoteAndAudit(t *testing.T) {
 func TestInboxCSVExportOpensInAFrenchSpreadsheet(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	car := int64(42)
-	addMessage(t, e, &store.Message{LastName: "=HYPERLINK(\"http://evil\")", FirstName: "Zoé", Phone: "+33 6 00 00 00 00",
+	addMessage(t, e, &garage.Message{LastName: "=HYPERLINK(\"http://evil\")", FirstName: "Zoé", Phone: "+33 6 00 00 00 00",
 		Subject: "Essai; « 208 »", Body: "Ligne 1\nLigne 2", CarID: &car})
-	addMessage(t, e, &store.Message{LastName: "@SUM(A1)", FirstName: "-2+3", Subject: "ok", Body: "b"})
+	addMessage(t, e, &garage.Message{LastName: "@SUM(A1)", FirstName: "-2+3", Subject: "ok", Body: "b"})
 	emp := e.loggedIn(employeeEmail, employeePass)
 	res := e.get(emp, "/admin/messages/export.csv")
 	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") ||

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/web/views"
 )
 
@@ -73,7 +73,7 @@ func (a *app) adminReviewNewPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := currentUser(r.Context())
-	t.Status, t.Source, t.CreatedBy, t.ModeratedBy = store.TestimonialApproved, "staff", &u.ID, &u.ID
+	t.Status, t.Source, t.CreatedBy, t.ModeratedBy = garage.TestimonialApproved, garage.SourceStaff, &u.ID, &u.ID
 	if err := a.store.CreateTestimonial(r.Context(), t, a.now()); err != nil {
 		a.serverError(w, r, err)
 		return
@@ -96,7 +96,7 @@ func (a *app) reviewID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 }
 
 // moderate returns the handler of one moderation action.
-func (a *app) moderate(status string) http.HandlerFunc {
+func (a *app) moderate(status garage.TestimonialStatus) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !a.parseForm(w, r) {
 			return
@@ -106,12 +106,12 @@ func (a *app) moderate(status string) http.HandlerFunc {
 			return
 		}
 		u := currentUser(r.Context())
-		mod := store.Moderation{Status: status, By: u.ID}
-		var notify func(*store.Testimonial) *store.OutboxMail
-		if status == store.TestimonialRejected {
+		mod := garage.Moderation{Status: status, By: u.ID}
+		var notify func(*garage.Testimonial) *garage.OutboxMail
+		if status == garage.TestimonialRejected {
 			mod.RejectGround = r.PostForm.Get("motif")
 			mod.RejectReason = strings.TrimSpace(r.PostForm.Get("precision"))
-			if views.GroundLabel(mod.RejectGround) == "" {
+			if garage.GroundLabel(mod.RejectGround) == "" {
 				a.renderAdminReviews(w, r, http.StatusUnprocessableEntity, 1, "Choisissez un motif de refus dans la liste.")
 				return
 			}
@@ -119,22 +119,22 @@ func (a *app) moderate(status string) http.HandlerFunc {
 				a.renderAdminReviews(w, r, http.StatusUnprocessableEntity, 1, "La précision est trop longue : 500 caractères au maximum.")
 				return
 			}
-			notify = func(t *store.Testimonial) *store.OutboxMail { return a.rejectionMail(r, t, mod) }
+			notify = func(t *garage.Testimonial) *garage.OutboxMail { return a.rejectionMail(r, t, mod) }
 		}
 		before, err := a.store.ModerateTestimonial(r.Context(), id, mod, notify, a.now())
 		if err != nil {
 			a.storeError(w, r, err)
 			return
 		}
-		details := map[string]string{"status_before": before.Status, "status_after": status}
-		if status == store.TestimonialRejected {
+		details := map[string]string{"status_before": string(before.Status), "status_after": string(status)}
+		if status == garage.TestimonialRejected {
 			details["ground"], details["reason"] = mod.RejectGround, mod.RejectReason
 		}
-		a.audit(r, u, "review."+status, reviewTarget(id), details)
-		a.flash(r, map[string]string{
-			store.TestimonialApproved: "Avis publié.",
-			store.TestimonialRejected: "Avis refusé.",
-			store.TestimonialPending:  "Avis remis en attente.",
+		a.audit(r, u, "review."+string(status), reviewTarget(id), details)
+		a.flash(r, map[garage.TestimonialStatus]string{
+			garage.TestimonialApproved: "Avis publié.",
+			garage.TestimonialRejected: "Avis refusé.",
+			garage.TestimonialPending:  "Avis remis en attente.",
 		}[status])
 		http.Redirect(w, r, "/admin/avis", http.StatusSeeOther)
 	}
@@ -142,25 +142,25 @@ func (a *app) moderate(status string) http.HandlerFunc {
 
 // rejectionMail tells the author why the review was refused, when they
 // left an e-mail address.
-func (a *app) rejectionMail(r *http.Request, t *store.Testimonial, mod store.Moderation) *store.OutboxMail {
+func (a *app) rejectionMail(r *http.Request, t *garage.Testimonial, mod garage.Moderation) *garage.OutboxMail {
 	if t.Email == "" {
 		return nil
 	}
-	garage := "Garage V. Parrot"
-	if g, err := a.store.GarageDetails(r.Context()); err == nil && g.Name != "" {
-		garage = g.Name
+	name := garage.DefaultName
+	if g, err := a.store.GarageDetails(r.Context()); err == nil {
+		name = g.DisplayName()
 	}
 	text := "Bonjour " + t.Name + ",\n\n" +
-		"Merci d'avoir pris le temps de donner votre avis sur le " + garage + ".\n" +
+		"Merci d'avoir pris le temps de donner votre avis sur le " + name + ".\n" +
 		"Nous ne pouvons pas le publier, pour le motif suivant :\n\n" +
-		views.GroundLabel(mod.RejectGround) + "\n"
+		garage.GroundLabel(mod.RejectGround) + "\n"
 	if mod.RejectReason != "" {
 		text += mod.RejectReason + "\n"
 	}
 	text += "\nNos règles de modération : " + a.cfg.PublicURL + "/avis/moderation\n" +
-		"Vous pouvez déposer un nouvel avis qui les respecte.\n\n— " + garage + "\n"
-	return &store.OutboxMail{Kind: "review.rejected", To: t.Email, ToName: t.Name,
-		Subject: "Votre avis sur le " + garage, Text: text}
+		"Vous pouvez déposer un nouvel avis qui les respecte.\n\n— " + name + "\n"
+	return &garage.OutboxMail{Kind: "review.rejected", To: t.Email, ToName: t.Name,
+		Subject: "Votre avis sur le " + name, Text: text}
 }
 
 func (a *app) adminReviewDelete(w http.ResponseWriter, r *http.Request) {
@@ -174,7 +174,7 @@ func (a *app) adminReviewDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.audit(r, currentUser(r.Context()), "review.delete", reviewTarget(id), map[string]string{
-		"status": before.Status, "name": before.Name, "rating": strconv.Itoa(before.Rating), "comment": before.Comment,
+		"status": string(before.Status), "name": before.Name, "rating": strconv.Itoa(before.Rating), "comment": before.Comment,
 	})
 	a.flash(r, "Avis supprimé.")
 	http.Redirect(w, r, "/admin/avis", http.StatusSeeOther)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/web/views"
 )
@@ -165,8 +166,8 @@ func safeNextParam(requestURI string) string {
 
 // audit writes an audit row; a failure is logged, never shown to the user,
 // since the action itself already happened.
-func (a *app) audit(r *http.Request, actor *store.User, action, target string, details map[string]string) {
-	e := &store.AuditEntry{At: a.now(), Action: action, Target: target, IP: clientIPFrom(r.Context())}
+func (a *app) audit(r *http.Request, actor *garage.User, action, target string, details map[string]string) {
+	e := &garage.AuditEntry{At: a.now(), Action: action, Target: target, IP: clientIPFrom(r.Context())}
 	if actor != nil {
 		id := actor.ID
 		e.ActorID, e.ActorEmail = &id, actor.Email

@@ -9,8 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/store/storetest"
+	"github.com/vparrot/garage/internal/web/views"
 )
 
 // TestContactFromACarPage: the car page carries the contact form with the
@@ -20,9 +21,9 @@ func TestContactFromACarPage(t *testing.T) {
 	for _, engine := range storetest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
 			e := newEnv(t, engine)
-			clio := e.addCar(car("Renault", "Clio", "V TCe 90 Zen", 15490, 2022, 21000, "essence", "manuelle"), store.CarPublished, e.clock.Now())
+			clio := e.addCar(car("Renault", "Clio", "V TCe 90 Zen", 15490, 2022, 21000, "essence", "manuelle"), garage.CarPublished, e.clock.Now())
 			c := e.client()
-			page := e.get(c, clio.Path())
+			page := e.get(c, views.CarPath(clio))
 			field := func(name string) string {
 				m := regexp.MustCompile(`name="` + name + `"[^>]*value="([^"]*)"`).FindStringSubmatch(page.body)
 				if m == nil {
@@ -53,7 +54,7 @@ func TestContactFromACarPage(t *testing.T) {
 			}
 			// The car link leads to the car's page.
 			res := e.get(c, "/occasions/"+itoa(int(clio.ID)))
-			if loc, _ := url.Parse(res.Header.Get("Location")); res.StatusCode != http.StatusMovedPermanently || loc.Path != clio.Path() {
+			if loc, _ := url.Parse(res.Header.Get("Location")); res.StatusCode != http.StatusMovedPermanently || loc.Path != views.CarPath(clio) {
 				t.Fatalf("car link: %d %q", res.StatusCode, res.Header.Get("Location"))
 			}
 		})

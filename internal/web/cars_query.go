@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/web/views"
 )
 
@@ -23,11 +23,11 @@ const (
 // fields they set.
 var carRangeParams = []struct {
 	dim, min, max string
-	set           func(f *store.CarFilter, lo, hi *int)
+	set           func(f *garage.CarFilter, lo, hi *int)
 }{
-	{"prix", "prix_min", "prix_max", func(f *store.CarFilter, lo, hi *int) { f.PriceMin, f.PriceMax = lo, hi }},
-	{"km", "km_min", "km_max", func(f *store.CarFilter, lo, hi *int) { f.MileageMin, f.MileageMax = lo, hi }},
-	{"annee", "annee_min", "annee_max", func(f *store.CarFilter, lo, hi *int) { f.YearMin, f.YearMax = lo, hi }},
+	{"prix", "prix_min", "prix_max", func(f *garage.CarFilter, lo, hi *int) { f.PriceMin, f.PriceMax = lo, hi }},
+	{"km", "km_min", "km_max", func(f *garage.CarFilter, lo, hi *int) { f.MileageMin, f.MileageMax = lo, hi }},
+	{"annee", "annee_min", "annee_max", func(f *garage.CarFilter, lo, hi *int) { f.YearMin, f.YearMax = lo, hi }},
 }
 
 // badParam is a parameter the list cannot understand, with a French message.
@@ -37,8 +37,8 @@ type badParam struct{ msg string }
 // normalised values shown back in the form. Negative, inverted or huge
 // numbers are clamped; unknown choices are dropped; a number that is not a
 // number is refused with a French message.
-func parseCarQuery(q url.Values) (store.CarFilter, *views.CarSearch, *badParam) {
-	f := store.CarFilter{Statuses: []store.CarStatus{store.CarPublished}, Sort: store.SortNewest, Limit: carsPageSize}
+func parseCarQuery(q url.Values) (garage.CarFilter, *views.CarSearch, *badParam) {
+	f := garage.CarFilter{Statuses: []garage.CarStatus{garage.CarPublished}, Sort: garage.SortNewest, Limit: carsPageSize}
 	s := &views.CarSearch{Values: url.Values{}, Page: 1}
 	num := func(name string) (*int, *badParam) {
 		v := strings.TrimSpace(strings.NewReplacer(" ", "", "\u202f", "", "\u00a0", "").Replace(q.Get(name)))
@@ -81,17 +81,17 @@ func parseCarQuery(q url.Values) (store.CarFilter, *views.CarSearch, *badParam) 
 		f.Make = m
 		s.Values.Set("marque", m)
 	}
-	if v := q.Get("energie"); store.HasOption(store.Fuels(), v) {
+	if v := q.Get("energie"); garage.HasOption(garage.Fuels(), v) {
 		f.Fuel = v
 		s.Values.Set("energie", v)
 	}
-	if v := q.Get("boite"); store.HasOption(store.Gearboxes(), v) {
+	if v := q.Get("boite"); garage.HasOption(garage.Gearboxes(), v) {
 		f.Gearbox = v
 		s.Values.Set("boite", v)
 	}
-	if v := store.CarSort(q.Get("tri")); v != store.SortUpdatedDesc && store.ValidSort(v) {
+	if v := garage.CarSort(q.Get("tri")); v != garage.SortUpdatedDesc && v.Valid() {
 		f.Sort = v
-		if v != store.SortNewest {
+		if v != garage.SortNewest {
 			s.Values.Set("tri", string(v))
 		}
 	}

@@ -6,21 +6,20 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/web/views"
 )
 
 // carJSONLD is the schema.org Car description of a car page, with its
 // offer in EUR and mileage in km (unit code KMT).
-func carJSONLD(base, photoBase string, c *store.Car, photos []*store.CarPhoto, g *store.Garage) map[string]any {
-	url := base + c.Path()
+func carJSONLD(base, photoBase string, c *garage.Car, photos []*garage.CarPhoto, g *garage.Details) map[string]any {
+	url := base + views.CarPath(c)
 	availability := "https://schema.org/InStock"
-	if c.Status == store.CarSold {
+	if c.Status == garage.CarSold {
 		availability = "https://schema.org/SoldOut"
 	}
-	seller := map[string]any{"@type": "AutoDealer", "name": "Garage V. Parrot"}
+	seller := map[string]any{"@type": "AutoDealer", "name": g.DisplayName()}
 	if g != nil && g.Name != "" {
-		seller["name"] = g.Name
 		if g.Phone != "" {
 			seller["telephone"] = g.Phone
 		}
@@ -53,13 +52,13 @@ func carJSONLD(base, photoBase string, c *store.Car, photos []*store.CarPhoto, g
 		}
 	}
 	if c.Fuel != "" {
-		d["fuelType"] = store.OptionLabel(store.Fuels(), c.Fuel)
+		d["fuelType"] = garage.OptionLabel(garage.Fuels(), c.Fuel)
 	}
 	if c.Gearbox != "" {
-		d["vehicleTransmission"] = store.OptionLabel(store.Gearboxes(), c.Gearbox)
+		d["vehicleTransmission"] = garage.OptionLabel(garage.Gearboxes(), c.Gearbox)
 	}
 	if c.BodyType != "" {
-		d["bodyType"] = store.OptionLabel(store.BodyTypes(), c.BodyType)
+		d["bodyType"] = garage.OptionLabel(garage.BodyTypes(), c.BodyType)
 	}
 	if c.Colour != "" {
 		d["color"] = c.Colour
@@ -112,8 +111,8 @@ func (a *app) sitemap(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	cars, _, err := a.store.ListCars(r.Context(), store.CarFilter{
-		Statuses: []store.CarStatus{store.CarPublished}, SoldSince: &since, Limit: sitemapMaxCars, NoCount: true,
+	cars, _, err := a.store.ListCars(r.Context(), garage.CarFilter{
+		Statuses: []garage.CarStatus{garage.CarPublished}, SoldSince: &since, Limit: sitemapMaxCars, NoCount: true,
 	})
 	if err != nil {
 		a.serverError(w, r, err)
@@ -124,7 +123,7 @@ func (a *app) sitemap(w http.ResponseWriter, r *http.Request) {
 		set.URLs = append(set.URLs, sitemapURL{Loc: a.cfg.PublicURL + p})
 	}
 	for _, c := range cars {
-		set.URLs = append(set.URLs, sitemapURL{Loc: a.cfg.PublicURL + c.Path(), LastMod: c.UpdatedAt.UTC().Format("2006-01-02")})
+		set.URLs = append(set.URLs, sitemapURL{Loc: a.cfg.PublicURL + views.CarPath(c), LastMod: c.UpdatedAt.UTC().Format("2006-01-02")})
 	}
 	out, err := xml.MarshalIndent(set, "", "  ")
 	if err != nil {

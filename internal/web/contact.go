@@ -10,8 +10,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/spam"
-	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/web/views"
 )
 
@@ -77,13 +77,13 @@ func (a *app) contactPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if spam.ProbableSpam(msg.Subject, msg.Body) {
-		msg.Status = store.MessageSpam
+		msg.Status = garage.MessageSpam
 	}
-	var notify func(*store.Message) *store.OutboxMail
-	if msg.Status != store.MessageSpam {
+	var notify func(*garage.Message) *garage.OutboxMail
+	if msg.Status != garage.MessageSpam {
 		g, err := a.store.GarageDetails(ctx)
 		if err == nil && g.Email != "" {
-			notify = func(m *store.Message) *store.OutboxMail { return a.contactNotification(g, m) }
+			notify = func(m *garage.Message) *garage.OutboxMail { return a.contactNotification(g, m) }
 		}
 	}
 	if err := a.store.CreateMessage(ctx, msg, notify, a.now()); err != nil {
@@ -96,7 +96,7 @@ func (a *app) contactPost(w http.ResponseWriter, r *http.Request) {
 
 // parseContactForm validates the form; f holds the input and the French
 // error of each bad field.
-func parseContactForm(form map[string][]string) (f views.ContactFormData, msg *store.Message, ok bool) {
+func parseContactForm(form map[string][]string) (f views.ContactFormData, msg *garage.Message, ok bool) {
 	get := func(k string) string {
 		if v := form[k]; len(v) > 0 {
 			return strings.TrimSpace(v[0])
@@ -114,9 +114,9 @@ func parseContactForm(form map[string][]string) (f views.ContactFormData, msg *s
 			f.CarID = id
 		}
 	}
-	checkLine(f.Errors, "nom", f.Nom, "Le nom", views.ContactMaxName, true)
-	checkLine(f.Errors, "prenom", f.Prenom, "Le prénom", views.ContactMaxName, true)
-	checkLine(f.Errors, "sujet", f.Sujet, "Le sujet", views.ContactMaxSubject, false)
+	checkLine(f.Errors, "nom", f.Nom, "Le nom", garage.MessageMaxName, true)
+	checkLine(f.Errors, "prenom", f.Prenom, "Le prénom", garage.MessageMaxName, true)
+	checkLine(f.Errors, "sujet", f.Sujet, "Le sujet", garage.MessageMaxSubject, false)
 	switch {
 	case f.Email == "":
 		f.Errors["email"] = "L'adresse e-mail est obligatoire."
@@ -129,7 +129,7 @@ func parseContactForm(form map[string][]string) (f views.ContactFormData, msg *s
 	case !validPhone(f.Telephone):
 		f.Errors["telephone"] = "Le numéro de téléphone n'est pas valide (exemple : 06 12 34 56 78 ou +33 6 12 34 56 78)."
 	}
-	checkText(f.Errors, "message", f.Message, "Le message", views.ContactMinMessage, views.ContactMaxMessage)
+	checkText(f.Errors, "message", f.Message, "Le message", garage.MessageMinBody, garage.MessageMaxBody)
 	if len(f.Errors) > 0 {
 		return f, nil, false
 	}
@@ -137,7 +137,7 @@ func parseContactForm(form map[string][]string) (f views.ContactFormData, msg *s
 	if subject == "" {
 		subject = "Demande de contact"
 	}
-	msg = &store.Message{LastName: f.Nom, FirstName: f.Prenom, Email: f.Email, Phone: f.Telephone, Subject: subject, Body: f.Message}
+	msg = &garage.Message{LastName: f.Nom, FirstName: f.Prenom, Email: f.Email, Phone: f.Telephone, Subject: subject, Body: f.Message}
 	if f.CarID > 0 {
 		id := f.CarID
 		msg.CarID = &id
@@ -174,7 +174,7 @@ func checkText(errs map[string]string, field, value, label string, minLen, maxLe
 // validEmail accepts one bare address with a dotted domain, as net/mail
 // parses it.
 func validEmail(s string) bool {
-	if len(s) > views.ContactMaxEmail || strings.ContainsAny(s, " <>,;\"\\") {
+	if len(s) > garage.MaxEmail || strings.ContainsAny(s, " <>,;\"\\") {
 		return false
 	}
 	a, err := netmail.ParseAddress(s)
@@ -194,7 +194,7 @@ var (
 // or an international one (+44 20 7946 0958), with spaces, dots, dashes or
 // parentheses between the digits.
 func validPhone(s string) bool {
-	if len(s) > views.ContactMaxPhone {
+	if len(s) > garage.MessageMaxPhone {
 		return false
 	}
 	var b strings.Builder

@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/vparrot/garage/internal/format"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/hours"
-	"github.com/vparrot/garage/internal/store"
 )
 
 // contactMailHTML is the HTML part of the notification; html/template
@@ -32,7 +32,7 @@ var contactMailHTML = template.Must(template.New("contact").Parse(`<!DOCTYPE htm
 
 // contactNotification is the e-mail telling the garage about message m.
 // The visitor is the Reply-To, so "Répondre" writes to them.
-func (a *app) contactNotification(g *store.Garage, m *store.Message) *store.OutboxMail {
+func (a *app) contactNotification(g *garage.Details, m *garage.Message) *garage.OutboxMail {
 	link := a.cfg.PublicURL + "/admin/messages/" + strconv.FormatInt(m.ID, 10)
 	data := struct {
 		Subject, Date, Name, Email, Phone, Body, Link, Car, CarURL string
@@ -55,7 +55,7 @@ func (a *app) contactNotification(g *store.Garage, m *store.Message) *store.Outb
 	if err := contactMailHTML.Execute(&html, data); err != nil {
 		html.Reset() // the text part alone still says everything
 	}
-	return &store.OutboxMail{
+	return &garage.OutboxMail{
 		Kind: "contact.notify", To: g.Email, ToName: g.Name, ReplyTo: m.Email,
 		Subject: "Nouveau message de " + data.Name + " : " + m.Subject,
 		Text:    text.String(), HTML: html.String(),

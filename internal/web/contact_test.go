@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/mail"
 	"github.com/vparrot/garage/internal/mail/mailtest"
-	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
 )
 
@@ -46,7 +46,7 @@ func (e *env) sendContact(c *http.Client, form url.Values) *response {
 	return e.postForm(c, "/contact", form)
 }
 
-func (e *env) messages(t *testing.T) []*store.Message {
+func (e *env) messages(t *testing.T) []*garage.Message {
 	t.Helper()
 	list, err := e.store.ListMessages(context.Background(), "", 1000, 0)
 	if err != nil {
@@ -55,7 +55,7 @@ func (e *env) messages(t *testing.T) []*store.Message {
 	return list
 }
 
-func (e *env) outbox(t *testing.T) []*store.OutboxMail {
+func (e *env) outbox(t *testing.T) []*garage.OutboxMail {
 	t.Helper()
 	list, err := e.store.ListOutbox(context.Background(), 1000)
 	if err != nil {
@@ -109,7 +109,7 @@ func TestContactMessageIsStoredThenTheGarageIsMailed(t *testing.T) {
 			}
 			m := msgs[0]
 			if m.LastName != "Dupré" || m.FirstName != "Hélène" || m.Email != "helene.dupre@exemple.fr" || m.Phone != "06 12 34 56 78" ||
-				m.Subject != "Révision de ma 208" || m.Status != store.MessageNew || m.CarID != nil {
+				m.Subject != "Révision de ma 208" || m.Status != garage.MessageNew || m.CarID != nil {
 				t.Fatalf("stored %+v", m)
 			}
 			got := e.deliver(t)
@@ -282,7 +282,7 @@ func TestContactWithManyLinksIsKeptAsSpamWithoutMail(t *testing.T) {
 		t.Fatalf("%d", res.StatusCode)
 	}
 	msgs := e.messages(t)
-	if len(msgs) != 1 || msgs[0].Status != store.MessageSpam {
+	if len(msgs) != 1 || msgs[0].Status != garage.MessageSpam {
 		t.Fatalf("messages %+v", msgs)
 	}
 	if n := len(e.outbox(t)); n != 0 {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/web/views"
 )
@@ -56,7 +57,7 @@ func validFrenchPhone(s string) bool {
 func (a *app) adminGarage(w http.ResponseWriter, r *http.Request) {
 	g, err := a.store.GarageDetails(r.Context())
 	if errors.Is(err, store.ErrNotFound) {
-		g, err = &store.Garage{Name: "Garage V. Parrot"}, nil
+		g, err = &garage.Details{Name: garage.DefaultName}, nil
 	}
 	if err != nil {
 		a.serverError(w, r, err)
@@ -81,7 +82,7 @@ func (a *app) adminGaragePost(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	errs := formErrors{}
-	g := store.Garage{
+	g := garage.Details{
 		Name:       text(r, errs, "name", "Le nom du garage", true, 100),
 		Street:     text(r, errs, "street", "La rue", true, 200),
 		PostalCode: text(r, errs, "postal_code", "Le code postal", true, 5),
@@ -110,7 +111,7 @@ func (a *app) adminGaragePost(w http.ResponseWriter, r *http.Request) {
 	}
 	before, err := a.store.GarageDetails(ctx)
 	if errors.Is(err, store.ErrNotFound) {
-		before, err = &store.Garage{}, nil
+		before, err = &garage.Details{}, nil
 	}
 	if err != nil {
 		a.serverError(w, r, err)
@@ -124,7 +125,7 @@ func (a *app) adminGaragePost(w http.ResponseWriter, r *http.Request) {
 	a.flashRedirect(w, r, "Les coordonnées du garage ont été enregistrées.", "/admin/garage")
 }
 
-func garageText(g *store.Garage) string {
+func garageText(g *garage.Details) string {
 	return strings.Join([]string{g.Name, g.Address(), g.Phone, g.Email, g.LegalName, "SIRET " + g.SIRET, "hébergeur " + g.Host}, " | ")
 }
 

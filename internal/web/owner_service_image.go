@@ -5,7 +5,7 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/web/views"
 )
 
@@ -78,7 +78,7 @@ func (a *app) adminServiceImageDelete(w http.ResponseWriter, r *http.Request) {
 }
 
 // serviceEditForm is the edit form filled from a stored service.
-func serviceEditForm(sv *store.Service) views.ServiceForm {
+func serviceEditForm(sv *garage.Service) views.ServiceForm {
 	f := views.ServiceForm{ID: sv.ID, Title: sv.Title, Description: sv.Description, Visible: sv.Visible, Image: sv.Image}
 	if sv.PriceFrom != nil {
 		f.Price = itoa(*sv.PriceFrom)

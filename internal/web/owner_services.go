@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/vparrot/garage/internal/format"
-	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/web/views"
 )
 
@@ -38,7 +38,7 @@ func (a *app) renderServices(w http.ResponseWriter, r *http.Request, status int,
 }
 
 // serviceFromForm reads and checks the service form.
-func serviceFromForm(r *http.Request) (views.ServiceForm, *store.Service) {
+func serviceFromForm(r *http.Request) (views.ServiceForm, *garage.Service) {
 	errs := formErrors{}
 	f := views.ServiceForm{Errors: errs, Visible: r.PostForm.Get("visible") != ""}
 	f.Title = text(r, errs, "title", "Le titre", true, serviceTitleMax)
@@ -53,7 +53,7 @@ func serviceFromForm(r *http.Request) (views.ServiceForm, *store.Service) {
 	if len(f.Price) > 20 {
 		f.Price = f.Price[:20]
 	}
-	sv := &store.Service{Title: f.Title, Description: f.Description, Visible: f.Visible}
+	sv := &garage.Service{Title: f.Title, Description: f.Description, Visible: f.Visible}
 	if f.Price != "" {
 		digits := strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "€", "").Replace(f.Price)
 		n, err := strconv.Atoi(digits)
@@ -66,7 +66,7 @@ func serviceFromForm(r *http.Request) (views.ServiceForm, *store.Service) {
 	return f, sv
 }
 
-func serviceText(sv *store.Service) string {
+func serviceText(sv *garage.Service) string {
 	s := sv.Title
 	if sv.PriceFrom != nil {
 		s += " (à partir de " + format.Euros(*sv.PriceFrom) + ")"
@@ -95,7 +95,7 @@ func (a *app) adminServiceCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 // serviceTarget loads the service named by the route's {id}; 404 otherwise.
-func (a *app) serviceTarget(w http.ResponseWriter, r *http.Request) (*store.Service, bool) {
+func (a *app) serviceTarget(w http.ResponseWriter, r *http.Request) (*garage.Service, bool) {
 	id, ok := a.pathID(w, r)
 	if !ok {
 		return nil, false

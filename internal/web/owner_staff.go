@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/web/views"
 )
@@ -12,7 +13,7 @@ import (
 const lastAdminMessage = "Impossible : ce compte est le dernier administrateur actif. Nommez d'abord un autre administrateur."
 
 func (a *app) adminStaff(w http.ResponseWriter, r *http.Request) {
-	a.renderStaff(w, r, http.StatusOK, views.InviteForm{Role: string(store.RoleEmployee)}, "")
+	a.renderStaff(w, r, http.StatusOK, views.InviteForm{Role: string(garage.RoleEmployee)}, "")
 }
 
 func (a *app) renderStaff(w http.ResponseWriter, r *http.Request, status int, f views.InviteForm, refused string) {
@@ -30,7 +31,7 @@ func (a *app) renderStaff(w http.ResponseWriter, r *http.Request, status int, f 
 	a.render(w, r, status, views.AdminStaff(p, views.StaffAdmin{Users: users, Me: p.User.ID, Invite: f, Error: refused}))
 }
 
-func userText(u *store.User) string {
+func userText(u *garage.User) string {
 	state := "actif"
 	if !u.Active {
 		state = "désactivé"
@@ -51,10 +52,10 @@ func (a *app) adminStaffInvite(w http.ResponseWriter, r *http.Request) {
 	if errs["email"] == "" && !validEmail(f.Email) {
 		errs["email"] = "Indiquez une adresse e-mail valide, par exemple lea.martin@exemple.fr."
 	}
-	if !store.Role(f.Role).Valid() {
-		errs["role"], f.Role = "Choisissez un rôle.", string(store.RoleEmployee)
+	if !garage.Role(f.Role).Valid() {
+		errs["role"], f.Role = "Choisissez un rôle.", string(garage.RoleEmployee)
 	}
-	u := &store.User{Email: f.Email, FirstName: f.FirstName, LastName: f.LastName, Role: store.Role(f.Role), Active: true}
+	u := &garage.User{Email: f.Email, FirstName: f.FirstName, LastName: f.LastName, Role: garage.Role(f.Role), Active: true}
 	if len(errs) == 0 {
 		// No password: the login refuses an empty hash until the new
 		// member chooses one through the invitation link.
@@ -71,7 +72,7 @@ func (a *app) adminStaffInvite(w http.ResponseWriter, r *http.Request) {
 		a.renderStaff(w, r, http.StatusUnprocessableEntity, f, "")
 		return
 	}
-	if err := a.sendAccountLink(ctx, u, store.TokenInvite); err != nil {
+	if err := a.sendAccountLink(ctx, u, garage.TokenInvite); err != nil {
 		a.serverError(w, r, err)
 		return
 	}
@@ -80,7 +81,7 @@ func (a *app) adminStaffInvite(w http.ResponseWriter, r *http.Request) {
 }
 
 // staffTarget loads the account named by the route's {id}; 404 otherwise.
-func (a *app) staffTarget(w http.ResponseWriter, r *http.Request) (*store.User, bool) {
+func (a *app) staffTarget(w http.ResponseWriter, r *http.Request) (*garage.User, bool) {
 	id, ok := a.pathID(w, r)
 	if !ok {
 		return nil, false
@@ -94,14 +95,14 @@ func (a *app) staffTarget(w http.ResponseWriter, r *http.Request) (*store.User, 
 }
 
 // staffChangeDone audits a change and redirects, or explains a refusal.
-func (a *app) staffChangeDone(w http.ResponseWriter, r *http.Request, err error, before *store.User, action, msg string) {
+func (a *app) staffChangeDone(w http.ResponseWriter, r *http.Request, err error, before *garage.User, action, msg string) {
 	ctx := r.Context()
 	switch {
-	case errors.Is(err, store.ErrLastAdmin):
-		a.renderStaff(w, r, http.StatusConflict, views.InviteForm{Role: string(store.RoleEmployee)}, lastAdminMessage)
+	case errors.Is(err, garage.ErrLastAdmin):
+		a.renderStaff(w, r, http.StatusConflict, views.InviteForm{Role: string(garage.RoleEmployee)}, lastAdminMessage)
 		return
 	case errors.Is(err, store.ErrInUse):
-		a.renderStaff(w, r, http.StatusConflict, views.InviteForm{Role: string(store.RoleEmployee)},
+		a.renderStaff(w, r, http.StatusConflict, views.InviteForm{Role: string(garage.RoleEmployee)},
 			"Ce compte est encore lié à des contenus du site : désactivez-le plutôt que de le supprimer.")
 		return
 	case err != nil:
@@ -128,7 +129,7 @@ func (a *app) adminStaffRole(w http.ResponseWriter, r *http.Request) {
 	if !ok || !a.parseForm(w, r) {
 		return
 	}
-	role := store.Role(r.PostForm.Get("role"))
+	role := garage.Role(r.PostForm.Get("role"))
 	if !role.Valid() {
 		a.errorPage(w, r, http.StatusBadRequest)
 		return
@@ -171,11 +172,11 @@ func (a *app) adminStaffResend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if u.PasswordHash != "" || !u.Active {
-		a.renderStaff(w, r, http.StatusConflict, views.InviteForm{Role: string(store.RoleEmployee)},
+		a.renderStaff(w, r, http.StatusConflict, views.InviteForm{Role: string(garage.RoleEmployee)},
 			"Pas d'invitation à renvoyer : ce compte a déjà choisi son mot de passe, ou il est désactivé.")
 		return
 	}
-	if err := a.sendAccountLink(r.Context(), u, store.TokenInvite); err != nil {
+	if err := a.sendAccountLink(r.Context(), u, garage.TokenInvite); err != nil {
 		a.serverError(w, r, err)
 		return
 	}

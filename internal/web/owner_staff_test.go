@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
 )
@@ -35,7 +36,7 @@ func TestAdminInvitesAndManagesStaff(t *testing.T) {
 			t.Fatalf("invite: %d %s", res.StatusCode, res.text())
 		}
 		hugo, err := e.store.UserByEmail(ctx, "hugo@garage-parrot.test")
-		if err != nil || !hugo.Active || hugo.PasswordHash != "" || hugo.Role != store.RoleEmployee || hugo.FullName() != "Hugo Roux" {
+		if err != nil || !hugo.Active || hugo.PasswordHash != "" || hugo.Role != garage.RoleEmployee || hugo.FullName() != "Hugo Roux" {
 			t.Fatalf("invited user %+v %v", hugo, err)
 		}
 		mails, _ := e.store.ListOutbox(ctx, 10)
@@ -129,7 +130,7 @@ func TestLastActiveAdminCannotBeRemoved(t *testing.T) {
 				t.Errorf("%s: %d", tc.path, res.StatusCode)
 			}
 		}
-		if u, _ := e.store.UserByID(context.Background(), me.ID); u.Role != store.RoleAdmin || !u.Active {
+		if u, _ := e.store.UserByID(context.Background(), me.ID); u.Role != garage.RoleAdmin || !u.Active {
 			t.Fatalf("last admin changed: %+v", u)
 		}
 		if res := e.get(admin, "/admin/comptes"); res.StatusCode != http.StatusOK {

@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/web/views"
 )
 
@@ -24,7 +24,7 @@ func (a *app) home(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	recent, _, err := a.store.ListCars(r.Context(), store.CarFilter{Statuses: []store.CarStatus{store.CarPublished}, Limit: homeCars, NoCount: true})
+	recent, _, err := a.store.ListCars(r.Context(), garage.CarFilter{Statuses: []garage.CarStatus{garage.CarPublished}, Limit: homeCars, NoCount: true})
 	if err != nil {
 		a.serverError(w, r, err)
 		return

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/spam"
-	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/web/views"
 )
 
@@ -20,11 +20,8 @@ const (
 	reviewWindow    = 10 * time.Minute
 )
 
-// reviewsSince is the oldest publication still shown: reviews stay online
-// views.ReviewRetentionYears years, as /avis/moderation says.
-func (a *app) reviewsSince() time.Time {
-	return a.now().AddDate(-views.ReviewRetentionYears, 0, 0)
-}
+// reviewsSince is the oldest publication still shown.
+func (a *app) reviewsSince() time.Time { return garage.ReviewsSince(a.now()) }
 
 func (a *app) homeReviews(ctx context.Context) (views.HomeReviews, error) {
 	var h views.HomeReviews
@@ -113,7 +110,7 @@ func (a *app) reviewPost(w http.ResponseWriter, r *http.Request) {
 	if !a.allow(w, r, "avis:"+clientIPFrom(ctx), reviewLimit, reviewWindow) {
 		return
 	}
-	t.Status, t.Source = store.TestimonialPending, "visitor"
+	t.Status, t.Source = garage.TestimonialPending, garage.SourceVisitor
 	if err := a.store.CreateTestimonial(ctx, t, a.now()); err != nil {
 		a.serverError(w, r, err)
 		return
@@ -122,7 +119,7 @@ func (a *app) reviewPost(w http.ResponseWriter, r *http.Request) {
 }
 
 // parseReviewForm validates a review form; t is nil when it has errors.
-func (a *app) parseReviewForm(r *http.Request, visitor bool) (views.ReviewFormData, *store.Testimonial) {
+func (a *app) parseReviewForm(r *http.Request, visitor bool) (views.ReviewFormData, *garage.Testimonial) {
 	get := func(k string) string { return strings.TrimSpace(r.PostForm.Get(k)) }
 	f := views.ReviewFormData{
 		Nom: get("nom"), Commentaire: strings.ReplaceAll(get("commentaire"), "\r\n", "\n"), Note: get("note"),
@@ -131,8 +128,8 @@ func (a *app) parseReviewForm(r *http.Request, visitor bool) (views.ReviewFormDa
 	if visitor {
 		f.Email = get("email")
 	}
-	checkLine(f.Errors, "nom", f.Nom, "Le nom", views.ReviewMaxName, true)
-	checkText(f.Errors, "commentaire", f.Commentaire, "L'avis", views.ReviewMinComment, views.ReviewMaxComment)
+	checkLine(f.Errors, "nom", f.Nom, "Le nom", garage.ReviewMaxName, true)
+	checkText(f.Errors, "commentaire", f.Commentaire, "L'avis", garage.ReviewMinComment, garage.ReviewMaxComment)
 	rating, err := strconv.Atoi(f.Note)
 	if err != nil || rating < 1 || rating > 5 {
 		f.Errors["note"] = "Choisissez une note de 1 à 5 étoiles."
@@ -156,5 +153,5 @@ func (a *app) parseReviewForm(r *http.Request, visitor bool) (views.ReviewFormDa
 	if len(f.Errors) > 0 {
 		return f, nil
 	}
-	return f, &store.Testimonial{Name: f.Nom, Comment: f.Commentaire, Rating: rating, ExperienceDate: f.DateExperience, Email: f.Email}
+	return f, &garage.Testimonial{Name: f.Nom, Comment: f.Commentaire, Rating: rating, ExperienceDate: f.DateExperience, Email: f.Email}
 }

@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/garage"
 )
 
 // access is the least role a route requires (SPEC.md §6).
@@ -56,9 +56,9 @@ func (a *app) routes() []route {
 		{"GET /admin/avis", staff, http.HandlerFunc(a.adminReviews)},
 		{"GET /admin/avis/nouveau", staff, http.HandlerFunc(a.adminReviewNew)},
 		{"POST /admin/avis/nouveau", staff, http.HandlerFunc(a.adminReviewNewPost)},
-		{"POST /admin/avis/{id}/approuver", staff, a.moderate(store.TestimonialApproved)},
-		{"POST /admin/avis/{id}/refuser", staff, a.moderate(store.TestimonialRejected)},
-		{"POST /admin/avis/{id}/en-attente", staff, a.moderate(store.TestimonialPending)},
+		{"POST /admin/avis/{id}/approuver", staff, a.moderate(garage.TestimonialApproved)},
+		{"POST /admin/avis/{id}/refuser", staff, a.moderate(garage.TestimonialRejected)},
+		{"POST /admin/avis/{id}/en-attente", staff, a.moderate(garage.TestimonialPending)},
 		{"POST /admin/avis/{id}/supprimer", staff, http.HandlerFunc(a.adminReviewDelete)},
 		// Used cars: public pages.
 		{"GET /occasions/{ref}", public, a.cached(a.carPage)},
@@ -73,10 +73,10 @@ func (a *app) routes() []route {
 		// Accounts by e-mail: password reset and invitations (issue 4).
 		{"GET /mot-de-passe-oublie", public, http.HandlerFunc(a.forgotForm)},
 		{"POST /mot-de-passe-oublie", public, http.HandlerFunc(a.forgotPost)},
-		{"GET /reinitialiser/{token}", public, http.HandlerFunc(accountLink{a, store.TokenReset}.show)},
-		{"POST /reinitialiser/{token}", public, http.HandlerFunc(accountLink{a, store.TokenReset}.save)},
-		{"GET /invitation/{token}", public, http.HandlerFunc(accountLink{a, store.TokenInvite}.show)},
-		{"POST /invitation/{token}", public, http.HandlerFunc(accountLink{a, store.TokenInvite}.save)},
+		{"GET /reinitialiser/{token}", public, http.HandlerFunc(accountLink{a, garage.TokenReset}.show)},
+		{"POST /reinitialiser/{token}", public, http.HandlerFunc(accountLink{a, garage.TokenReset}.save)},
+		{"GET /invitation/{token}", public, http.HandlerFunc(accountLink{a, garage.TokenInvite}.show)},
+		{"POST /invitation/{token}", public, http.HandlerFunc(accountLink{a, garage.TokenInvite}.save)},
 
 		// Back office.
 		{"GET /admin", staff, http.HandlerFunc(a.adminHome)},

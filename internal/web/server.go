@@ -17,6 +17,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/vparrot/garage/internal/config"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/hours"
 	"github.com/vparrot/garage/internal/metrics"
 	"github.com/vparrot/garage/internal/password"
@@ -230,7 +231,7 @@ func (a *app) page(r *http.Request, nav, title, description string) (*views.Page
 	g, err := a.store.GarageDetails(ctx)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		g = &store.Garage{Name: "Garage V. Parrot"}
+		g = &garage.Details{Name: garage.DefaultName}
 	case err != nil:
 		return nil, err
 	}

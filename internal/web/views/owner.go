@@ -5,8 +5,8 @@ import (
 
 	"github.com/a-h/templ"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/hours"
-	"github.com/vparrot/garage/internal/store"
 )
 
 // HoursDay is one weekday of the weekly hours form, as typed.
@@ -67,7 +67,7 @@ type ServiceForm struct {
 
 // StaffAdmin is the staff accounts page.
 type StaffAdmin struct {
-	Users  []*store.User
+	Users  []*garage.User
 	Me     int64
 	Invite InviteForm
 	Error  string // an action that was refused, shown at the top
@@ -81,7 +81,7 @@ type InviteForm struct {
 
 // GarageForm is the garage details form.
 type GarageForm struct {
-	G      store.Garage
+	G      garage.Details
 	Errors map[string]string
 }
 
@@ -90,28 +90,16 @@ type AccountPage struct {
 	FirstName, LastName string
 	NameErrors          map[string]string
 	PasswordErrors      map[string]string
-	Sessions            []*store.Session
+	Sessions            []*garage.Session
 	Current             string // token hash of this session
 }
 
 // JournalFilter is the audit log's filter form, as typed.
 type JournalFilter struct {
 	Actor, Kind, From, To string
-	Users                 []*store.User
+	Users                 []*garage.User
 	Error                 string
 	Query                 string // the filters, URL-encoded, for the page links
-}
-
-// JournalKinds are the kinds of action the audit log can be filtered by:
-// an action prefix and its French name.
-var JournalKinds = [][2]string{
-	{"login", "Connexions"},
-	{"logout", "Déconnexions"},
-	{"account.", "Mon compte"},
-	{"user.", "Comptes du personnel"},
-	{"hours.", "Horaires"},
-	{"service.", "Services"},
-	{"garage.", "Coordonnées du garage"},
 }
 
 func idString(id int64) string { return strconv.FormatInt(id, 10) }
@@ -126,7 +114,7 @@ func formatSIRET(s string) string {
 
 // editorName names the site's publisher: "SARL Garage V. Parrot, exploitant
 // du Garage V. Parrot", or just the name when both are the same.
-func editorName(g *store.Garage) string {
+func editorName(g *garage.Details) string {
 	if g.LegalName == "" || g.LegalName == g.Name {
 		return g.Name
 	}

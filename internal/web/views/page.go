@@ -3,8 +3,8 @@
 package views
 
 import (
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/hours"
-	"github.com/vparrot/garage/internal/store"
 )
 
 // Page carries what every page's layout needs.
@@ -14,12 +14,12 @@ type Page struct {
 	Canonical   string // absolute URL, empty to omit
 	Nav         string // current section: "home", "services", "occasions", "avis", "contact", or an admin key
 	Asset       func(name string) string
-	Garage      *store.Garage
+	Garage      *garage.Details
 	Week        hours.Week
 	TodayIndex  int    // Monday = 0
 	OpenStatus  string // "Ouvert jusqu'à 18 h 00"
 	IsOpen      bool
-	User        *store.User // nil for visitors
+	User        *garage.User // nil for visitors
 	Flash       string
 	Maintenance string // banner text, empty when none
 	RequestID   string
@@ -85,19 +85,10 @@ func (p *Page) adminLinks() []adminNavItem {
 }
 
 func (p *Page) fullTitle() string {
-	name := "Garage V. Parrot"
-	if p.Garage != nil && p.Garage.Name != "" {
-		name = p.Garage.Name
-	}
 	if p.Title == "" {
-		return name
+		return p.garageName()
 	}
-	return p.Title + " — " + name
+	return p.Title + " — " + p.garageName()
 }
 
-func (p *Page) garageName() string {
-	if p.Garage != nil && p.Garage.Name != "" {
-		return p.Garage.Name
-	}
-	return "Garage V. Parrot"
-}
+func (p *Page) garageName() string { return p.Garage.DisplayName() }

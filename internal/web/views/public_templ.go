@@ -6,23 +6,22 @@ package views
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
-import "github.com/a-h/templ"
-import templruntime "github.com/a-h/templ/runtime"
-
 import (
+	"github.com/a-h/templ"
+	templruntime "github.com/a-h/templ/runtime"
 	"github.com/vparrot/garage/internal/format"
-	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/garage"
 )
 
 // HomeReviews is the home page's testimonials block.
 type HomeReviews struct {
-	Latest  []*store.Testimonial
+	Latest  []*garage.Testimonial
 	Count   int
 	Average float64
 }
 
 // Home is the home page: who the garage is, its services, how to reach it.
-func Home(p *Page, services []*store.Service, recentCars []*store.Car, reviews HomeReviews) templ.Component {
+func Home(p *Page, services []*garage.Service, recentCars []*garage.Car, reviews HomeReviews) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -154,7 +153,7 @@ func Home(p *Page, services []*store.Service, recentCars []*store.Car, reviews H
 }
 
 // ServicesPage lists every visible service.
-func ServicesPage(p *Page, services []*store.Service) templ.Component {
+func ServicesPage(p *Page, services []*garage.Service) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -205,7 +204,7 @@ func ServicesPage(p *Page, services []*store.Service) templ.Component {
 	})
 }
 
-func serviceGrid(services []*store.Service, heading string) templ.Component {
+func serviceGrid(services []*garage.Service, heading string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -1,16 +1,10 @@
-// Package carrules holds the French used-car display rules checked when a
-// car is published (SPEC.md §4 item 3): what an advert must show, and the
-// contrôle technique a car over four years old needs. It has no HTTP and no
-// database in it.
-package carrules
+package garage
 
-import (
-	"time"
+import "time"
 
-	"github.com/vparrot/garage/internal/store"
-)
-
-// Rule thresholds.
+// The French used-car display rules checked when a car is published
+// (SPEC.md §4 item 3): what an advert must show, and the contrôle technique
+// a car over four years old needs.
 const (
 	// CTAgeYears is the age from first registration past which a car sold
 	// second hand needs a recent contrôle technique.
@@ -19,13 +13,14 @@ const (
 	CTValidMonths = 6
 )
 
-// DateLayout is the layout of Car.CTDate.
+// DateLayout is the layout of the dates kept as text (Car.CTDate,
+// Testimonial.ExperienceDate).
 const DateLayout = "2006-01-02"
 
-// Missing lists, in French and in form order, what prevents c from being
-// published on day today (a date in Europe/Paris). An empty list means the
-// car may be published.
-func Missing(c *store.Car, hasMainPhoto bool, today time.Time) []string {
+// PublicationMissing lists, in French and in form order, what prevents c
+// from being published on day today (a date in Europe/Paris). An empty list
+// means the car may be published.
+func PublicationMissing(c *Car, hasMainPhoto bool, today time.Time) []string {
 	var out []string
 	need := func(ok bool, msg string) {
 		if !ok {
@@ -52,6 +47,16 @@ func Missing(c *store.Car, hasMainPhoto bool, today time.Time) []string {
 	}
 	need(hasMainPhoto, "une photo principale")
 	return out
+}
+
+// MissingFor lists what keeps c, as it is now, from having status st on day
+// today: the display rules when st is published (a car being published, or
+// edited while online), nothing otherwise.
+func (c *Car) MissingFor(st CarStatus, today time.Time) []string {
+	if st != CarPublished {
+		return nil
+	}
+	return PublicationMissing(c, c.MainPhoto != "", today)
 }
 
 // OverCTAge reports whether a car first registered in month/year is more
