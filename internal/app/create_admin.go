@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/mail"
 	"os"
 	"runtime"
 	"strings"
@@ -29,8 +28,8 @@ func runCreateAdmin(ctx context.Context, e *env) error {
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
-	addr, err := mail.ParseAddress(*email)
-	if err != nil || addr.Address != strings.TrimSpace(*email) {
+	address := strings.TrimSpace(*email)
+	if !garage.ValidEmail(address) {
 		fmt.Fprintln(e.stderr, "garage create-admin : --email doit être une adresse e-mail valide, par exemple vincent@garage-parrot.fr")
 		return errUsage
 	}
@@ -43,8 +42,8 @@ func runCreateAdmin(ctx context.Context, e *env) error {
 		return err
 	}
 	defer s.Close()
-	if _, err := s.UserByEmail(ctx, addr.Address); err == nil {
-		return fmt.Errorf("un compte existe déjà avec l'adresse %s", addr.Address)
+	if _, err := s.UserByEmail(ctx, address); err == nil {
+		return fmt.Errorf("un compte existe déjà avec l'adresse %s", address)
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
@@ -52,7 +51,7 @@ func runCreateAdmin(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	if err := password.CheckStrength(pw, addr.Address); err != nil {
+	if err := password.CheckStrength(pw, address); err != nil {
 		return fmt.Errorf("mot de passe refusé : %v", err)
 	}
 	h := password.NewHasher(password.DefaultParams(), runtime.NumCPU())
@@ -60,7 +59,7 @@ func runCreateAdmin(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	u := &garage.User{Email: addr.Address, PasswordHash: hash, FirstName: strings.TrimSpace(*first),
+	u := &garage.User{Email: address, PasswordHash: hash, FirstName: strings.TrimSpace(*first),
 		LastName: strings.TrimSpace(*last), Role: garage.RoleAdmin, Active: true}
 	if err := createAdminUser(ctx, s, u); err != nil {
 		return err

@@ -72,8 +72,6 @@ const DefaultSubject = "Demande de contact"
 // Limits of the contact form's fields, in characters.
 const (
 	MessageMaxName    = 100
-	MessageMaxEmail   = 254
-	MessageMaxPhone   = 30
 	MessageMaxSubject = 150
 	MessageMinBody    = 10
 	MessageMaxBody    = 5000

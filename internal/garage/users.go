@@ -58,7 +58,6 @@ func (u *User) IsAdmin() bool { return u.Role == RoleAdmin }
 // Limits of a staff account's fields, in characters.
 const (
 	UserMaxName  = 60
-	MaxEmail     = 254
 	MaxPassword  = 1024 // bytes; argon2id hashes whatever it is given
 	MaxTokenText = 128  // an account link's token as it appears in a URL
 )

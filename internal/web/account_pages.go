@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/password"
@@ -45,9 +44,10 @@ func (a *app) forgotPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	email := strings.TrimSpace(r.PostForm.Get("email"))
-	if email == "" || len(email) > 254 || !utf8.ValidString(email) || !strings.Contains(email, "@") {
-		a.renderForgot(w, r, http.StatusUnprocessableEntity, views.ForgotForm{Error: "Saisissez l'adresse e-mail de votre compte."})
+	v := garage.NewValidator()
+	email := v.Email("email", "L'adresse e-mail", r.PostForm.Get("email"), true)
+	if !v.Valid() {
+		a.renderForgot(w, r, http.StatusUnprocessableEntity, views.ForgotForm{Email: email, Error: v.First("email")})
 		return
 	}
 	for _, lim := range []struct {

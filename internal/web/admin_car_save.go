@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/hours"
@@ -14,144 +13,32 @@ import (
 	"github.com/vparrot/garage/internal/web/views"
 )
 
-// carTextFields are the free-text fields of the car form with their
-// maximum length in characters.
-var carTextFields = []struct {
-	name string
-	max  int
-	set  func(c *garage.Car, v string)
-	get  func(c *garage.Car) string
-}{
-	{"make", 60, func(c *garage.Car, v string) { c.Make = v }, func(c *garage.Car) string { return c.Make }},
-	{"model", 60, func(c *garage.Car, v string) { c.Model = v }, func(c *garage.Car) string { return c.Model }},
-	{"version", 120, func(c *garage.Car, v string) { c.Version = v }, func(c *garage.Car) string { return c.Version }},
-	{"title", 160, func(c *garage.Car, v string) { c.Title = v }, func(c *garage.Car) string { return c.Title }},
-	{"colour", 40, func(c *garage.Car, v string) { c.Colour = v }, func(c *garage.Car) string { return c.Colour }},
-	{"description", 10000, func(c *garage.Car, v string) { c.Description = v }, func(c *garage.Car) string { return c.Description }},
-}
-
-// carNumberFields are the whole-number fields with their allowed range
-// (0 always means "not given").
-var carNumberFields = []struct {
-	name     string
-	min, max int
-	msg      string
-	field    func(c *garage.Car) *int
-}{
-	{"price", 1, 5_000_000, "Indiquez un prix en euros entre 1 et 5 000 000.", func(c *garage.Car) *int { return &c.Price }},
-	{"reg_month", 1, 12, "Indiquez un mois entre 1 et 12.", func(c *garage.Car) *int { return &c.RegMonth }},
-	{"reg_year", 1900, 2100, "Indiquez une année sur quatre chiffres.", func(c *garage.Car) *int { return &c.RegYear }},
-	{"mileage", 1, 2_000_000, "Indiquez un kilométrage entre 1 et 2 000 000 km.", func(c *garage.Car) *int { return &c.Mileage }},
-	{"power_hp", 1, 2000, "Indiquez une puissance entre 1 et 2 000 ch.", func(c *garage.Car) *int { return &c.PowerHP }},
-	{"fiscal_hp", 1, 200, "Indiquez une puissance fiscale entre 1 et 200 CV.", func(c *garage.Car) *int { return &c.FiscalHP }},
-	{"doors", 1, 9, "Indiquez un nombre de portes entre 1 et 9.", func(c *garage.Car) *int { return &c.Doors }},
-	{"seats", 1, 9, "Indiquez un nombre de places entre 1 et 9.", func(c *garage.Car) *int { return &c.Seats }},
-}
-
-// carChoiceFields are the fields chosen from a fixed vocabulary.
-var carChoiceFields = []struct {
-	name  string
-	opts  func() []garage.Option
-	field func(c *garage.Car) *string
-}{
-	{"fuel", garage.Fuels, func(c *garage.Car) *string { return &c.Fuel }},
-	{"gearbox", garage.Gearboxes, func(c *garage.Car) *string { return &c.Gearbox }},
-	{"body_type", garage.BodyTypes, func(c *garage.Car) *string { return &c.BodyType }},
-	{"crit_air", garage.CritAirClasses, func(c *garage.Car) *string { return &c.CritAir }},
-}
-
+// Bounds of the equipment part of the car form.
 const (
 	maxNewEquipment     = 20
 	maxEquipmentChecked = 200
 )
 
-// carFormValues shows a stored car in the form.
-func carFormValues(c *garage.Car) map[string]string {
-	v := map[string]string{}
-	for _, f := range carTextFields {
-		v[f.name] = f.get(c)
-	}
-	for _, f := range carNumberFields {
-		if n := *f.field(c); n != 0 {
-			v[f.name] = strconv.Itoa(n)
-		}
-	}
-	for _, f := range carChoiceFields {
-		v[f.name] = *f.field(c)
-	}
-	v["ct_date"] = c.CTDate
-	if c.MileageUnverified {
-		v["mileage_unverified"] = "1"
-	}
-	return v
-}
-
 // parseCarForm reads the posted form into c (whose ID and status are kept)
-// and returns the form to show back with an error per invalid field.
+// and returns the form to show back with an error per invalid field, the
+// equipment checked and the names of new equipment.
 func parseCarForm(r *http.Request, c *garage.Car, today time.Time) (*views.CarForm, []int64, []string) {
-	f := &views.CarForm{Values: map[string]string{}, Errors: map[string]string{}, Checked: map[int64]bool{}}
 	form := r.PostForm
-	for _, fd := range carTextFields {
-		v := strings.TrimSpace(form.Get(fd.name))
-		if fd.name != "description" {
-			v = strings.Join(strings.Fields(v), " ")
-		}
-		f.Values[fd.name] = v
-		switch {
-		case !utf8.ValidString(v):
-			f.Errors[fd.name] = "Ce texte contient des caractères invalides."
-		case utf8.RuneCountInString(v) > fd.max:
-			f.Errors[fd.name] = "Ce texte est trop long (" + strconv.Itoa(fd.max) + " caractères au plus)."
-		default:
-			fd.set(c, v)
-		}
+	v := garage.NewValidator()
+	f := &views.CarForm{Values: map[string]string{}, Errors: v.Errors, Checked: map[int64]bool{}}
+	for _, fd := range garage.CarFields {
+		raw := strings.TrimSpace(form.Get(fd.Key))
+		f.Values[fd.Key] = raw
+		fd.Set(c, v, raw)
 	}
-	for _, fd := range carNumberFields {
-		v := strings.ReplaceAll(strings.TrimSpace(form.Get(fd.name)), " ", "")
-		v = strings.ReplaceAll(v, "\u202f", "")
-		f.Values[fd.name] = v
-		*fd.field(c) = 0
-		if v == "" {
-			continue
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil || n < fd.min || n > fd.max {
-			f.Errors[fd.name] = fd.msg
-			continue
-		}
-		*fd.field(c) = n
-	}
-	if c.RegYear > today.Year()+1 {
-		f.Errors["reg_year"] = "L'année de mise en circulation ne peut pas être dans le futur."
-	}
-	for _, fd := range carChoiceFields {
-		v := form.Get(fd.name)
-		f.Values[fd.name] = v
-		*fd.field(c) = ""
-		if v != "" && !garage.HasOption(fd.opts(), v) {
-			f.Errors[fd.name] = "Choisissez une valeur de la liste."
-			continue
-		}
-		*fd.field(c) = v
-	}
-	c.MileageUnverified = form.Get("mileage_unverified") != ""
+	v.Check(c.RegYear <= today.Year()+1, "reg_year", "L'année de mise en circulation ne peut pas être dans le futur.")
+	c.MileageUnverified = form.Get(garage.CarMileageUnverified) != ""
 	if c.MileageUnverified {
-		f.Values["mileage_unverified"] = "1"
+		f.Values[garage.CarMileageUnverified] = "1"
 	}
-	ct := strings.TrimSpace(form.Get("ct_date"))
-	f.Values["ct_date"] = ct
-	c.CTDate = ""
-	if ct != "" {
-		d, err := time.Parse(garage.DateLayout, ct)
-		switch {
-		case err != nil || d.Year() < 1950:
-			f.Errors["ct_date"] = "Indiquez une date valide (jj/mm/aaaa)."
-		case d.After(today):
-			f.Errors["ct_date"] = "La date du contrôle technique ne peut pas être dans le futur."
-		default:
-			c.CTDate = ct
-		}
-	}
+	f.Values[garage.CarCTDate] = strings.TrimSpace(form.Get(garage.CarCTDate))
+	c.CTDate = garage.DateText(v.Date(garage.CarCTDate, "La date du contrôle technique", f.Values[garage.CarCTDate], false,
+		time.Date(garage.CarMinCTYear, 1, 1, 0, 0, 0, 0, time.UTC), today))
 
 	var ids []int64
 	checked := form["equipment"]
@@ -167,19 +54,15 @@ func parseCarForm(r *http.Request, c *garage.Car, today time.Time) (*views.CarFo
 	f.NewEquip = form.Get("equipment_new")
 	var names []string
 	for _, line := range strings.FieldsFunc(f.NewEquip, func(r rune) bool { return r == '\n' || r == '\r' || r == ';' }) {
-		name := strings.Join(strings.Fields(line), " ")
-		if name == "" {
-			continue
-		}
-		if !utf8.ValidString(name) || utf8.RuneCountInString(name) > garage.MaxEquipmentName {
-			f.Errors["equipment_new"] = "Chaque équipement tient en " + strconv.Itoa(garage.MaxEquipmentName) + " caractères au plus."
+		name := v.Line("equipment_new", "Chaque équipement", garage.SquashSpaces(line), false, garage.MaxEquipmentName)
+		if v.Has("equipment_new") {
 			break
 		}
-		names = append(names, name)
+		if name != "" {
+			names = append(names, name)
+		}
 	}
-	if len(names) > maxNewEquipment {
-		f.Errors["equipment_new"] = "Ajoutez au plus " + strconv.Itoa(maxNewEquipment) + " équipements à la fois."
-	}
+	v.Check(len(names) <= maxNewEquipment, "equipment_new", "Ajoutez au plus "+strconv.Itoa(maxNewEquipment)+" équipements à la fois.")
 	return f, ids, names
 }
 
@@ -242,7 +125,7 @@ func (a *app) adminCarEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *app) carFormFor(r *http.Request, c *garage.Car) (*views.CarForm, error) {
-	f := &views.CarForm{Car: c, Values: carFormValues(c), Errors: map[string]string{}, Checked: map[int64]bool{}}
+	f := &views.CarForm{Car: c, Values: garage.CarValues(c), Errors: map[string]string{}, Checked: map[int64]bool{}}
 	eq, err := a.store.CarEquipment(r.Context(), c.ID)
 	if err != nil {
 		return nil, err
@@ -280,30 +163,9 @@ func (a *app) adminCarSavePost(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	a.audit(r, currentUser(r.Context()), "car.update", carTarget(c.ID), carDiff(&before, c))
+	a.audit(r, currentUser(r.Context()), "car.update", carTarget(c.ID), garage.CarDiff(&before, c))
 	a.flash(r, "Modifications enregistrées.")
 	http.Redirect(w, r, carPath(c.ID), http.StatusSeeOther)
-}
-
-// carDiff lists the fields an edit changed, as "before → after".
-func carDiff(before, after *garage.Car) map[string]string {
-	b, a := carFormValues(before), carFormValues(after)
-	out := map[string]string{}
-	for k, v := range a {
-		if b[k] != v {
-			if k == "description" {
-				out[k] = "modifiée"
-				continue
-			}
-			out[k] = b[k] + " → " + v
-		}
-	}
-	for k, v := range b {
-		if _, ok := a[k]; !ok {
-			out[k] = v + " → "
-		}
-	}
-	return out
 }
 
 // adminCarStatusPost moves a car along its life cycle. Publishing checks
@@ -380,7 +242,7 @@ func (a *app) adminCarDeletePost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.deletePhotoFiles(r, keys)
-	snapshot, _ := json.Marshal(carFormValues(c))
+	snapshot, _ := json.Marshal(garage.CarValues(c))
 	a.audit(r, currentUser(ctx), "car.delete", carTarget(id), map[string]string{"status": string(c.Status), "car": string(snapshot)})
 	a.flash(r, "Voiture supprimée.")
 	http.Redirect(w, r, "/admin/voitures", http.StatusSeeOther)

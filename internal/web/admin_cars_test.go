@@ -53,8 +53,8 @@ func TestAdminCarLifeCycle(t *testing.T) {
 			bad.Set("fuel", "charbon")
 			bad.Set("ct_date", "2030-01-01")
 			res := e.postForm(emp, "/admin/voitures/nouvelle", bad)
-			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.body, "Indiquez un prix en euros") ||
-				!strings.Contains(res.body, "Indiquez un mois entre 1 et 12") || !strings.Contains(res.body, "Choisissez une valeur") ||
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.body, "Le prix doit être un nombre entier") ||
+				!strings.Contains(res.body, "Le mois de mise en circulation doit être un nombre entier entre 1 et 12.") || !strings.Contains(res.body, "Choisissez une valeur") ||
 				!strings.Contains(res.body, "ne peut pas être dans le futur") || !strings.Contains(res.body, `value="beaucoup"`) ||
 				!strings.Contains(res.body, `value="1.2 PureTech 110 Allure"`) || !strings.Contains(res.body, `id="price-error"`) {
 				t.Fatalf("invalid form: %d %s", res.StatusCode, res.body)

@@ -14,7 +14,7 @@ func (a *app) adminEquipment(w http.ResponseWriter, r *http.Request) {
 	a.renderEquipment(w, r, http.StatusOK, 0, nil)
 }
 
-func (a *app) renderEquipment(w http.ResponseWriter, r *http.Request, status int, failedID int64, errs formErrors) {
+func (a *app) renderEquipment(w http.ResponseWriter, r *http.Request, status int, failedID int64, errs garage.FieldErrors) {
 	p, err := a.page(r, "equipements", "Équipements et options", "")
 	if err != nil {
 		a.serverError(w, r, err)
@@ -35,16 +35,16 @@ func (a *app) adminEquipmentRename(w http.ResponseWriter, r *http.Request) {
 	if !ok || !a.parseForm(w, r) {
 		return
 	}
-	errs := formErrors{}
-	name := text(r, errs, "name", "Le nom", true, garage.MaxEquipmentName)
-	if len(errs) > 0 {
-		a.renderEquipment(w, r, http.StatusUnprocessableEntity, id, errs)
+	v := garage.NewValidator()
+	name := garage.SquashSpaces(v.Line("name", "Le nom", r.PostForm.Get("name"), true, garage.MaxEquipmentName))
+	if !v.Valid() {
+		a.renderEquipment(w, r, http.StatusUnprocessableEntity, id, v.Errors)
 		return
 	}
 	before, err := a.store.RenameEquipment(r.Context(), id, name)
 	switch {
 	case errors.Is(err, store.ErrConflict):
-		a.renderEquipment(w, r, http.StatusUnprocessableEntity, id, formErrors{"name": "Un autre équipement porte déjà ce nom."})
+		a.renderEquipment(w, r, http.StatusUnprocessableEntity, id, garage.FieldErrors{"name": "Un autre équipement porte déjà ce nom."})
 		return
 	case err != nil:
 		a.storeError(w, r, err)

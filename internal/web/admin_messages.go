@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/vparrot/garage/internal/format"
 	"github.com/vparrot/garage/internal/garage"
@@ -17,7 +16,6 @@ import (
 
 const (
 	inboxPageSize = 50
-	maxNoteLen    = 5000
 	maxExportRows = 100000
 )
 
@@ -121,14 +119,15 @@ func (a *app) adminMessagePost(w http.ResponseWriter, r *http.Request) {
 	if m == nil {
 		return
 	}
-	f := views.MessageForm{Status: garage.MessageStatus(r.PostForm.Get("statut")), Note: strings.TrimSpace(strings.ReplaceAll(r.PostForm.Get("note"), "\r\n", "\n"))}
-	switch {
-	case !f.Status.Valid():
-		f.Error, f.Status = "Choisissez un statut dans la liste.", m.Status
-	case !utf8.ValidString(f.Note) || utf8.RuneCountInString(f.Note) > maxNoteLen:
-		f.Error = "La note est trop longue : " + strconv.Itoa(maxNoteLen) + " caractères au maximum."
-	}
-	if f.Error != "" {
+	v := garage.NewValidator()
+	f := views.MessageForm{Status: garage.MessageStatus(r.PostForm.Get("statut"))}
+	v.Choose("statut", f.Status.Valid())
+	f.Note = v.Text("note", "La note", r.PostForm.Get("note"), false, 0, garage.MessageMaxNote)
+	if !v.Valid() {
+		if v.Has("statut") {
+			f.Status = m.Status
+		}
+		f.Error = v.First("statut", "note")
 		a.renderMessage(w, r, http.StatusUnprocessableEntity, m, f)
 		return
 	}

@@ -66,7 +66,7 @@ func TestInboxStatusNoteAndAudit(t *testing.T) {
 			}
 
 			if res := e.postForm(emp, path, url.Values{"statut": {"supprimé"}}); res.StatusCode != http.StatusUnprocessableEntity ||
-				!strings.Contains(res.body, "Choisissez un statut") {
+				!strings.Contains(res.body, "Choisissez une valeur dans la liste.") {
 				t.Fatalf("bad status: %d", res.StatusCode)
 			}
 			if res := e.postForm(emp, path, url.Values{"statut": {"done"}, "note": {strings.Repeat("n", 5001)}}); res.StatusCode != http.StatusUnprocessableEntity {

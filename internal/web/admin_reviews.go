@@ -3,8 +3,6 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/web/views"
@@ -12,7 +10,6 @@ import (
 
 const (
 	moderationPageSize = 30
-	maxRejectReason    = 500
 )
 
 func (a *app) adminReviews(w http.ResponseWriter, r *http.Request) {
@@ -109,14 +106,12 @@ func (a *app) moderate(status garage.TestimonialStatus) http.HandlerFunc {
 		mod := garage.Moderation{Status: status, By: u.ID}
 		var notify func(*garage.Testimonial) *garage.OutboxMail
 		if status == garage.TestimonialRejected {
+			v := garage.NewValidator()
 			mod.RejectGround = r.PostForm.Get("motif")
-			mod.RejectReason = strings.TrimSpace(r.PostForm.Get("precision"))
-			if garage.GroundLabel(mod.RejectGround) == "" {
-				a.renderAdminReviews(w, r, http.StatusUnprocessableEntity, 1, "Choisissez un motif de refus dans la liste.")
-				return
-			}
-			if !utf8.ValidString(mod.RejectReason) || utf8.RuneCountInString(mod.RejectReason) > maxRejectReason {
-				a.renderAdminReviews(w, r, http.StatusUnprocessableEntity, 1, "La précision est trop longue : 500 caractères au maximum.")
+			v.Choose("motif", garage.GroundLabel(mod.RejectGround) != "")
+			mod.RejectReason = v.Text("precision", "La précision", r.PostForm.Get("precision"), false, 0, garage.ReviewMaxRejectReason)
+			if !v.Valid() {
+				a.renderAdminReviews(w, r, http.StatusUnprocessableEntity, 1, v.First("motif", "precision"))
 				return
 			}
 			notify = func(t *garage.Testimonial) *garage.OutboxMail { return a.rejectionMail(r, t, mod) }

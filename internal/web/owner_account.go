@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/password"
 	"github.com/vparrot/garage/internal/web/views"
 )
@@ -37,11 +38,11 @@ func (a *app) adminAccountName(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	u := currentUser(ctx)
-	errs := formErrors{}
-	d := views.AccountPage{NameErrors: errs}
-	d.FirstName = text(r, errs, "first_name", "Le prénom", true, 60)
-	d.LastName = text(r, errs, "last_name", "Le nom", true, 60)
-	if len(errs) > 0 {
+	v := garage.NewValidator()
+	d := views.AccountPage{NameErrors: v.Errors}
+	d.FirstName = v.Line("first_name", "Le prénom", r.PostForm.Get("first_name"), true, garage.UserMaxName)
+	d.LastName = v.Line("last_name", "Le nom", r.PostForm.Get("last_name"), true, garage.UserMaxName)
+	if !v.Valid() {
 		a.renderAccount(w, r, http.StatusUnprocessableEntity, d)
 		return
 	}
@@ -61,9 +62,9 @@ func (a *app) adminAccountPassword(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	u := currentUser(ctx)
 	current, next, confirm := r.PostForm.Get("current"), r.PostForm.Get("new"), r.PostForm.Get("confirm")
-	errs := formErrors{}
-	d := views.AccountPage{FirstName: u.FirstName, LastName: u.LastName, PasswordErrors: errs}
-	if len(current) > 1024 || len(next) > 1024 || len(confirm) > 1024 {
+	v := garage.NewValidator()
+	d := views.AccountPage{FirstName: u.FirstName, LastName: u.LastName, PasswordErrors: v.Errors}
+	if len(current) > garage.MaxPassword || len(next) > garage.MaxPassword || len(confirm) > garage.MaxPassword {
 		a.errorPage(w, r, http.StatusRequestEntityTooLarge)
 		return
 	}
@@ -87,17 +88,17 @@ func (a *app) adminAccountPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case !ok:
-		errs["current"] = "Le mot de passe actuel est incorrect."
+		v.Fail("current", "Le mot de passe actuel est incorrect.")
 		if err := a.guard.Failure(ctx, ip, account); err != nil {
 			a.serverError(w, r, err)
 			return
 		}
 	case password.CheckStrength(next, u.Email) != nil:
-		errs["new"] = password.CheckStrength(next, u.Email).Error()
+		v.Fail("new", password.CheckStrength(next, u.Email).Error())
 	case next != confirm:
-		errs["confirm"] = "Les deux saisies du nouveau mot de passe ne correspondent pas."
+		v.Fail("confirm", "Les deux saisies du nouveau mot de passe ne correspondent pas.")
 	}
-	if len(errs) > 0 {
+	if !v.Valid() {
 		a.renderAccount(w, r, http.StatusUnprocessableEntity, d)
 		return
 	}

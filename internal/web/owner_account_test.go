@@ -27,7 +27,7 @@ func TestMyAccount(t *testing.T) {
 		}
 		// Name.
 		if res := e.postForm(me, "/admin/compte/nom", url.Values{"first_name": {""}, "last_name": {"Martin"}}); res.StatusCode != http.StatusUnprocessableEntity ||
-			!strings.Contains(res.text(), "Indiquez le prénom.") || !strings.Contains(res.text(), `value="Martin"`) {
+			!strings.Contains(res.text(), "Le prénom est obligatoire.") || !strings.Contains(res.text(), `value="Martin"`) {
 			t.Fatalf("invalid name: %d", res.StatusCode)
 		}
 		if res := e.postForm(me, "/admin/compte/nom", url.Values{"first_name": {"Léa"}, "last_name": {"Martin"}}); res.StatusCode != http.StatusSeeOther {

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/vparrot/garage/internal/store"
 )
@@ -41,23 +39,4 @@ func (a *app) storeError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	a.serverError(w, r, err)
-}
-
-// formErrors holds one French message per field name.
-type formErrors map[string]string
-
-// text reads a trimmed single-line form value and checks its length (in
-// characters); the message goes to errs[name].
-func text(r *http.Request, errs formErrors, name, label string, required bool, max int) string {
-	v := strings.TrimSpace(r.PostForm.Get(name))
-	switch {
-	case !utf8.ValidString(v) || strings.ContainsAny(v, "\x00\r\n"):
-		errs[name] = label + " contient des caractères non autorisés."
-		return ""
-	case required && v == "":
-		errs[name] = "Indiquez " + strings.ToLower(label[:1]) + label[1:] + "."
-	case utf8.RuneCountInString(v) > max:
-		errs[name] = label + " ne doit pas dépasser " + strconv.Itoa(max) + " caractères."
-	}
-	return v
 }

@@ -10,50 +10,6 @@ import (
 	"github.com/vparrot/garage/internal/web/views"
 )
 
-// validSIRET checks a SIRET number: 14 digits whose Luhn checksum is
-// right. (La Poste's establishments follow another rule; the garage is
-// not one of them.)
-func validSIRET(s string) bool {
-	if len(s) != 14 {
-		return false
-	}
-	sum := 0
-	for i := 0; i < 14; i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return false
-		}
-		n := int(c - '0')
-		if i%2 == 0 { // from the right, every second digit is doubled
-			n *= 2
-			if n > 9 {
-				n -= 9
-			}
-		}
-		sum += n
-	}
-	return sum%10 == 0
-}
-
-// validFrenchPhone accepts 10 digits starting with 0, or +33 and 9 digits,
-// with spaces, dots or dashes between them.
-func validFrenchPhone(s string) bool {
-	var digits strings.Builder
-	for i, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			digits.WriteRune(r)
-		case r == '+' && i == 0:
-			digits.WriteRune(r)
-		case r == ' ' || r == '.' || r == '-':
-		default:
-			return false
-		}
-	}
-	d := digits.String()
-	return (len(d) == 10 && d[0] == '0' && d[1] != '0') || (len(d) == 12 && strings.HasPrefix(d, "+33") && d[3] != '0')
-}
-
 func (a *app) adminGarage(w http.ResponseWriter, r *http.Request) {
 	g, err := a.store.GarageDetails(r.Context())
 	if errors.Is(err, store.ErrNotFound) {
@@ -81,32 +37,21 @@ func (a *app) adminGaragePost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	errs := formErrors{}
+	form := r.PostForm.Get
+	v := garage.NewValidator()
 	g := garage.Details{
-		Name:       text(r, errs, "name", "Le nom du garage", true, 100),
-		Street:     text(r, errs, "street", "La rue", true, 200),
-		PostalCode: text(r, errs, "postal_code", "Le code postal", true, 5),
-		City:       text(r, errs, "city", "La ville", true, 100),
-		Phone:      text(r, errs, "phone", "Le téléphone", true, 30),
-		Email:      text(r, errs, "email", "L'adresse e-mail", true, 254),
-		LegalName:  text(r, errs, "legal_name", "La raison sociale", true, 200),
-		SIRET:      strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "").Replace(text(r, errs, "siret", "Le numéro SIRET", true, 20)),
-		Host:       text(r, errs, "host", "L'hébergeur", true, 300),
+		Name:       v.Line("name", "Le nom du garage", form("name"), true, garage.DetailsMaxName),
+		Street:     v.Line("street", "La rue", form("street"), true, garage.DetailsMaxStreet),
+		PostalCode: v.PostalCode("postal_code", "Le code postal", form("postal_code")),
+		City:       v.Line("city", "La ville", form("city"), true, garage.DetailsMaxCity),
+		Phone:      v.Phone("phone", "Le téléphone", form("phone"), true),
+		Email:      v.Email("email", "L'adresse e-mail", form("email"), true),
+		LegalName:  v.Line("legal_name", "La raison sociale", form("legal_name"), true, garage.DetailsMaxLegalName),
+		SIRET:      v.SIRET("siret", "Le numéro SIRET", form("siret")),
+		Host:       v.Line("host", "L'hébergeur", form("host"), true, garage.DetailsMaxHost),
 	}
-	if errs["postal_code"] == "" && (len(g.PostalCode) != 5 || strings.Trim(g.PostalCode, "0123456789") != "") {
-		errs["postal_code"] = "Le code postal compte 5 chiffres."
-	}
-	if errs["phone"] == "" && !validFrenchPhone(g.Phone) {
-		errs["phone"] = "Indiquez un numéro français : 05 61 00 00 00 ou +33 5 61 00 00 00."
-	}
-	if errs["email"] == "" && !validEmail(g.Email) {
-		errs["email"] = "Indiquez une adresse e-mail valide, par exemple contact@garage-parrot.fr."
-	}
-	if errs["siret"] == "" && !validSIRET(g.SIRET) {
-		errs["siret"] = "Le numéro SIRET compte 14 chiffres et sa clé de contrôle doit être juste : vérifiez-le sur votre extrait Kbis."
-	}
-	if len(errs) > 0 {
-		a.renderGarage(w, r, http.StatusUnprocessableEntity, views.GarageForm{G: g, Errors: errs})
+	if !v.Valid() {
+		a.renderGarage(w, r, http.StatusUnprocessableEntity, views.GarageForm{G: g, Errors: v.Errors})
 		return
 	}
 	before, err := a.store.GarageDetails(ctx)

@@ -11,34 +11,6 @@ import (
 	"github.com/vparrot/garage/internal/store/storetest"
 )
 
-func TestValidSIRET(t *testing.T) {
-	for s, want := range map[string]bool{
-		"73282932000074":  true, // a well-known published SIRET
-		"44306184100047":  true,
-		"73282932000075":  false, // one digit off
-		"7328293200007":   false, // 13 digits
-		"732829320000740": false,
-		"7328293200007a":  false,
-		"00000000000000":  true, // checksum-valid, as Luhn allows
-		"":                false,
-	} {
-		if got := validSIRET(s); got != want {
-			t.Errorf("validSIRET(%q) = %v, want %v", s, got, want)
-		}
-	}
-}
-
-func TestValidFrenchPhone(t *testing.T) {
-	for s, want := range map[string]bool{
-		"05 61 00 00 00": true, "0561000000": true, "+33 5 61 00 00 00": true, "05.61.00.00.00": true, "06-12-34-56-78": true,
-		"5 61 00 00 00": false, "00 61 00 00 00": false, "+33 05 61 00 00 00": false, "05 61 00 00": false, "05 61 00 00 0a": false, "": false,
-	} {
-		if got := validFrenchPhone(s); got != want {
-			t.Errorf("validFrenchPhone(%q) = %v, want %v", s, got, want)
-		}
-	}
-}
-
 func garageForm() url.Values {
 	return url.Values{
 		"name": {"Garage V. Parrot"}, "street": {"12 avenue des Minimes"}, "postal_code": {"31200"}, "city": {"Toulouse"},
@@ -64,7 +36,7 @@ func TestAdminEditsGarageDetails(t *testing.T) {
 		if res.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("invalid: %d", res.StatusCode)
 		}
-		for _, want := range []string{"clé de contrôle", "5 chiffres", "numéro français", "adresse e-mail valide", "Indiquez le nom du garage.",
+		for _, want := range []string{"clé de contrôle", "5 chiffres", "numéro de téléphone n'est pas valide", "adresse e-mail n'est pas valide", "Le nom du garage est obligatoire.",
 			`value="12 avenue des Minimes"`, `aria-describedby="siret-erreur"`} {
 			if !strings.Contains(res.text(), want) {
 				t.Errorf("422 lacks %q", want)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/hours"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/web/views"
@@ -179,60 +180,51 @@ func (a *app) adminExceptionPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	errs := formErrors{}
-	ef := views.ExceptionForm{
-		First:  r.PostForm.Get("first"),
-		Last:   r.PostForm.Get("last"),
-		Kind:   r.PostForm.Get("kind"),
-		Values: formValues(r, "x_"),
-		Errors: errs,
-	}
-	ef.Label = text(r, errs, "label", "Le libellé", true, hours.MaxLabelLen)
+	form := r.PostForm.Get
+	v := garage.NewValidator()
+	ef := views.ExceptionForm{First: form("first"), Last: form("last"), Kind: form("kind"), Values: formValues(r, "x_"), Errors: v.Errors}
+	ef.Label = v.Line("label", "Le libellé", form("label"), true, hours.MaxLabelLen)
+	first := v.Date("first", "La date de début", ef.First, true, time.Time{}, time.Time{})
+	last := v.Date("last", "La date de fin", ef.Last, false, time.Time{}, time.Time{})
 	if len(ef.First) > 10 {
 		ef.First = ef.First[:10]
 	}
 	if len(ef.Last) > 10 {
 		ef.Last = ef.Last[:10]
 	}
-	var e hours.Exception
-	e.Label = ef.Label
+	if last.IsZero() {
+		last = first
+	}
+	e := hours.Exception{Label: ef.Label, First: hours.DateOf(first), Last: hours.DateOf(last)}
 	var err error
-	if e.First, err = hours.ParseDate(ef.First); err != nil {
-		errs["first"] = "Indiquez la date de début (par exemple 04/08/2026)."
-	}
-	if ef.Last == "" {
-		e.Last = e.First
-	} else if e.Last, err = hours.ParseDate(ef.Last); err != nil {
-		errs["last"] = "La date de fin est invalide."
-	}
 	if ef.Kind != "hours" {
 		ef.Kind = "closed"
 	} else if e.Ranges, err = parseRanges(ef.Values); err != nil {
-		errs["hours"] = err.Error()
+		v.Fail("hours", err.Error())
 	} else if len(e.Ranges) == 0 {
-		errs["hours"] = "Indiquez les horaires exceptionnels, ou choisissez « Fermé »."
+		v.Fail("hours", "Indiquez les horaires exceptionnels, ou choisissez « Fermé ».")
 	}
-	if errs["first"] == "" && errs["last"] == "" {
+	if !v.Has("first") && !v.Has("last") {
 		if err := e.ValidatePeriod(); err != nil {
-			errs["last"] = err.Error()
+			v.Fail("last", err.Error())
 		}
 	}
-	if errs["hours"] == "" {
+	if !v.Has("hours") {
 		if err := (hours.Day{Ranges: e.Ranges}).Validate(); err != nil {
-			errs["hours"] = err.Error()
+			v.Fail("hours", err.Error())
 		}
 	}
-	if len(errs) == 0 {
+	if v.Valid() {
 		err := a.store.CreateException(ctx, &e, a.now())
 		switch {
 		case errors.Is(err, store.ErrOverlap):
-			errs["first"] = "Une autre exception couvre déjà une partie de ces jours : supprimez-la d'abord ou changez les dates."
+			v.Fail("first", "Une autre exception couvre déjà une partie de ces jours : supprimez-la d'abord ou changez les dates.")
 		case err != nil:
 			a.serverError(w, r, err)
 			return
 		}
 	}
-	if len(errs) > 0 {
+	if !v.Valid() {
 		week, err := a.store.OpeningHours(ctx)
 		if err != nil {
 			a.serverError(w, r, err)

@@ -124,7 +124,7 @@ func TestAdminAddsClosureAndFooterShowsIt(t *testing.T) {
 		}
 		// Invalid: no label, end before start; the input comes back.
 		res := e.postForm(admin, "/admin/horaires/exceptions", url.Values{"label": {""}, "first": {"2026-03-10"}, "last": {"2026-03-05"}, "kind": {"closed"}})
-		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.text(), "Indiquez le libellé.") ||
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.text(), "Le libellé est obligatoire.") ||
 			!strings.Contains(res.text(), `value="2026-03-10"`) {
 			t.Fatalf("invalid exception: %d", res.StatusCode)
 		}
@@ -275,7 +275,7 @@ func TestExceptionFormErrorsNextToFields(t *testing.T) {
 		{url.Values{"label": {"Portes ouvertes"}, "first": {"2026-03-08"}, "kind": {"hours"}, "x_o1": {"17:00"}, "x_c1": {"10:00"}}, "hours", "doit se terminer après son début"},
 		{url.Values{"label": {"Portes ouvertes"}, "first": {"2026-03-08"}, "kind": {"hours"}}, "hours", "Indiquez les horaires exceptionnels"},
 		{url.Values{"label": {"Fermeture"}, "first": {"2026-01-01"}, "last": {"2027-06-01"}, "kind": {"closed"}}, "last", "au plus 366 jours"},
-		{url.Values{"label": {"Fermeture"}, "first": {"08/03/2026"}, "kind": {"closed"}}, "first", "Indiquez la date de début"},
+		{url.Values{"label": {"Fermeture"}, "first": {"08/03/2026"}, "kind": {"closed"}}, "first", "La date de début n'est pas une date valide"},
 		{url.Values{"label": {strings.Repeat("x", 81)}, "first": {"2026-03-08"}, "kind": {"closed"}}, "label", "ne doit pas dépasser 80 caractères"},
 	} {
 		res := e.postForm(admin, "/admin/horaires/exceptions", tc.form)

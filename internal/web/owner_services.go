@@ -2,20 +2,11 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/vparrot/garage/internal/format"
 	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/web/views"
-)
-
-// Limits of a service's fields.
-const (
-	serviceTitleMax = 80
-	serviceDescMax  = 600
-	servicePriceMax = 100000
 )
 
 func (a *app) adminServices(w http.ResponseWriter, r *http.Request) {
@@ -39,29 +30,17 @@ func (a *app) renderServices(w http.ResponseWriter, r *http.Request, status int,
 
 // serviceFromForm reads and checks the service form.
 func serviceFromForm(r *http.Request) (views.ServiceForm, *garage.Service) {
-	errs := formErrors{}
-	f := views.ServiceForm{Errors: errs, Visible: r.PostForm.Get("visible") != ""}
-	f.Title = text(r, errs, "title", "Le titre", true, serviceTitleMax)
-	f.Description = strings.TrimSpace(strings.ReplaceAll(r.PostForm.Get("description"), "\r\n", "\n"))
-	switch {
-	case !utf8.ValidString(f.Description) || strings.ContainsRune(f.Description, 0):
-		errs["description"], f.Description = "La description contient des caractères non autorisés.", ""
-	case utf8.RuneCountInString(f.Description) > serviceDescMax:
-		errs["description"] = "La description ne doit pas dépasser " + strconv.Itoa(serviceDescMax) + " caractères."
+	form := r.PostForm.Get
+	v := garage.NewValidator()
+	f := views.ServiceForm{Errors: v.Errors, Visible: form("visible") != "", Price: strings.TrimSpace(form("price"))}
+	f.Title = v.Line("title", "Le titre", form("title"), true, garage.ServiceMaxTitle)
+	f.Description = v.Text("description", "La description", form("description"), false, 0, garage.ServiceMaxDescription)
+	sv := &garage.Service{Title: f.Title, Description: f.Description, Visible: f.Visible}
+	if n, ok := v.Int("price", "Le prix", f.Price, 0, garage.ServiceMaxPrice, "€"); ok {
+		sv.PriceFrom = &n
 	}
-	f.Price = strings.TrimSpace(r.PostForm.Get("price"))
 	if len(f.Price) > 20 {
 		f.Price = f.Price[:20]
-	}
-	sv := &garage.Service{Title: f.Title, Description: f.Description, Visible: f.Visible}
-	if f.Price != "" {
-		digits := strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "€", "").Replace(f.Price)
-		n, err := strconv.Atoi(digits)
-		if err != nil || n < 0 || n > servicePriceMax || digits[0] == '+' || digits[0] == '-' {
-			errs["price"] = "Indiquez un prix en euros entiers, entre 0 et " + format.Euros(servicePriceMax) + ", ou laissez vide."
-		} else {
-			sv.PriceFrom = &n
-		}
 	}
 	return f, sv
 }

@@ -22,7 +22,7 @@ func TestAdminManagesServices(t *testing.T) {
 		if res.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("invalid: %d", res.StatusCode)
 		}
-		for _, want := range []string{"Indiquez le titre.", "ne doit pas dépasser 600 caractères", "Indiquez un prix en euros entiers", `value="douze"`,
+		for _, want := range []string{"Le titre est obligatoire.", "ne doit pas dépasser 600 caractères", "Le prix doit être un nombre entier entre 0 et 100\u202f000\u202f€.", `value="douze"`,
 			`aria-describedby="price-erreur"`} {
 			if !strings.Contains(res.text(), want) {
 				t.Errorf("422 lacks %q", want)

@@ -44,31 +44,30 @@ func (a *app) adminStaffInvite(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	errs := formErrors{}
-	f := views.InviteForm{Errors: errs, Role: r.PostForm.Get("role")}
-	f.FirstName = text(r, errs, "first_name", "Le prénom", true, 60)
-	f.LastName = text(r, errs, "last_name", "Le nom", true, 60)
-	f.Email = text(r, errs, "email", "L'adresse e-mail", true, 254)
-	if errs["email"] == "" && !validEmail(f.Email) {
-		errs["email"] = "Indiquez une adresse e-mail valide, par exemple lea.martin@exemple.fr."
-	}
-	if !garage.Role(f.Role).Valid() {
-		errs["role"], f.Role = "Choisissez un rôle.", string(garage.RoleEmployee)
+	form := r.PostForm.Get
+	v := garage.NewValidator()
+	f := views.InviteForm{Errors: v.Errors, Role: form("role")}
+	f.FirstName = v.Line("first_name", "Le prénom", form("first_name"), true, garage.UserMaxName)
+	f.LastName = v.Line("last_name", "Le nom", form("last_name"), true, garage.UserMaxName)
+	f.Email = v.Email("email", "L'adresse e-mail", form("email"), true)
+	v.Choose("role", garage.Role(f.Role).Valid())
+	if v.Has("role") {
+		f.Role = string(garage.RoleEmployee)
 	}
 	u := &garage.User{Email: f.Email, FirstName: f.FirstName, LastName: f.LastName, Role: garage.Role(f.Role), Active: true}
-	if len(errs) == 0 {
+	if v.Valid() {
 		// No password: the login refuses an empty hash until the new
 		// member chooses one through the invitation link.
 		err := a.store.CreateUser(ctx, u, a.now())
 		switch {
 		case errors.Is(err, store.ErrConflict):
-			errs["email"] = "Un compte existe déjà avec cette adresse e-mail."
+			v.Fail("email", "Un compte existe déjà avec cette adresse e-mail.")
 		case err != nil:
 			a.serverError(w, r, err)
 			return
 		}
 	}
-	if len(errs) > 0 {
+	if !v.Valid() {
 		a.renderStaff(w, r, http.StatusUnprocessableEntity, f, "")
 		return
 	}

@@ -22,8 +22,8 @@ func TestAdminInvitesAndManagesStaff(t *testing.T) {
 		}
 		// Invalid and duplicate invitations keep the input.
 		res := e.postForm(admin, "/admin/comptes", url.Values{"first_name": {"Hugo"}, "last_name": {""}, "email": {"hugo@"}, "role": {"boss"}})
-		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.text(), "Indiquez le nom.") ||
-			!strings.Contains(res.text(), "adresse e-mail valide") || !strings.Contains(res.text(), "Choisissez un rôle.") || !strings.Contains(res.text(), `value="Hugo"`) {
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.text(), "Le nom est obligatoire.") ||
+			!strings.Contains(res.text(), "adresse e-mail n'est pas valide") || !strings.Contains(res.text(), "Choisissez une valeur dans la liste.") || !strings.Contains(res.text(), `value="Hugo"`) {
 			t.Fatalf("invalid invite: %d", res.StatusCode)
 		}
 		res = e.postForm(admin, "/admin/comptes", url.Values{"first_name": {"Léa"}, "last_name": {"Bis"}, "email": {strings.ToUpper(employeeEmail)}, "role": {"employee"}})

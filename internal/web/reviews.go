@@ -123,35 +123,26 @@ func (a *app) parseReviewForm(r *http.Request, visitor bool) (views.ReviewFormDa
 	get := func(k string) string { return strings.TrimSpace(r.PostForm.Get(k)) }
 	f := views.ReviewFormData{
 		Nom: get("nom"), Commentaire: strings.ReplaceAll(get("commentaire"), "\r\n", "\n"), Note: get("note"),
-		DateExperience: get("date_experience"), Errors: map[string]string{},
+		DateExperience: get("date_experience"),
 	}
 	if visitor {
 		f.Email = get("email")
 	}
-	checkLine(f.Errors, "nom", f.Nom, "Le nom", garage.ReviewMaxName, true)
-	checkText(f.Errors, "commentaire", f.Commentaire, "L'avis", garage.ReviewMinComment, garage.ReviewMaxComment)
-	rating, err := strconv.Atoi(f.Note)
-	if err != nil || rating < 1 || rating > 5 {
-		f.Errors["note"] = "Choisissez une note de 1 à 5 étoiles."
+	now := a.now()
+	v := garage.NewValidator()
+	t := &garage.Testimonial{
+		Name:    v.Line("nom", "Le nom", f.Nom, true, garage.ReviewMaxName),
+		Comment: v.Text("commentaire", "L'avis", f.Commentaire, true, garage.ReviewMinComment, garage.ReviewMaxComment),
+		Rating:  v.Rating("note", f.Note),
+		ExperienceDate: garage.DateText(v.Date("date_experience", "La date de l'expérience", f.DateExperience, false,
+			now.AddDate(-garage.ReviewMaxExperienceYears, 0, 0), now)),
+		Email: v.Email("email", "L'adresse e-mail", f.Email, false),
+	}
+	if v.Has("note") {
 		f.Note = ""
 	}
-	if f.DateExperience != "" {
-		d, err := time.Parse(time.DateOnly, f.DateExperience)
-		switch {
-		case err != nil:
-			f.Errors["date_experience"] = "La date de l'expérience n'est pas valide (exemple : 2026-03-04)."
-			f.DateExperience = ""
-		case d.After(a.now()):
-			f.Errors["date_experience"] = "La date de l'expérience ne peut pas être dans le futur."
-		case d.Before(a.now().AddDate(-10, 0, 0)):
-			f.Errors["date_experience"] = "La date de l'expérience est trop ancienne."
-		}
-	}
-	if f.Email != "" && !validEmail(f.Email) {
-		f.Errors["email"] = "L'adresse e-mail n'est pas valide (exemple : prenom.nom@exemple.fr)."
-	}
-	if len(f.Errors) > 0 {
+	if f.Errors = v.Errors; !v.Valid() {
 		return f, nil
 	}
-	return f, &garage.Testimonial{Name: f.Nom, Comment: f.Commentaire, Rating: rating, ExperienceDate: f.DateExperience, Email: f.Email}
+	return f, t
 }

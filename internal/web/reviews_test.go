@@ -178,10 +178,10 @@ func TestReviewFormRefusesBadInputAndEscapesHTML(t *testing.T) {
 		{"note", "6", "Choisissez une note de 1 à 5 étoiles."},
 		{"note", "4.5", "Choisissez une note de 1 à 5 étoiles."},
 		{"commentaire", "", "L&#39;avis est obligatoire."},
-		{"commentaire", strings.Repeat("a", 2001), "L&#39;avis est trop long"},
+		{"commentaire", strings.Repeat("a", 2001), "L&#39;avis ne doit pas dépasser 2000 caractères."},
 		{"nom", "", "Le nom est obligatoire."},
 		{"date_experience", "2027-01-01", "ne peut pas être dans le futur"},
-		{"date_experience", "hier", "n&#39;est pas valide"},
+		{"date_experience", "hier", "n&#39;est pas une date valide"},
 		{"email", "pas une adresse", "L&#39;adresse e-mail n&#39;est pas valide"},
 	} {
 		form := validReview("Un avis tout à fait correct.")

@@ -6,9 +6,10 @@ package views
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
+import "github.com/a-h/templ"
+import templruntime "github.com/a-h/templ/runtime"
+
 import (
-	"github.com/a-h/templ"
-	templruntime "github.com/a-h/templ/runtime"
 	"github.com/vparrot/garage/internal/format"
 	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/hours"

@@ -6,11 +6,12 @@ package views
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
+import "github.com/a-h/templ"
+import templruntime "github.com/a-h/templ/runtime"
+
 import (
 	"strconv"
 
-	"github.com/a-h/templ"
-	templruntime "github.com/a-h/templ/runtime"
 	"github.com/vparrot/garage/internal/garage"
 )
 
@@ -262,7 +263,7 @@ func ContactForm(f ContactFormData) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = contactInput(f, "telephone", "Téléphone", "tel", "tel", garage.MessageMaxPhone, f.Telephone).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = contactInput(f, "telephone", "Téléphone", "tel", "tel", garage.MaxPhone, f.Telephone).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

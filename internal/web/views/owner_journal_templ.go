@@ -6,11 +6,10 @@ package views
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
-import (
-	"github.com/a-h/templ"
-	templruntime "github.com/a-h/templ/runtime"
-	"github.com/vparrot/garage/internal/garage"
-)
+import "github.com/a-h/templ"
+import templruntime "github.com/a-h/templ/runtime"
+
+import "github.com/vparrot/garage/internal/garage"
 
 // journalFilters is the audit log's filter form (a plain GET form).
 func journalFilters(f JournalFilter) templ.Component {
