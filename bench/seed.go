@@ -81,10 +81,10 @@ func seed(ctx context.Context, s *store.Store, dataDir string, nCars int, logf f
 	g := &garage.Details{Name: "Garage V. Parrot", Street: "12 avenue des Mécaniciens", PostalCode: "31200", City: "Toulouse",
 		Phone: "05 61 00 00 00", Email: "contact@garage-parrot.test", LegalName: "Garage V. Parrot SARL",
 		SIRET: "000 000 000 00000", Host: "Banc d'essai"}
-	if err := s.SaveGarageDetails(ctx, g, now); err != nil {
+	if err := s.SaveGarageDetails(ctx, g, now, garage.Actor{}); err != nil {
 		return nil, fmt.Errorf("garage details: %w", err)
 	}
-	if err := s.SaveOpeningHours(ctx, hours.DefaultWeek()); err != nil {
+	if err := s.SaveOpeningHours(ctx, hours.DefaultWeek(), now, garage.Actor{}); err != nil {
 		return nil, fmt.Errorf("hours: %w", err)
 	}
 	today := hours.DateOf(now)
@@ -93,7 +93,7 @@ func seed(ctx context.Context, s *store.Store, dataDir string, nCars int, logf f
 		{First: today.AddDays(30), Last: today.AddDays(44), Label: "Congés d'été"},
 		{First: today.AddDays(60), Last: today.AddDays(60), Label: "Inventaire", Ranges: []hours.Range{{Open: 9 * 60, Close: 12 * 60}}},
 	} {
-		if err := s.CreateException(ctx, &e, now); err != nil {
+		if err := s.CreateException(ctx, &e, now, garage.Actor{}); err != nil {
 			return nil, fmt.Errorf("exception %d: %w", i, err)
 		}
 	}
@@ -102,7 +102,7 @@ func seed(ctx context.Context, s *store.Store, dataDir string, nCars int, logf f
 		return nil, err
 	}
 	if err := s.CreateUser(ctx, &garage.User{Email: adminEmail, PasswordHash: hash, FirstName: "Vincent", LastName: "Parrot",
-		Role: garage.RoleAdmin, Active: true}, now); err != nil {
+		Role: garage.RoleAdmin, Active: true}, now, garage.Actor{}); err != nil {
 		return nil, fmt.Errorf("admin: %w", err)
 	}
 	rng := rand.New(rand.NewPCG(2026, 9))
@@ -110,7 +110,7 @@ func seed(ctx context.Context, s *store.Store, dataDir string, nCars int, logf f
 		t := &garage.Testimonial{Name: firstNames[i%len(firstNames)] + " " + string(rune('A'+i%26)) + ".",
 			Comment: comments[i%len(comments)], Rating: 3 + rng.IntN(3), Status: garage.TestimonialApproved, Source: "visitor",
 			Email: fmt.Sprintf("client%d@example.test", i)}
-		if err := s.CreateTestimonial(ctx, t, now.Add(-time.Duration(i)*37*time.Hour)); err != nil {
+		if err := s.CreateTestimonial(ctx, t, now.Add(-time.Duration(i)*37*time.Hour), garage.Actor{}); err != nil {
 			return nil, fmt.Errorf("testimonial: %w", err)
 		}
 	}
@@ -136,11 +136,9 @@ func seed(ctx context.Context, s *store.Store, dataDir string, nCars int, logf f
 		c := randomCar(rng, m, now)
 		c.Status = garage.CarPublished
 		c.PublishedAt = now.Add(-time.Duration(i) * time.Minute)
-		if err := s.CreateCar(ctx, c, now); err != nil {
+		eq := &garage.CarEquipment{NewNames: pick(rng, equipments, 3+rng.IntN(5))}
+		if err := s.CreateCar(ctx, c, eq, now, garage.Actor{}); err != nil {
 			return nil, fmt.Errorf("car: %w", err)
-		}
-		if err := s.SetCarEquipment(ctx, c.ID, nil, pick(rng, equipments, 3+rng.IntN(5))); err != nil {
-			return nil, err
 		}
 		var rows []*garage.CarPhoto
 		for range 3 {
@@ -152,7 +150,7 @@ func seed(ctx context.Context, s *store.Store, dataDir string, nCars int, logf f
 			}
 			rows = append(rows, &garage.CarPhoto{Key: key, Width: res.Width, Height: res.Height})
 		}
-		if err := s.AddCarPhotos(ctx, c.ID, rows, now); err != nil {
+		if err := s.AddCarPhotos(ctx, c.ID, rows, now, garage.Actor{}); err != nil {
 			return nil, err
 		}
 		if i == 0 {

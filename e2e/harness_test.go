@@ -213,10 +213,10 @@ func seedSite(t *testing.T, dbURL string, extra func(t *testing.T, s *store.Stor
 	}
 	now := time.Now()
 	if err := s.SaveGarageDetails(ctx, &garage.Details{Name: "Garage V. Parrot", Street: "12 avenue des Mécaniciens",
-		PostalCode: "31200", City: "Toulouse", Phone: "05 61 00 00 00", Email: "contact@garage-parrot.test"}, now); err != nil {
+		PostalCode: "31200", City: "Toulouse", Phone: "05 61 00 00 00", Email: "contact@garage-parrot.test"}, now, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveOpeningHours(ctx, hours.DefaultWeek()); err != nil {
+	if err := s.SaveOpeningHours(ctx, hours.DefaultWeek(), now, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	hash, err := password.NewHasher(password.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLen: 16, KeyLen: 32}, 1).Hash(ctx, adminPassword)
@@ -224,11 +224,11 @@ func seedSite(t *testing.T, dbURL string, extra func(t *testing.T, s *store.Stor
 		t.Fatal(err)
 	}
 	if err := s.CreateUser(ctx, &garage.User{Email: adminEmail, PasswordHash: hash, FirstName: "Vincent", LastName: "Parrot",
-		Role: garage.RoleAdmin, Active: true}, now); err != nil {
+		Role: garage.RoleAdmin, Active: true}, now, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	price := 89
-	if err := s.CreateService(ctx, &garage.Service{Title: "Freinage", Description: "Plaquettes et disques.", Visible: true, PriceFrom: &price}, now); err != nil {
+	if err := s.CreateService(ctx, &garage.Service{Title: "Freinage", Description: "Plaquettes et disques.", Visible: true, PriceFrom: &price}, now, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	if extra != nil {

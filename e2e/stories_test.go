@@ -45,19 +45,19 @@ func seedStories(t *testing.T, s *store.Store) {
 	ctx := context.Background()
 	now := time.Now()
 	if err := s.CreateUser(ctx, &garage.User{Email: employeeEmail, PasswordHash: testHash(t, employeePassword), FirstName: "Julie",
-		LastName: "Martin", Role: garage.RoleEmployee, Active: true}, now); err != nil {
+		LastName: "Martin", Role: garage.RoleEmployee, Active: true}, now, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	for i, c := range seedCars {
 		c.Status = garage.CarPublished
 		c.PublishedAt = now.Add(time.Duration(i-len(seedCars)) * time.Minute)
 		c.BodyType, c.Colour, c.Doors, c.Seats = "citadine", "Gris", 5, 5
-		if err := s.CreateCar(ctx, &c, now); err != nil {
+		if err := s.CreateCar(ctx, &c, nil, now, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if err := s.CreateTestimonial(ctx, &garage.Testimonial{Name: "Bernard L.", Comment: "Réparation correcte mais un peu d'attente.",
-		Rating: 2, Status: garage.TestimonialApproved, Source: "staff"}, now.Add(-48*time.Hour)); err != nil {
+		Rating: 2, Status: garage.TestimonialApproved, Source: "staff"}, now.Add(-48*time.Hour), garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -67,13 +67,13 @@ func TestTwoInstancesShareS3Photos(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateUser(ctx, &garage.User{Email: employeeEmail, PasswordHash: hash, FirstName: "Léa", LastName: "Martin", Role: garage.RoleEmployee, Active: true}, time.Now()); err != nil {
+	if err := s.CreateUser(ctx, &garage.User{Email: employeeEmail, PasswordHash: hash, FirstName: "Léa", LastName: "Martin", Role: garage.RoleEmployee, Active: true}, time.Now(), garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now()
 	c := &garage.Car{Make: "Renault", Model: "Clio", Version: "V TCe 90", Price: 15490, RegYear: 2022, RegMonth: 5, Mileage: 21000,
 		Fuel: "essence", Gearbox: "manuelle", CritAir: "1", Colour: "Blanc", Status: garage.CarPublished, PublishedAt: now.Add(-time.Hour)}
-	if err := s.CreateCar(ctx, c, now.Add(-time.Hour)); err != nil {
+	if err := s.CreateCar(ctx, c, nil, now.Add(-time.Hour), garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 

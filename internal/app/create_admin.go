@@ -68,9 +68,9 @@ func runCreateAdmin(ctx context.Context, e *env) error {
 	return nil
 }
 
-// createAdminUser stores the account and writes the audit row.
+// createAdminUser stores the account with its audit row.
 func createAdminUser(ctx context.Context, s *store.Store, u *garage.User) error {
-	if err := s.CreateUser(ctx, u, time.Now()); err != nil {
+	if err := s.CreateUser(ctx, u, time.Now(), garage.Actor{Email: "garage create-admin"}); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return fmt.Errorf("un compte existe déjà avec l'adresse %s", u.Email)
 		}
@@ -81,8 +81,7 @@ func createAdminUser(ctx context.Context, s *store.Store, u *garage.User) error 
 		}
 		return err
 	}
-	return s.AddAudit(ctx, &garage.AuditEntry{At: time.Now(), Action: "user.create", Target: fmt.Sprintf("user:%d", u.ID),
-		ActorEmail: "garage create-admin", Details: fmt.Sprintf(`{"email":%q,"role":"admin"}`, u.Email)})
+	return nil
 }
 
 // readNewPassword asks twice on a terminal, or reads the first line of a

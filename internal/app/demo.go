@@ -110,14 +110,14 @@ func seedDemo(ctx context.Context, s *store.Store, now time.Time) error {
 		Phone: "05 61 00 00 00", Email: "contact@garage-parrot.test",
 		LegalName: "Garage V. Parrot SARL", SIRET: "000 000 000 00000", Host: "Hébergement de démonstration",
 	}
-	if err := s.SaveGarageDetails(ctx, g, now); err != nil {
+	if err := s.SaveGarageDetails(ctx, g, now, garage.Actor{}); err != nil {
 		return err
 	}
-	if err := s.SaveOpeningHours(ctx, hours.DefaultWeek()); err != nil {
+	if err := s.SaveOpeningHours(ctx, hours.DefaultWeek(), now, garage.Actor{}); err != nil {
 		return err
 	}
 	for _, sv := range demoServices() {
-		if err := s.CreateService(ctx, sv, now); err != nil {
+		if err := s.CreateService(ctx, sv, now, garage.Actor{}); err != nil {
 			return err
 		}
 	}

@@ -132,10 +132,7 @@ func seedDemoCars(ctx context.Context, s *store.Store, photos photostore.Store, 
 		if d.status == garage.CarSold {
 			c.SoldAt = now.Add(-time.Duration(3+i%5) * 24 * time.Hour)
 		}
-		if err := s.CreateCar(ctx, c, published); err != nil {
-			return err
-		}
-		if err := s.SetCarEquipment(ctx, c.ID, nil, d.equipment); err != nil {
+		if err := s.CreateCar(ctx, c, &garage.CarEquipment{NewNames: d.equipment}, published, garage.Actor{}); err != nil {
 			return err
 		}
 		var rows []*garage.CarPhoto
@@ -149,7 +146,7 @@ func seedDemoCars(ctx context.Context, s *store.Store, photos photostore.Store, 
 			}
 			rows = append(rows, &garage.CarPhoto{Key: key, Width: res.Width, Height: res.Height})
 		}
-		if err := s.AddCarPhotos(ctx, c.ID, rows, published); err != nil {
+		if err := s.AddCarPhotos(ctx, c.ID, rows, published, garage.Actor{}); err != nil {
 			return err
 		}
 	}

@@ -59,25 +59,25 @@ func seed(t *testing.T, s *store.Store) {
 	t.Helper()
 	ctx := context.Background()
 	u := &garage.User{Email: "vincent@example.fr", PasswordHash: "$argon2id$x", FirstName: "Vincent", LastName: "Parrot", Role: garage.RoleAdmin, Active: true}
-	if err := s.CreateUser(ctx, u, t0); err != nil {
+	if err := s.CreateUser(ctx, u, t0, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	off := &garage.User{Email: "ancien@example.fr", FirstName: "Éric", LastName: "Ancien", Role: garage.RoleEmployee, Active: false}
-	if err := s.CreateUser(ctx, off, t0); err != nil {
+	if err := s.CreateUser(ctx, off, t0, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateSession(ctx, &garage.Session{TokenHash: "h", UserID: u.ID, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour), Flash: "Enregistré ✓"}); err != nil {
+	if err := s.CreateSession(ctx, &garage.Session{TokenHash: "h", UserID: u.ID, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour), Flash: "Enregistré ✓"}, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveGarageDetails(ctx, &garage.Details{Name: "Garage V. Parrot", City: "Toulouse", Phone: "05 61 00 00 00"}, t0); err != nil {
+	if err := s.SaveGarageDetails(ctx, &garage.Details{Name: "Garage V. Parrot", City: "Toulouse", Phone: "05 61 00 00 00"}, t0, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveOpeningHours(ctx, hours.DefaultWeek()); err != nil {
+	if err := s.SaveOpeningHours(ctx, hours.DefaultWeek(), t0, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	price := 89
 	for _, sv := range []*garage.Service{{Title: "Freinage", Visible: true, PriceFrom: &price}, {Title: "Caché « ici »", Visible: false}} {
-		if err := s.CreateService(ctx, sv, t0); err != nil {
+		if err := s.CreateService(ctx, sv, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -88,7 +88,7 @@ func seed(t *testing.T, s *store.Store) {
 	if err := s.EnqueueMail(ctx, &garage.OutboxMail{Kind: "account.invite", To: "x@example.fr", Subject: "Accès", Text: "Bonjour"}, t0); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateAccountToken(ctx, "tok", off.ID, garage.TokenInvite, t0, time.Hour); err != nil {
+	if err := s.SendAccountLink(ctx, off.ID, garage.AccountLink{TokenHash: "tok", Purpose: garage.TokenInvite}, t0, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.HitRate(ctx, "login:ip:192.0.2.1", t0); err != nil {
@@ -240,7 +240,7 @@ func TestRoundTripAcrossEngines(t *testing.T) {
 			t.Fatalf("%s: user %+v %v", s.Engine(), u, err)
 		}
 		nu := &garage.User{Email: "nouveau@example.fr", FirstName: "N", LastName: "U", Role: garage.RoleEmployee, Active: true}
-		if err := s.CreateUser(ctx, nu, t0); err != nil || nu.ID <= u.ID {
+		if err := s.CreateUser(ctx, nu, t0, garage.Actor{}); err != nil || nu.ID <= u.ID {
 			t.Fatalf("%s: new user after restore: id %d, %v", s.Engine(), nu.ID, err)
 		}
 		if _, err := s.DB().Exec(`DELETE FROM audit_log`); err == nil {
@@ -260,7 +260,7 @@ func TestRestoreRefusesNonEmptyUnlessForced(t *testing.T) {
 		if _, err := backup.Write(ctx, &archive, s, nil, t0); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.SaveGarageDetails(ctx, &garage.Details{Name: "Modifié"}, t0); err != nil {
+		if err := s.SaveGarageDetails(ctx, &garage.Details{Name: "Modifié"}, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := backup.Read(ctx, bytes.NewReader(archive.Bytes()), s, nil, false); !errors.Is(err, store.ErrNotEmpty) {

@@ -1,6 +1,41 @@
 package garage
 
-import "time"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vparrot/garage/internal/format"
+	"github.com/vparrot/garage/internal/hours"
+)
+
+// Actor is who makes a change and from where. Every store method that
+// changes what the staff manage takes one, and writes the audit row of the
+// change in the same transaction: a change is never kept without its
+// record, nor recorded without being kept. The zero Actor is the system
+// loading data (the demo, the load test, the tests' fixtures): nothing is
+// audited then.
+type Actor struct {
+	UserID *int64 // nil for a visitor or a command
+	Email  string // the user's, or the command's name ("garage create-admin")
+	IP     string
+}
+
+// ActorOf is the actor for a staff member acting from ip.
+func ActorOf(u *User, ip string) Actor {
+	if u == nil {
+		return Actor{IP: ip}
+	}
+	id := u.ID
+	return Actor{UserID: &id, Email: u.Email, IP: ip}
+}
+
+// IsZero reports whether a is the system loading data.
+func (a Actor) IsZero() bool { return a.UserID == nil && a.Email == "" && a.IP == "" }
+
+// Target names the object of an audited action: "car:12", "user:3".
+func Target(kind string, id int64) string { return kind + ":" + strconv.FormatInt(id, 10) }
 
 // AuditEntry is one row of the append-only audit log: who did what, when.
 type AuditEntry struct {
@@ -90,4 +125,45 @@ var AuditKinds = []Option{
 	{"hours.", "Horaires"},
 	{"service.", "Services"},
 	{"garage.", "Coordonnées du garage"},
+}
+
+// UserText is a one-line summary of an account for the audit log.
+func UserText(u *User) string {
+	state := "actif"
+	if !u.Active {
+		state = "désactivé"
+	}
+	return u.FullName() + " <" + u.Email + ">, " + u.Role.Label() + ", " + state
+}
+
+// ServiceText is a one-line summary of a service for the audit log.
+func ServiceText(sv *Service) string {
+	s := sv.Title
+	if sv.PriceFrom != nil {
+		s += " (à partir de " + format.Euros(*sv.PriceFrom) + ")"
+	}
+	if !sv.Visible {
+		s += " [masqué]"
+	}
+	return s + " : " + sv.Description
+}
+
+// DetailsText is a one-line summary of the garage's details for the audit log.
+func DetailsText(g *Details) string {
+	return strings.Join([]string{g.Name, g.Address(), g.Phone, g.Email, g.LegalName, "SIRET " + g.SIRET, "hébergeur " + g.Host}, " | ")
+}
+
+// WeekText is a one-line summary of the weekly hours for the audit log.
+func WeekText(w hours.Week) string {
+	parts := make([]string, 0, len(w))
+	for _, d := range w {
+		parts = append(parts, hours.WeekdayName(d.Weekday)+" "+hours.FormatDay(d))
+	}
+	return strings.Join(parts, " ; ")
+}
+
+// ExceptionText is a one-line summary of an opening-hours exception for the
+// audit log.
+func ExceptionText(e hours.Exception) string {
+	return fmt.Sprintf("%s, %s : %s", e.Label, e.Period(), e.Hours())
 }

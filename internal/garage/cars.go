@@ -266,6 +266,27 @@ const (
 	PhotoFirst
 )
 
+// PhotoMoves are the photo moves by the name the car form posts, which also
+// names them in the audit log ("car.photo.monter").
+var PhotoMoves = map[string]PhotoMove{"monter": PhotoUp, "descendre": PhotoDown, "principale": PhotoFirst}
+
+// Name is the move's name in PhotoMoves.
+func (m PhotoMove) Name() string {
+	for name, mv := range PhotoMoves {
+		if mv == m {
+			return name
+		}
+	}
+	return ""
+}
+
+// CarEquipment is a car's equipment as the car form sets it: entries of
+// the vocabulary, and new names to add to it.
+type CarEquipment struct {
+	IDs      []int64
+	NewNames []string
+}
+
 // Equipment is an entry of the shared equipment and options vocabulary
 // ("Climatisation automatique", "Caméra de recul").
 type Equipment struct {

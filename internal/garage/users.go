@@ -95,3 +95,12 @@ func (p TokenPurpose) TTL() time.Duration {
 	}
 	return ResetLinkTTL
 }
+
+// AccountLink is a single-use link sent by e-mail: the hash of its token
+// (the token itself only travels in the e-mail), what it is for, and the
+// e-mail carrying it, stored together.
+type AccountLink struct {
+	TokenHash string
+	Purpose   TokenPurpose
+	Mail      *OutboxMail // nil for none (tests)
+}

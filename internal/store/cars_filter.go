@@ -76,28 +76,17 @@ func whereClause(f garage.CarFilter) (string, []any) {
 
 // ListCars returns one page of the cars f selects, in f's order, and how
 // many cars f selects in all.
-func (s *Store) ListCars(ctx context.Context, f garage.CarFilter) ([]*garage.Car, int, error) {
+func (s *Store) ListCars(ctx context.Context, f garage.CarFilter) (list []*garage.Car, total int, err error) {
+	defer wrap(&err, "list cars")
 	where, args := whereClause(f)
-	total := -1
+	total = -1
 	if !f.NoCount {
 		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM cars c`+where, args...).Scan(&total); err != nil {
 			return nil, 0, err
 		}
 	}
-	rows, err := s.db.QueryContext(ctx, s.listQuery(f, where), args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var list []*garage.Car
-	for rows.Next() {
-		c, err := scanCar(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		list = append(list, c)
-	}
-	return list, total, rows.Err()
+	list, err = queryAll(ctx, s.db, scanCar, s.listQuery(f, where), args...)
+	return list, total, err
 }
 
 // listQuery is the page query of ListCars for f, whose WHERE is where.
@@ -128,7 +117,8 @@ func (s *Store) listQuery(f garage.CarFilter, where string) string {
 // ExplainListCars returns the engine's query plan of the count and page
 // queries of ListCars for f (EXPLAIN QUERY PLAN on SQLite, EXPLAIN on
 // PostgreSQL), to check in tests and docs that the filter uses indexes.
-func (s *Store) ExplainListCars(ctx context.Context, f garage.CarFilter) (string, error) {
+func (s *Store) ExplainListCars(ctx context.Context, f garage.CarFilter) (_ string, err error) {
+	defer wrap(&err, "explain list cars")
 	where, args := whereClause(f)
 	explain := "EXPLAIN QUERY PLAN "
 	if s.engine == Postgres {
@@ -170,12 +160,13 @@ func (s *Store) ExplainListCars(ctx context.Context, f garage.CarFilter) (string
 // PublishedCarFacets computes the facets over published cars. Each bound
 // is its own MIN or MAX so that both engines answer it from an index
 // (status, column) instead of scanning the published cars.
-func (s *Store) PublishedCarFacets(ctx context.Context) (*garage.CarFacets, error) {
+func (s *Store) PublishedCarFacets(ctx context.Context) (_ *garage.CarFacets, err error) {
+	defer wrap(&err, "car facets")
 	var f garage.CarFacets
 	bound := func(agg, col string) string {
 		return `(SELECT COALESCE(` + agg + `(` + col + `), 0) FROM cars WHERE status = 'published')`
 	}
-	err := s.db.QueryRowContext(ctx, `SELECT `+bound("MIN", "price")+`, `+bound("MAX", "price")+`, `+
+	err = s.db.QueryRowContext(ctx, `SELECT `+bound("MIN", "price")+`, `+bound("MAX", "price")+`, `+
 		bound("MIN", "mileage")+`, `+bound("MAX", "mileage")+`, `+bound("MIN", "reg_year")+`, `+bound("MAX", "reg_year")).
 		Scan(&f.Price.Min, &f.Price.Max, &f.Mileage.Min, &f.Mileage.Max, &f.Year.Min, &f.Year.Max)
 	if err != nil {
@@ -212,32 +203,22 @@ func dedupeFold(list []string) []string {
 	return out
 }
 
-// queryer is a *sql.DB or a *sql.Tx.
 // column runs a query of one column and returns its values.
 func column[T any](ctx context.Context, q querier, query string, args ...any) ([]T, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
+	return queryAll(ctx, q, func(row scanner) (T, error) {
 		var v T
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+		return v, row.Scan(&v)
+	}, query, args...)
 }
 
 // FirstSoldCarLeaving returns the moment the oldest sold car still shown to visitors (sold at or after since,
 // as CarFilter.SoldSince lets in) leaves a list whose SoldSince is window before the time of the request:
 // until then, the sold cars such a list shows only change with the content version. It returns the zero
 // time when no sold car is shown.
-func (s *Store) FirstSoldCarLeaving(ctx context.Context, since time.Time, window time.Duration) (time.Time, error) {
+func (s *Store) FirstSoldCarLeaving(ctx context.Context, since time.Time, window time.Duration) (_ time.Time, err error) {
+	defer wrap(&err, "first sold car leaving")
 	var oldest int64
-	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MIN(sold_at), 0) FROM cars WHERE status = 'sold' AND sold_at >= $1`,
+	err = s.db.QueryRowContext(ctx, `SELECT COALESCE(MIN(sold_at), 0) FROM cars WHERE status = 'sold' AND sold_at >= $1`,
 		since.Unix()).Scan(&oldest)
 	if err != nil || oldest == 0 {
 		return time.Time{}, err

@@ -28,7 +28,7 @@ func TestCarCRUDAndSlug(t *testing.T) {
 		u := newUser(t, s, "lea@example.test", garage.RoleEmployee)
 		c := sampleCar()
 		c.CreatedBy = &u.ID
-		if err := s.CreateCar(ctx, c, t0); err != nil {
+		if err := s.CreateCar(ctx, c, nil, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		if c.Status != garage.CarDraft || c.Slug != "peugeot-208-1-2-puretech-110-allure" {
@@ -44,7 +44,7 @@ func TestCarCRUDAndSlug(t *testing.T) {
 		}
 		got.Title = "Peugeot 208 Allure — Garantie 12 mois"
 		got.MileageUnverified = true
-		if err := s.UpdateCar(ctx, got, t0.Add(time.Hour)); err != nil {
+		if err := s.UpdateCar(ctx, got, nil, t0.Add(time.Hour), garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		again, _ := s.CarByID(ctx, c.ID)
@@ -56,7 +56,7 @@ func TestCarCRUDAndSlug(t *testing.T) {
 		}
 		missing := sampleCar()
 		missing.ID = c.ID + 1000
-		if err := s.UpdateCar(ctx, missing, t0); !errors.Is(err, store.ErrNotFound) {
+		if err := s.UpdateCar(ctx, missing, nil, t0, garage.Actor{}); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("update missing car: %v", err)
 		}
 	})
@@ -66,12 +66,12 @@ func TestCarStatusTransitions(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		c := sampleCar()
-		if err := s.CreateCar(ctx, c, t0); err != nil {
+		if err := s.CreateCar(ctx, c, nil, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		step := func(from, to garage.CarStatus, at time.Time) {
 			t.Helper()
-			if err := s.SetCarStatus(ctx, c.ID, from, to, at); err != nil {
+			if err := s.SetCarStatus(ctx, c.ID, from, to, at, garage.Actor{}); err != nil {
 				t.Fatalf("%s → %s: %v", from, to, err)
 			}
 		}
@@ -81,7 +81,7 @@ func TestCarStatusTransitions(t *testing.T) {
 			t.Fatalf("published: %+v", got)
 		}
 		// A stale form (still thinking it is a draft) cannot act.
-		if err := s.SetCarStatus(ctx, c.ID, garage.CarDraft, garage.CarPublished, t0); !errors.Is(err, store.ErrConflict) {
+		if err := s.SetCarStatus(ctx, c.ID, garage.CarDraft, garage.CarPublished, t0, garage.Actor{}); !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("stale transition: %v", err)
 		}
 		step(garage.CarPublished, garage.CarSold, t0.Add(2*time.Hour))
@@ -95,10 +95,10 @@ func TestCarStatusTransitions(t *testing.T) {
 		if got.Status != garage.CarDraft || !got.SoldAt.IsZero() {
 			t.Fatalf("back to draft: %+v", got)
 		}
-		if err := s.SetCarStatus(ctx, c.ID, garage.CarDraft, garage.CarSold, t0); !errors.Is(err, garage.ErrBadTransition) {
+		if err := s.SetCarStatus(ctx, c.ID, garage.CarDraft, garage.CarSold, t0, garage.Actor{}); !errors.Is(err, garage.ErrBadTransition) {
 			t.Fatalf("draft → sold: %v", err)
 		}
-		if err := s.SetCarStatus(ctx, c.ID+99, garage.CarDraft, garage.CarPublished, t0); !errors.Is(err, store.ErrNotFound) {
+		if err := s.SetCarStatus(ctx, c.ID+99, garage.CarDraft, garage.CarPublished, t0, garage.Actor{}); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("unknown car: %v", err)
 		}
 		counts, err := s.CountCarsByStatus(ctx)
@@ -112,7 +112,7 @@ func TestCarEquipmentAndPhotos(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		c := sampleCar()
-		if err := s.CreateCar(ctx, c, t0); err != nil {
+		if err := s.CreateCar(ctx, c, nil, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		gps, err := s.EnsureEquipment(ctx, "GPS")
@@ -122,7 +122,7 @@ func TestCarEquipmentAndPhotos(t *testing.T) {
 		if again, err := s.EnsureEquipment(ctx, "  gps "); err != nil || again != gps {
 			t.Fatalf("same entry any case: %d %v", again, err)
 		}
-		if err := s.SetCarEquipment(ctx, c.ID, []int64{gps, gps, 9999}, []string{"Caméra de recul", "  caméra  DE recul", ""}); err != nil {
+		if err := s.SetCarEquipment(ctx, c.ID, &garage.CarEquipment{IDs: []int64{gps, gps, 9999}, NewNames: []string{"Caméra de recul", "  caméra  DE recul", ""}}, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		eq, err := s.CarEquipment(ctx, c.ID)
@@ -133,7 +133,7 @@ func TestCarEquipmentAndPhotos(t *testing.T) {
 		if len(all) != 2 {
 			t.Fatalf("vocabulary %d", len(all))
 		}
-		if err := s.SetCarEquipment(ctx, c.ID, nil, nil); err != nil {
+		if err := s.SetCarEquipment(ctx, c.ID, &garage.CarEquipment{}, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		if eq, _ := s.CarEquipment(ctx, c.ID); len(eq) != 0 {
@@ -144,7 +144,7 @@ func TestCarEquipmentAndPhotos(t *testing.T) {
 		for i := range 3 {
 			photos = append(photos, &garage.CarPhoto{Key: fmt.Sprintf("cars/k%d", i), Width: 1280, Height: 960})
 		}
-		if err := s.AddCarPhotos(ctx, c.ID, photos, t0); err != nil {
+		if err := s.AddCarPhotos(ctx, c.ID, photos, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		keys := func() []string {
@@ -167,9 +167,9 @@ func TestCarEquipmentAndPhotos(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		must(s.MoveCarPhoto(ctx, c.ID, photos[2].ID, garage.PhotoFirst))
-		must(s.MoveCarPhoto(ctx, c.ID, photos[0].ID, garage.PhotoDown))
-		must(s.MoveCarPhoto(ctx, c.ID, photos[2].ID, garage.PhotoUp)) // already first: no change
+		must(s.MoveCarPhoto(ctx, c.ID, photos[2].ID, garage.PhotoFirst, t0, garage.Actor{}))
+		must(s.MoveCarPhoto(ctx, c.ID, photos[0].ID, garage.PhotoDown, t0, garage.Actor{}))
+		must(s.MoveCarPhoto(ctx, c.ID, photos[2].ID, garage.PhotoUp, t0, garage.Actor{})) // already first: no change
 		if got := keys(); strings.Join(got, ",") != "cars/k2,cars/k1,cars/k0" {
 			t.Fatalf("after moves %v", got)
 		}
@@ -177,13 +177,13 @@ func TestCarEquipmentAndPhotos(t *testing.T) {
 		if got.MainPhoto != "cars/k2" {
 			t.Fatalf("main photo %q", got.MainPhoto)
 		}
-		if err := s.MoveCarPhoto(ctx, c.ID+1, photos[0].ID, garage.PhotoUp); !errors.Is(err, store.ErrNotFound) {
+		if err := s.MoveCarPhoto(ctx, c.ID+1, photos[0].ID, garage.PhotoUp, t0, garage.Actor{}); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("photo of another car: %v", err)
 		}
-		if _, err := s.DeleteCarPhoto(ctx, c.ID+1, photos[0].ID); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.DeleteCarPhoto(ctx, c.ID+1, photos[0].ID, t0, garage.Actor{}); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("delete photo of another car: %v", err)
 		}
-		if k, err := s.DeleteCarPhoto(ctx, c.ID, photos[1].ID); err != nil || k != "cars/k1" {
+		if k, err := s.DeleteCarPhoto(ctx, c.ID, photos[1].ID, t0, garage.Actor{}); err != nil || k != "cars/k1" {
 			t.Fatalf("delete photo: %q %v", k, err)
 		}
 		// Too many photos: nothing written.
@@ -191,21 +191,21 @@ func TestCarEquipmentAndPhotos(t *testing.T) {
 		for i := range garage.MaxCarPhotos {
 			many = append(many, &garage.CarPhoto{Key: fmt.Sprintf("cars/m%d", i), Width: 1, Height: 1})
 		}
-		if err := s.AddCarPhotos(ctx, c.ID, many, t0); !errors.Is(err, store.ErrConflict) {
+		if err := s.AddCarPhotos(ctx, c.ID, many, t0, garage.Actor{}); !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("too many photos: %v", err)
 		}
 		if n, _ := s.CarPhotoCount(ctx, c.ID); n != 2 {
 			t.Fatalf("%d photos after refused batch", n)
 		}
-		if err := s.AddCarPhotos(ctx, c.ID+50, photos[:1], t0); !errors.Is(err, store.ErrNotFound) {
+		if err := s.AddCarPhotos(ctx, c.ID+50, photos[:1], t0, garage.Actor{}); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("photos for unknown car: %v", err)
 		}
-		removed, err := s.DeleteCar(ctx, c.ID)
+		removed, err := s.DeleteCar(ctx, c.ID, t0, garage.Actor{})
 		sort.Strings(removed)
 		if err != nil || strings.Join(removed, ",") != "cars/k0,cars/k2" {
 			t.Fatalf("delete car: %v %v", removed, err)
 		}
-		if _, err := s.DeleteCar(ctx, c.ID); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.DeleteCar(ctx, c.ID, t0, garage.Actor{}); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("delete twice: %v", err)
 		}
 	})
@@ -235,7 +235,7 @@ func randomCars(t *testing.T, s *store.Store, rng *rand.Rand, n int) []*garage.C
 		if c.Status == garage.CarSold {
 			c.SoldAt = t0.Add(time.Duration(rng.IntN(60)) * 24 * time.Hour)
 		}
-		if err := s.CreateCar(ctx, c, t0.Add(time.Duration(i)*time.Second)); err != nil {
+		if err := s.CreateCar(ctx, c, nil, t0.Add(time.Duration(i)*time.Second), garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		cars = append(cars, c)
@@ -466,12 +466,12 @@ func TestFirstSoldCarLeaving(t *testing.T) {
 		soldAt := func(at time.Time, then ...garage.CarStatus) {
 			t.Helper()
 			c := sampleCar()
-			if err := s.CreateCar(ctx, c, t0); err != nil {
+			if err := s.CreateCar(ctx, c, nil, t0, garage.Actor{}); err != nil {
 				t.Fatal(err)
 			}
 			path := append([]garage.CarStatus{garage.CarDraft, garage.CarPublished, garage.CarSold}, then...)
 			for i := 1; i < len(path); i++ {
-				if err := s.SetCarStatus(ctx, c.ID, path[i-1], path[i], at); err != nil {
+				if err := s.SetCarStatus(ctx, c.ID, path[i-1], path[i], at, garage.Actor{}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -479,7 +479,7 @@ func TestFirstSoldCarLeaving(t *testing.T) {
 		soldAt(t0.Add(-time.Hour), garage.CarArchived) // sold earlier, then taken off the site
 		soldAt(t0.Add(time.Hour))
 		soldAt(t0.Add(3 * time.Hour))
-		if err := s.CreateCar(ctx, sampleCar(), t0); err != nil {
+		if err := s.CreateCar(ctx, sampleCar(), nil, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		leaves, err := s.FirstSoldCarLeaving(ctx, t0.Add(time.Minute), window)

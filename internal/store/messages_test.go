@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"testing"
 	"time"
@@ -16,8 +17,8 @@ func TestMessagesAndTheirNotificationAreStoredTogether(t *testing.T) {
 		ctx := context.Background()
 		car := int64(7)
 		m := &garage.Message{LastName: "Dupré", FirstName: "Hélène", Email: "h@exemple.fr", Subject: "208", Body: "Bonjour", CarID: &car}
-		err := s.CreateMessage(ctx, m, func(m *garage.Message) *garage.OutboxMail {
-			return &garage.OutboxMail{Kind: "contact.notify", To: "garage@exemple.fr", Subject: "Message " + strconv.FormatInt(m.ID, 10), Text: "t"}
+		err := s.CreateMessage(ctx, m, func(m *garage.Message) (*garage.OutboxMail, error) {
+			return &garage.OutboxMail{Kind: "contact.notify", To: "garage@exemple.fr", Subject: "Message " + strconv.FormatInt(m.ID, 10), Text: "t"}, nil
 		}, t0)
 		if err != nil {
 			t.Fatal(err)
@@ -34,9 +35,9 @@ func TestMessagesAndTheirNotificationAreStoredTogether(t *testing.T) {
 		// A failure while queueing the mail keeps neither.
 		cctx, cancel := context.WithCancel(ctx)
 		err = s.CreateMessage(cctx, &garage.Message{LastName: "X", FirstName: "Y", Email: "x@exemple.fr", Subject: "s", Body: "b"},
-			func(*garage.Message) *garage.OutboxMail {
+			func(*garage.Message) (*garage.OutboxMail, error) {
 				cancel()
-				return &garage.OutboxMail{To: "g@exemple.fr", Subject: "s", Text: "t"}
+				return &garage.OutboxMail{To: "g@exemple.fr", Subject: "s", Text: "t"}, nil
 			}, t0)
 		if err == nil {
 			t.Fatal("no error from a failed transaction")
@@ -62,11 +63,11 @@ func TestMessagesAndTheirNotificationAreStoredTogether(t *testing.T) {
 		if n, _ := s.CountUnreadMessages(ctx); n != 0 {
 			t.Fatalf("unread after reading %d", n)
 		}
-		before, err := s.UpdateMessage(ctx, m.ID, garage.MessageDone, "Vendue", t0.Add(time.Hour))
+		before, err := s.UpdateMessage(ctx, m.ID, garage.MessageDone, "Vendue", t0.Add(time.Hour), garage.Actor{})
 		if err != nil || before.Status != garage.MessageNew || before.Note != "" {
 			t.Fatalf("before %+v %v", before, err)
 		}
-		if _, err := s.UpdateMessage(ctx, 999999, garage.MessageDone, "", t0); err != store.ErrNotFound {
+		if _, err := s.UpdateMessage(ctx, 999999, garage.MessageDone, "", t0, garage.Actor{}); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("unknown message: %v", err)
 		}
 		counts, _ := s.CountMessagesByStatus(ctx)

@@ -18,7 +18,8 @@ type querier interface {
 }
 
 // EnqueueMail stores m in the outbox, due now; a mail worker sends it.
-func (s *Store) EnqueueMail(ctx context.Context, m *garage.OutboxMail, now time.Time) error {
+func (s *Store) EnqueueMail(ctx context.Context, m *garage.OutboxMail, now time.Time) (err error) {
+	defer wrap(&err, "enqueue mail")
 	return enqueueMail(ctx, s.db, m, now)
 }
 
@@ -29,14 +30,15 @@ func enqueueMail(ctx context.Context, q querier, m *garage.OutboxMail, now time.
 		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
 		m.Kind, m.To, m.ToName, m.ReplyTo, m.Subject, m.Text, m.HTML, now.Unix(), now).Scan(&m.ID)
 	if err != nil {
-		return translate(err)
+		return err
 	}
 	m.Status, m.CreatedAt, m.NextAttemptAt = "pending", now, time.Unix(now.Unix(), 0)
 	return nil
 }
 
 // ListOutbox returns the outbox, newest first (for tests and the back office).
-func (s *Store) ListOutbox(ctx context.Context, limit int) ([]*garage.OutboxMail, error) {
+func (s *Store) ListOutbox(ctx context.Context, limit int) (_ []*garage.OutboxMail, err error) {
+	defer wrap(&err, "list outbox")
 	rows, err := s.db.QueryContext(ctx, `SELECT `+outboxColumns+` FROM mail_outbox ORDER BY id DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, err
@@ -55,7 +57,8 @@ func (s *Store) ListOutbox(ctx context.Context, limit int) ([]*garage.OutboxMail
 
 // DeleteFinishedMailBefore deletes sent or abandoned mails created before
 // t: their copy of the visitor's message is not needed any more.
-func (s *Store) DeleteFinishedMailBefore(ctx context.Context, t time.Time) (int64, error) {
+func (s *Store) DeleteFinishedMailBefore(ctx context.Context, t time.Time) (_ int64, err error) {
+	defer wrap(&err, "delete old mail")
 	res, err := s.db.ExecContext(ctx, `DELETE FROM mail_outbox WHERE status IN ('sent', 'failed') AND created_at < $1`, t.UTC())
 	if err != nil {
 		return 0, err

@@ -72,7 +72,7 @@ func TestInitRolesIdempotent(t *testing.T) {
 func newUser(t *testing.T, s *store.Store, email string, role garage.Role) *garage.User {
 	t.Helper()
 	u := &garage.User{Email: email, PasswordHash: "x", FirstName: "Léa", LastName: "Martin", Role: role, Active: true}
-	if err := s.CreateUser(context.Background(), u, t0); err != nil {
+	if err := s.CreateUser(context.Background(), u, t0, garage.Actor{}); err != nil {
 		t.Fatalf("create user: %v", err)
 	}
 	return u
@@ -93,7 +93,7 @@ func TestUsers(t *testing.T) {
 			t.Fatalf("created_at %v", got.CreatedAt)
 		}
 		dup := &garage.User{Email: "LEA.MARTIN@example.fr", FirstName: "A", LastName: "B", Role: garage.RoleAdmin}
-		if err := s.CreateUser(ctx, dup, t0); !errors.Is(err, store.ErrConflict) {
+		if err := s.CreateUser(ctx, dup, t0, garage.Actor{}); !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("duplicate e-mail: %v", err)
 		}
 		if _, err := s.UserByEmail(ctx, "nobody@example.fr"); !errors.Is(err, store.ErrNotFound) {
@@ -103,7 +103,7 @@ func TestUsers(t *testing.T) {
 			t.Fatalf("unknown id: %v", err)
 		}
 		bad := &garage.User{Email: "x@example.fr", FirstName: "A", LastName: "B", Role: "boss"}
-		if err := s.CreateUser(ctx, bad, t0); err == nil {
+		if err := s.CreateUser(ctx, bad, t0, garage.Actor{}); err == nil {
 			t.Fatal("unknown role accepted")
 		}
 		newUser(t, s, "vincent@example.fr", garage.RoleAdmin)
@@ -131,7 +131,7 @@ func TestSessions(t *testing.T) {
 		ctx := context.Background()
 		u := newUser(t, s, "a@example.fr", garage.RoleEmployee)
 		sess := &garage.Session{TokenHash: "h1", UserID: u.ID, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(12 * time.Hour)}
-		if err := s.CreateSession(ctx, sess); err != nil {
+		if err := s.CreateSession(ctx, sess, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		idle := 2 * time.Hour
@@ -174,14 +174,14 @@ func TestSessions(t *testing.T) {
 		}
 		// Revocation of every session of a user.
 		for _, h := range []string{"h2", "h3"} {
-			if err := s.CreateSession(ctx, &garage.Session{TokenHash: h, UserID: u.ID, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour)}); err != nil {
+			if err := s.CreateSession(ctx, &garage.Session{TokenHash: h, UserID: u.ID, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour)}, garage.Actor{}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if n, err := s.DeleteUserSessions(ctx, u.ID); err != nil || n != 3 {
 			t.Fatalf("revoked %d %v", n, err)
 		}
-		if err := s.CreateSession(ctx, &garage.Session{TokenHash: "old", UserID: u.ID, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour)}); err != nil {
+		if err := s.CreateSession(ctx, &garage.Session{TokenHash: "old", UserID: u.ID, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour)}, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		if n, err := s.DeleteStaleSessions(ctx, t0.Add(2*time.Hour), t0); err != nil || n != 1 {
@@ -194,10 +194,10 @@ func TestInactiveUserHasNoSession(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		u := &garage.User{Email: "off@example.fr", FirstName: "A", LastName: "B", Role: garage.RoleEmployee, Active: false}
-		if err := s.CreateUser(ctx, u, t0); err != nil {
+		if err := s.CreateUser(ctx, u, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.CreateSession(ctx, &garage.Session{TokenHash: "h", UserID: u.ID, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour)}); err != nil {
+		if err := s.CreateSession(ctx, &garage.Session{TokenHash: "h", UserID: u.ID, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour)}, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := s.SessionUser(ctx, "h", t0, t0.Add(-time.Hour)); !errors.Is(err, store.ErrNotFound) {
@@ -259,11 +259,11 @@ func TestGarageHoursServices(t *testing.T) {
 			t.Fatalf("empty garage: %v", err)
 		}
 		g := &garage.Details{Name: "Garage V. Parrot", Street: "12 rue X", PostalCode: "31000", City: "Toulouse", Phone: "05 61 00 00 00", Email: "contact@example.fr"}
-		if err := s.SaveGarageDetails(ctx, g, t0); err != nil {
+		if err := s.SaveGarageDetails(ctx, g, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		g.City = "Toulouse Cedex"
-		if err := s.SaveGarageDetails(ctx, g, t0); err != nil {
+		if err := s.SaveGarageDetails(ctx, g, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		got, err := s.GarageDetails(ctx)
@@ -281,7 +281,7 @@ func TestGarageHoursServices(t *testing.T) {
 			}
 		}
 		want := hours.DefaultWeek()
-		if err := s.SaveOpeningHours(ctx, want); err != nil {
+		if err := s.SaveOpeningHours(ctx, want, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		got2, err := s.OpeningHours(ctx)
@@ -300,7 +300,7 @@ func TestGarageHoursServices(t *testing.T) {
 			{Title: "Carrosserie", Visible: false},
 			{Title: "Freinage", Visible: true},
 		} {
-			if err := s.CreateService(ctx, sv, t0); err != nil {
+			if err := s.CreateService(ctx, sv, t0, garage.Actor{}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -15,14 +15,14 @@ func TestAccountTokens(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		u := newUser(t, s, "new@example.fr", garage.RoleEmployee)
-		if err := s.CreateSession(ctx, &garage.Session{TokenHash: "sess", UserID: u.ID, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour)}); err != nil {
+		if err := s.CreateSession(ctx, &garage.Session{TokenHash: "sess", UserID: u.ID, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour)}, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.CreateAccountToken(ctx, "old", u.ID, garage.TokenInvite, t0, 72*time.Hour); err != nil {
+		if err := s.SendAccountLink(ctx, u.ID, garage.AccountLink{TokenHash: "old", Purpose: garage.TokenInvite}, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		// A new invitation revokes the previous link.
-		if err := s.CreateAccountToken(ctx, "tok", u.ID, garage.TokenInvite, t0, 72*time.Hour); err != nil {
+		if err := s.SendAccountLink(ctx, u.ID, garage.AccountLink{TokenHash: "tok", Purpose: garage.TokenInvite}, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.AccountTokenUser(ctx, "old", garage.TokenInvite, t0); !errors.Is(err, store.ErrNotFound) {
@@ -34,17 +34,17 @@ func TestAccountTokens(t *testing.T) {
 		if _, err := s.AccountTokenUser(ctx, "tok", garage.TokenReset, t0); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("wrong purpose accepted: %v", err)
 		}
-		if _, err := s.UseAccountTokenAndSetPassword(ctx, "tok", garage.TokenInvite, "h", t0.Add(73*time.Hour)); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.UseAccountTokenAndSetPassword(ctx, "tok", garage.TokenInvite, "h", t0.Add(73*time.Hour), garage.Actor{}); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("expired token used: %v", err)
 		}
-		got, err := s.UseAccountTokenAndSetPassword(ctx, "tok", garage.TokenInvite, "newhash", t0.Add(time.Hour))
+		got, err := s.UseAccountTokenAndSetPassword(ctx, "tok", garage.TokenInvite, "newhash", t0.Add(time.Hour), garage.Actor{})
 		if err != nil || got.PasswordHash != "newhash" {
 			t.Fatalf("use: %v %v", got, err)
 		}
 		if _, _, err := s.SessionUser(ctx, "sess", t0, t0.Add(-time.Hour)); !errors.Is(err, store.ErrNotFound) {
 			t.Fatal("sessions survive a password set by token")
 		}
-		if _, err := s.UseAccountTokenAndSetPassword(ctx, "tok", garage.TokenInvite, "again", t0.Add(time.Hour)); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.UseAccountTokenAndSetPassword(ctx, "tok", garage.TokenInvite, "again", t0.Add(time.Hour), garage.Actor{}); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("token used twice: %v", err)
 		}
 		if got, _ := s.UserByID(ctx, u.ID); got.PasswordHash != "newhash" {

@@ -14,22 +14,17 @@ import (
 	"github.com/vparrot/garage/internal/web/views"
 )
 
-// sendAccountLink creates a single-use token for u (revoking any earlier
-// one of the same purpose) and puts the e-mail carrying its link in the
-// outbox. Only the token's hash is stored.
-func (a *app) sendAccountLink(ctx context.Context, u *garage.User, purpose garage.TokenPurpose) error {
+// newAccountLink makes a single-use link for u: a random token, and the
+// e-mail carrying it; only the token's hash is stored (store.InviteUser,
+// store.SendAccountLink).
+func (a *app) newAccountLink(ctx context.Context, u *garage.User, purpose garage.TokenPurpose) (garage.AccountLink, error) {
 	var b [32]byte
 	if _, err := rand.Read(b[:]); err != nil {
-		return err
+		return garage.AccountLink{}, err
 	}
 	token := base64.RawURLEncoding.EncodeToString(b[:])
-	ttl := purpose.TTL()
-	now := a.now()
-	if err := a.store.CreateAccountToken(ctx, hashToken(token), u.ID, purpose, now, ttl); err != nil {
-		return err
-	}
 	link := a.cfg.PublicURL + views.AccountLinkPath(purpose, token)
-	expires := now.Add(ttl).In(hours.Paris())
+	expires := a.now().Add(purpose.TTL()).In(hours.Paris())
 	name := garage.DefaultName
 	if g, err := a.store.GarageDetails(ctx); err == nil {
 		name = g.DisplayName()
@@ -51,7 +46,7 @@ func (a *app) sendAccountLink(ctx context.Context, u *garage.User, purpose garag
 			u.FirstName, format.DateTime(expires), link, name)
 	}
 	m.HTML = accountLinkHTML(m.Subject, u.FirstName, purpose == garage.TokenInvite, name, format.DateTime(expires), link)
-	return a.store.EnqueueMail(ctx, m, now)
+	return garage.AccountLink{TokenHash: hashToken(token), Purpose: purpose, Mail: m}, nil
 }
 
 // accountLinkMailHTML is the HTML part of invitation and reset e-mails.

@@ -17,9 +17,7 @@ func TestSendAccountLinkQueuesAWorkingSingleUseLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.app.sendAccountLink(ctx, u, garage.TokenInvite); err != nil {
-		t.Fatal(err)
-	}
+	e.sendAccountLink(t, u, garage.TokenInvite)
 	mails, err := e.store.ListOutbox(ctx, 10)
 	if err != nil || len(mails) != 1 {
 		t.Fatalf("outbox %v %v", mails, err)
@@ -32,11 +30,11 @@ func TestSendAccountLinkQueuesAWorkingSingleUseLink(t *testing.T) {
 	if i < 0 {
 		t.Fatalf("no link in %q", m.Text)
 	}
-	link, err := url.Parse(strings.Fields(m.Text[i:])[0])
+	sent, err := url.Parse(strings.Fields(m.Text[i:])[0])
 	if err != nil {
 		t.Fatal(err)
 	}
-	token := strings.TrimPrefix(link.Path, "/invitation/")
+	token := strings.TrimPrefix(sent.Path, "/invitation/")
 	got, err := e.store.AccountTokenUser(ctx, hashToken(token), garage.TokenInvite, e.clock.Now().Add(71*time.Hour))
 	if err != nil || got.ID != u.ID {
 		t.Fatalf("token from the mail: %v %v", got, err)

@@ -65,11 +65,14 @@ func (a *app) forgotPost(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	case u.Active:
-		if err := a.sendAccountLink(ctx, u, garage.TokenReset); err != nil {
+		link, err := a.newAccountLink(ctx, u, garage.TokenReset)
+		if err == nil {
+			err = a.store.SendAccountLink(ctx, u.ID, link, a.now(), a.actor(r))
+		}
+		if err != nil {
 			a.serverError(w, r, err)
 			return
 		}
-		a.audit(r, nil, "password.reset_requested", "user:"+itoa(int(u.ID)), nil)
 	}
 	a.renderForgot(w, r, http.StatusOK, views.ForgotForm{Sent: true})
 }
@@ -168,7 +171,7 @@ func (l accountLink) save(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	u, err = a.store.UseAccountTokenAndSetPassword(ctx, hashToken(l.token(r)), l.purpose, hash, a.now())
+	u, err = a.store.UseAccountTokenAndSetPassword(ctx, hashToken(l.token(r)), l.purpose, hash, a.now(), a.actor(r))
 	if errors.Is(err, store.ErrNotFound) {
 		l.invalid(w, r) // used by a concurrent request, or expired meanwhile
 		return
@@ -177,15 +180,14 @@ func (l accountLink) save(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	a.audit(r, u, "password."+string(l.purpose), "user:"+itoa(int(u.ID)), nil)
 	if !u.Active {
 		http.Redirect(w, r, "/connexion", http.StatusSeeOther)
 		return
 	}
 	if old := sessionFrom(ctx); old != nil {
-		_ = a.store.DeleteSession(ctx, old.TokenHash)
+		_ = a.store.DeleteSession(ctx, old.TokenHash, a.now(), garage.Actor{})
 	}
-	if err := a.sessions.startWithFlash(ctx, w, u.ID, passwordSavedFlash); err != nil {
+	if err := a.sessions.start(ctx, w, u.ID, passwordSavedFlash, garage.Actor{}); err != nil {
 		a.serverError(w, r, err)
 		return
 	}

@@ -104,12 +104,10 @@ func TestInvitationFullFlow(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	ctx := context.Background()
 	u := &garage.User{Email: "nouveau@garage-parrot.test", FirstName: "Noé", LastName: "Nouveau", Role: garage.RoleEmployee, Active: true}
-	if err := e.store.CreateUser(ctx, u, e.clock.Now()); err != nil {
+	if err := e.store.CreateUser(ctx, u, e.clock.Now(), garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.app.sendAccountLink(ctx, u, garage.TokenInvite); err != nil {
-		t.Fatal(err)
-	}
+	e.sendAccountLink(t, u, garage.TokenInvite)
 	got := e.deliver(t)
 	if len(got) != 1 || got[0].Subject() != "Votre accès à l'espace du personnel — Garage V. Parrot" {
 		t.Fatalf("delivered %d", len(got))
@@ -138,9 +136,7 @@ func TestInvitationFullFlow(t *testing.T) {
 		t.Errorf("audit %v", acts)
 	}
 	// An invitation expires after 72 hours.
-	if err := e.app.sendAccountLink(ctx, u, garage.TokenInvite); err != nil {
-		t.Fatal(err)
-	}
+	e.sendAccountLink(t, u, garage.TokenInvite)
 	got = e.deliver(t)
 	link = linkFrom(t, e, got[0].Part("text/plain"), got[0].Part("text/html"), "invitation")
 	e.clock.Advance(72*time.Hour + time.Minute)

@@ -12,6 +12,7 @@ import (
 	"github.com/vparrot/garage/internal/photo"
 	"github.com/vparrot/garage/internal/photostore"
 	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/web/views"
 )
 
 // Upload limits: each file is also capped by the processor (photo.Limits).
@@ -76,7 +77,7 @@ func (a *app) adminCarPhotosPost(w http.ResponseWriter, r *http.Request) {
 		written = append(written, key)
 		rows = append(rows, &garage.CarPhoto{Key: key, Width: res.Width, Height: res.Height})
 	}
-	if err := a.store.AddCarPhotos(ctx, c.ID, rows, a.now()); err != nil {
+	if err := a.store.AddCarPhotos(ctx, c.ID, rows, a.now(), a.actor(r)); err != nil {
 		// No orphan files: the rows were not written, so the files go too.
 		a.deletePhotoFilesCtx(context.WithoutCancel(ctx), written)
 		switch {
@@ -90,13 +91,12 @@ func (a *app) adminCarPhotosPost(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	a.audit(r, currentUser(ctx), "car.photos.add", carTarget(c.ID), map[string]string{"count": strconv.Itoa(len(rows))})
 	if len(rows) == 1 {
 		a.flash(r, "1 photo ajoutée.")
 	} else {
 		a.flash(r, strconv.Itoa(len(rows))+" photos ajoutées.")
 	}
-	http.Redirect(w, r, carPath(c.ID)+"#photos-titre", http.StatusSeeOther)
+	http.Redirect(w, r, views.AdminCarPath(c.ID)+"#photos-titre", http.StatusSeeOther)
 }
 
 // photosReady answers 503 when the site has no photo store or processor
@@ -215,11 +215,10 @@ func (a *app) adminCarPhotoPost(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	action := r.PostForm.Get("action")
-	moves := map[string]garage.PhotoMove{"monter": garage.PhotoUp, "descendre": garage.PhotoDown, "principale": garage.PhotoFirst}
 	msg := "Ordre des photos enregistré."
-	switch move, isMove := moves[action]; {
+	switch move, isMove := garage.PhotoMoves[action]; {
 	case isMove:
-		err = a.store.MoveCarPhoto(ctx, carID, photoID, move)
+		err = a.store.MoveCarPhoto(ctx, carID, photoID, move, a.now(), a.actor(r))
 		if action == "principale" {
 			msg = "Photo principale choisie."
 		}
@@ -228,7 +227,7 @@ func (a *app) adminCarPhotoPost(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		var key string
-		key, err = a.store.DeleteCarPhoto(ctx, carID, photoID)
+		key, err = a.store.DeleteCarPhoto(ctx, carID, photoID, a.now(), a.actor(r))
 		if err == nil {
 			a.deletePhotoFiles(r, []string{key})
 		}
@@ -241,9 +240,8 @@ func (a *app) adminCarPhotoPost(w http.ResponseWriter, r *http.Request) {
 		a.storeError(w, r, err)
 		return
 	}
-	a.audit(r, currentUser(ctx), "car.photo."+action, carTarget(carID), map[string]string{"photo": strconv.FormatInt(photoID, 10)})
 	a.flash(r, msg)
-	http.Redirect(w, r, carPath(carID)+"#photos-titre", http.StatusSeeOther)
+	http.Redirect(w, r, views.AdminCarPath(carID)+"#photos-titre", http.StatusSeeOther)
 }
 
 // lastPhotoOfPublishedCar refuses (and answers 422) the deletion of the

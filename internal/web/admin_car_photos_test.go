@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/photostore"
@@ -281,7 +282,7 @@ func testPhotoUploadLeavesNoOrphanOnDBFailure(t *testing.T, storeOpt envOption) 
 	for i := range garage.MaxCarPhotos {
 		many = append(many, &garage.CarPhoto{Key: "cars/x" + itoa(i), Width: 1, Height: 1})
 	}
-	if err := e.store.AddCarPhotos(context.Background(), id, many, e.clock.Now()); err != nil {
+	if err := e.store.AddCarPhotos(context.Background(), id, many, e.clock.Now(), garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	res := e.postPhotos(emp, "/admin/voitures/"+itoa(int(id))+"/photos", e.server.URL, upload{"a.jpg", testJPEG(t, 64, 48, color.White)})
@@ -292,7 +293,7 @@ func testPhotoUploadLeavesNoOrphanOnDBFailure(t *testing.T, storeOpt envOption) 
 		t.Fatalf("orphan files: %v", files)
 	}
 	// An upload for a car deleted meanwhile stores nothing.
-	if _, err := e.store.DeleteCar(context.Background(), id); err != nil {
+	if _, err := e.store.DeleteCar(context.Background(), id, time.Time{}, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	if res := e.postPhotos(emp, "/admin/voitures/"+itoa(int(id))+"/photos", e.server.URL, upload{"a.jpg", testJPEG(t, 64, 48, color.White)}); res.StatusCode != http.StatusNotFound {

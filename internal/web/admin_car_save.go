@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -20,9 +19,9 @@ const (
 )
 
 // parseCarForm reads the posted form into c (whose ID and status are kept)
-// and returns the form to show back with an error per invalid field, the
-// equipment checked and the names of new equipment.
-func parseCarForm(r *http.Request, c *garage.Car, today time.Time) (*views.CarForm, []int64, []string) {
+// and returns the form to show back with an error per invalid field, and
+// the equipment checked or added.
+func parseCarForm(r *http.Request, c *garage.Car, today time.Time) (*views.CarForm, *garage.CarEquipment) {
 	form := r.PostForm
 	v := garage.NewValidator()
 	f := &views.CarForm{Values: map[string]string{}, Errors: v.Errors, Checked: map[int64]bool{}}
@@ -63,7 +62,7 @@ func parseCarForm(r *http.Request, c *garage.Car, today time.Time) (*views.CarFo
 		}
 	}
 	v.Check(len(names) <= maxNewEquipment, "equipment_new", "Ajoutez au plus "+strconv.Itoa(maxNewEquipment)+" équipements à la fois.")
-	return f, ids, names
+	return f, &garage.CarEquipment{IDs: ids, NewNames: names}
 }
 
 func (a *app) today() time.Time {
@@ -83,31 +82,17 @@ func (a *app) adminCarCreatePost(w http.ResponseWriter, r *http.Request) {
 	}
 	u := currentUser(r.Context())
 	c := &garage.Car{CreatedBy: &u.ID}
-	f, ids, names := parseCarForm(r, c, a.today())
+	f, eq := parseCarForm(r, c, a.today())
 	if len(f.Errors) > 0 {
 		a.renderCarForm(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
-	if err := a.saveCar(r, c, ids, names, true); err != nil {
+	if err := a.store.CreateCar(r.Context(), c, eq, a.now(), a.actor(r)); err != nil {
 		a.serverError(w, r, err)
 		return
 	}
-	a.audit(r, u, "car.create", carTarget(c.ID), map[string]string{"title": c.DisplayTitle()})
 	a.flash(r, "Voiture enregistrée comme brouillon. Ajoutez ses photos puis publiez-la.")
-	http.Redirect(w, r, carPath(c.ID), http.StatusSeeOther)
-}
-
-// saveCar creates or updates c, then sets its equipment.
-func (a *app) saveCar(r *http.Request, c *garage.Car, ids []int64, names []string, create bool) error {
-	ctx := r.Context()
-	save := a.store.UpdateCar
-	if create {
-		save = a.store.CreateCar
-	}
-	if err := save(ctx, c, a.now()); err != nil {
-		return err
-	}
-	return a.store.SetCarEquipment(ctx, c.ID, ids, names)
+	http.Redirect(w, r, views.AdminCarPath(c.ID), http.StatusSeeOther)
 }
 
 // adminCarEdit shows the form of an existing car.
@@ -147,7 +132,7 @@ func (a *app) adminCarSavePost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	before := *c
-	f, ids, names := parseCarForm(r, c, a.today())
+	f, eq := parseCarForm(r, c, a.today())
 	f.Car = &before
 	if len(f.Errors) == 0 {
 		if missing := c.MissingFor(c.Status, a.today()); len(missing) > 0 {
@@ -159,13 +144,12 @@ func (a *app) adminCarSavePost(w http.ResponseWriter, r *http.Request) {
 		a.renderCarForm(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
-	if err := a.saveCar(r, c, ids, names, false); err != nil {
-		a.serverError(w, r, err)
+	if err := a.store.UpdateCar(r.Context(), c, eq, a.now(), a.actor(r)); err != nil {
+		a.storeError(w, r, err)
 		return
 	}
-	a.audit(r, currentUser(r.Context()), "car.update", carTarget(c.ID), garage.CarDiff(&before, c))
 	a.flash(r, "Modifications enregistrées.")
-	http.Redirect(w, r, carPath(c.ID), http.StatusSeeOther)
+	http.Redirect(w, r, views.AdminCarPath(c.ID), http.StatusSeeOther)
 }
 
 // adminCarStatusPost moves a car along its life cycle. Publishing checks
@@ -205,7 +189,7 @@ func (a *app) adminCarStatusPost(w http.ResponseWriter, r *http.Request) {
 		refuse("Impossible de publier cette annonce : il manque", missing)
 		return
 	}
-	err := a.store.SetCarStatus(ctx, c.ID, from, to, a.now())
+	err := a.store.SetCarStatus(ctx, c.ID, from, to, a.now(), a.actor(r))
 	switch {
 	case err == nil:
 	case errorsIsAny(err, store.ErrConflict, garage.ErrBadTransition):
@@ -215,13 +199,12 @@ func (a *app) adminCarStatusPost(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	a.audit(r, currentUser(ctx), "car.status", carTarget(c.ID), map[string]string{"from": string(from), "to": string(to)})
 	msgs := map[garage.CarStatus]string{
 		garage.CarPublished: "Annonce publiée.", garage.CarSold: "Voiture marquée comme vendue.",
 		garage.CarArchived: "Annonce archivée.", garage.CarDraft: "Annonce repassée en brouillon.",
 	}
 	a.flash(r, msgs[to])
-	http.Redirect(w, r, carPath(c.ID), http.StatusSeeOther)
+	http.Redirect(w, r, views.AdminCarPath(c.ID), http.StatusSeeOther)
 }
 
 // adminCarDeletePost deletes a car, then its photo files.
@@ -230,20 +213,12 @@ func (a *app) adminCarDeletePost(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ctx := r.Context()
-	id := c.ID
-	keys, err := a.store.DeleteCar(ctx, id)
-	if errorsIsAny(err, store.ErrNotFound) { // deleted meanwhile
-		a.errorPage(w, r, http.StatusNotFound)
-		return
-	}
+	keys, err := a.store.DeleteCar(r.Context(), c.ID, a.now(), a.actor(r))
 	if err != nil {
-		a.serverError(w, r, err)
+		a.storeError(w, r, err) // a 404 when deleted meanwhile
 		return
 	}
 	a.deletePhotoFiles(r, keys)
-	snapshot, _ := json.Marshal(garage.CarValues(c))
-	a.audit(r, currentUser(ctx), "car.delete", carTarget(id), map[string]string{"status": string(c.Status), "car": string(snapshot)})
 	a.flash(r, "Voiture supprimée.")
 	http.Redirect(w, r, "/admin/voitures", http.StatusSeeOther)
 }

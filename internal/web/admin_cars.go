@@ -123,10 +123,6 @@ func (a *app) renderCarForm(w http.ResponseWriter, r *http.Request, status int, 
 	a.render(w, r, status, views.AdminCarForm(p, f))
 }
 
-func carTarget(id int64) string { return "car:" + strconv.FormatInt(id, 10) }
-
-func carPath(id int64) string { return "/admin/voitures/" + strconv.FormatInt(id, 10) }
-
 // errorsIsAny reports whether err matches one of targets.
 func errorsIsAny(err error, targets ...error) bool {
 	for _, t := range targets {

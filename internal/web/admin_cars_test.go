@@ -86,7 +86,7 @@ func TestAdminCarLifeCycle(t *testing.T) {
 				!strings.Contains(res.body, "une photo principale") {
 				t.Fatalf("publish without photo: %d %s", res.StatusCode, res.body)
 			}
-			if err := e.store.AddCarPhotos(ctx, id, []*garage.CarPhoto{{Key: "cars/test", Width: 1280, Height: 960}}, e.clock.Now()); err != nil {
+			if err := e.store.AddCarPhotos(ctx, id, []*garage.CarPhoto{{Key: "cars/test", Width: 1280, Height: 960}}, e.clock.Now(), garage.Actor{}); err != nil {
 				t.Fatal(err)
 			}
 			if res = status("draft", "published"); res.StatusCode != http.StatusSeeOther {

@@ -41,7 +41,7 @@ func (a *app) adminEquipmentRename(w http.ResponseWriter, r *http.Request) {
 		a.renderEquipment(w, r, http.StatusUnprocessableEntity, id, v.Errors)
 		return
 	}
-	before, err := a.store.RenameEquipment(r.Context(), id, name)
+	before, err := a.store.RenameEquipment(r.Context(), id, name, a.now(), a.actor(r))
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		a.renderEquipment(w, r, http.StatusUnprocessableEntity, id, garage.FieldErrors{"name": "Un autre équipement porte déjà ce nom."})
@@ -50,7 +50,6 @@ func (a *app) adminEquipmentRename(w http.ResponseWriter, r *http.Request) {
 		a.storeError(w, r, err)
 		return
 	}
-	a.audit(r, currentUser(r.Context()), "equipment.rename", "equipment:"+itoa(int(id)), map[string]string{"before": before, "after": name})
 	a.flashRedirect(w, r, "« "+before+" » s'appelle désormais « "+name+" ».", "/admin/equipements")
 }
 
@@ -60,11 +59,10 @@ func (a *app) adminEquipmentDelete(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	name, err := a.store.DeleteEquipment(r.Context(), id)
+	name, err := a.store.DeleteEquipment(r.Context(), id, a.now(), a.actor(r))
 	if err != nil {
 		a.storeError(w, r, err)
 		return
 	}
-	a.audit(r, currentUser(r.Context()), "equipment.delete", "equipment:"+itoa(int(id)), map[string]string{"before": name})
 	a.flashRedirect(w, r, "« "+name+" » a été retiré de la liste et des voitures.", "/admin/equipements")
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/store/storetest"
@@ -21,7 +22,7 @@ func TestEquipmentVocabulary(t *testing.T) {
 			e := newEnv(t, engine)
 			ctx := context.Background()
 			clio := e.addCar(car("Renault", "Clio", "V TCe 90 Zen", 15490, 2022, 21000, "essence", "manuelle"), garage.CarPublished, e.clock.Now())
-			if err := e.store.SetCarEquipment(ctx, clio.ID, nil, []string{"Clim auto", "GPS", "Radar de recul"}); err != nil {
+			if err := e.store.SetCarEquipment(ctx, clio.ID, &garage.CarEquipment{NewNames: []string{"Clim auto", "GPS", "Radar de recul"}}, time.Time{}, garage.Actor{}); err != nil {
 				t.Fatal(err)
 			}
 			list, _ := e.store.ListEquipment(ctx)

@@ -131,17 +131,12 @@ func (a *app) adminMessagePost(w http.ResponseWriter, r *http.Request) {
 		a.renderMessage(w, r, http.StatusUnprocessableEntity, m, f)
 		return
 	}
-	before, err := a.store.UpdateMessage(r.Context(), m.ID, f.Status, f.Note, a.now())
-	if err != nil {
-		a.serverError(w, r, err)
+	if _, err := a.store.UpdateMessage(r.Context(), m.ID, f.Status, f.Note, a.now(), a.actor(r)); err != nil {
+		a.storeError(w, r, err)
 		return
 	}
-	a.audit(r, currentUser(r.Context()), "message.update", "message:"+strconv.FormatInt(m.ID, 10), map[string]string{
-		"status_before": string(before.Status), "status_after": string(f.Status),
-		"note_before": before.Note, "note_after": f.Note,
-	})
 	a.flash(r, "Message mis à jour.")
-	http.Redirect(w, r, "/admin/messages/"+strconv.FormatInt(m.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, views.AdminMessagePath(m.ID), http.StatusSeeOther)
 }
 
 // adminMessagesExport downloads the messages (of one status, or all) as a
@@ -158,7 +153,7 @@ func (a *app) adminMessagesExport(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	a.audit(r, currentUser(r.Context()), "message.export", "", map[string]string{"status": string(status), "rows": strconv.Itoa(len(list))})
+	a.audit(r, "message.export", "", map[string]string{"status": string(status), "rows": strconv.Itoa(len(list))})
 	name := "messages-" + a.now().In(hours.Paris()).Format("2006-01-02") + ".csv"
 	h := w.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")

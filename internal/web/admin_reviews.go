@@ -71,25 +71,12 @@ func (a *app) adminReviewNewPost(w http.ResponseWriter, r *http.Request) {
 	}
 	u := currentUser(r.Context())
 	t.Status, t.Source, t.CreatedBy, t.ModeratedBy = garage.TestimonialApproved, garage.SourceStaff, &u.ID, &u.ID
-	if err := a.store.CreateTestimonial(r.Context(), t, a.now()); err != nil {
+	if err := a.store.CreateTestimonial(r.Context(), t, a.now(), a.actor(r)); err != nil {
 		a.serverError(w, r, err)
 		return
 	}
-	a.audit(r, u, "review.create", reviewTarget(t.ID), map[string]string{"name": t.Name, "rating": strconv.Itoa(t.Rating)})
 	a.flash(r, "Avis publié.")
 	http.Redirect(w, r, "/admin/avis", http.StatusSeeOther)
-}
-
-func reviewTarget(id int64) string { return "testimonial:" + strconv.FormatInt(id, 10) }
-
-// reviewID reads {id}; it answers 404 itself when it is not a number.
-func (a *app) reviewID(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
-		a.errorPage(w, r, http.StatusNotFound)
-		return 0, false
-	}
-	return id, true
 }
 
 // moderate returns the handler of one moderation action.
@@ -98,13 +85,13 @@ func (a *app) moderate(status garage.TestimonialStatus) http.HandlerFunc {
 		if !a.parseForm(w, r) {
 			return
 		}
-		id, ok := a.reviewID(w, r)
+		id, ok := a.pathID(w, r)
 		if !ok {
 			return
 		}
 		u := currentUser(r.Context())
 		mod := garage.Moderation{Status: status, By: u.ID}
-		var notify func(*garage.Testimonial) *garage.OutboxMail
+		var notify func(*garage.Testimonial) (*garage.OutboxMail, error)
 		if status == garage.TestimonialRejected {
 			v := garage.NewValidator()
 			mod.RejectGround = r.PostForm.Get("motif")
@@ -114,18 +101,12 @@ func (a *app) moderate(status garage.TestimonialStatus) http.HandlerFunc {
 				a.renderAdminReviews(w, r, http.StatusUnprocessableEntity, 1, v.First("motif", "precision"))
 				return
 			}
-			notify = func(t *garage.Testimonial) *garage.OutboxMail { return a.rejectionMail(r, t, mod) }
+			notify = func(t *garage.Testimonial) (*garage.OutboxMail, error) { return a.rejectionMail(r, t, mod), nil }
 		}
-		before, err := a.store.ModerateTestimonial(r.Context(), id, mod, notify, a.now())
-		if err != nil {
+		if _, err := a.store.ModerateTestimonial(r.Context(), id, mod, notify, a.now(), a.actor(r)); err != nil {
 			a.storeError(w, r, err)
 			return
 		}
-		details := map[string]string{"status_before": string(before.Status), "status_after": string(status)}
-		if status == garage.TestimonialRejected {
-			details["ground"], details["reason"] = mod.RejectGround, mod.RejectReason
-		}
-		a.audit(r, u, "review."+string(status), reviewTarget(id), details)
 		a.flash(r, map[garage.TestimonialStatus]string{
 			garage.TestimonialApproved: "Avis publié.",
 			garage.TestimonialRejected: "Avis refusé.",
@@ -159,18 +140,14 @@ func (a *app) rejectionMail(r *http.Request, t *garage.Testimonial, mod garage.M
 }
 
 func (a *app) adminReviewDelete(w http.ResponseWriter, r *http.Request) {
-	id, ok := a.reviewID(w, r)
+	id, ok := a.pathID(w, r)
 	if !ok {
 		return
 	}
-	before, err := a.store.DeleteTestimonial(r.Context(), id)
-	if err != nil {
+	if _, err := a.store.DeleteTestimonial(r.Context(), id, a.now(), a.actor(r)); err != nil {
 		a.storeError(w, r, err)
 		return
 	}
-	a.audit(r, currentUser(r.Context()), "review.delete", reviewTarget(id), map[string]string{
-		"status": string(before.Status), "name": before.Name, "rating": strconv.Itoa(before.Rating), "comment": before.Comment,
-	})
 	a.flash(r, "Avis supprimé.")
 	http.Redirect(w, r, "/admin/avis", http.StatusSeeOther)
 }

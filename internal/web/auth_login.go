@@ -63,7 +63,7 @@ func (a *app) loginPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if wait > 0 {
-		a.audit(r, nil, "login.throttled", "", map[string]string{"email": email})
+		a.audit(r, "login.throttled", "", map[string]string{"email": email})
 		a.countLogin("throttled")
 		a.log.Warn("auth throttled", "client_ip", ip, "request_id", requestID(ctx))
 		a.tooManyRequests(w, r, int(wait.Seconds()+0.999))
@@ -94,9 +94,9 @@ func (a *app) loginPost(w http.ResponseWriter, r *http.Request) {
 		}
 		target := ""
 		if user != nil {
-			target = "user:" + itoa(int(user.ID))
+			target = garage.Target("user", user.ID)
 		}
-		a.audit(r, nil, "login.failure", target, map[string]string{"email": email})
+		a.audit(r, "login.failure", target, map[string]string{"email": email})
 		a.countLogin("failure")
 		// A stable line for fail2ban and the like; the e-mail typed stays
 		// in the audit log, out of the general logs.
@@ -117,13 +117,13 @@ func (a *app) loginPost(w http.ResponseWriter, r *http.Request) {
 	}
 	// A new token at every login: a session fixed before login is worthless.
 	if old := sessionFrom(ctx); old != nil {
-		_ = a.store.DeleteSession(ctx, old.TokenHash)
+		_ = a.store.DeleteSession(ctx, old.TokenHash, a.now(), garage.Actor{})
 	}
-	if err := a.sessions.start(ctx, w, user.ID); err != nil {
+	// The audit row "login.success" is written with the session.
+	if err := a.sessions.start(ctx, w, user.ID, "", garage.ActorOf(user, clientIPFrom(ctx))); err != nil {
 		a.serverError(w, r, err)
 		return
 	}
-	a.audit(r, user, "login.success", "user:"+itoa(int(user.ID)), nil)
 	a.countLogin("success")
 	next := form.Next
 	if next == "" {
@@ -136,11 +136,10 @@ func (a *app) loginPost(w http.ResponseWriter, r *http.Request) {
 func (a *app) logoutPost(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	if s := sessionFrom(ctx); s != nil {
-		if err := a.store.DeleteSession(ctx, s.TokenHash); err != nil {
+		if err := a.store.DeleteSession(ctx, s.TokenHash, a.now(), a.actor(r)); err != nil {
 			a.serverError(w, r, err)
 			return
 		}
-		a.audit(r, currentUser(ctx), "logout", "", nil)
 	}
 	a.sessions.clearCookie(w)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
@@ -164,14 +163,20 @@ func safeNextParam(requestURI string) string {
 	return url.QueryEscape(safeNext(requestURI))
 }
 
-// audit writes an audit row; a failure is logged, never shown to the user,
-// since the action itself already happened.
-func (a *app) audit(r *http.Request, actor *garage.User, action, target string, details map[string]string) {
-	e := &garage.AuditEntry{At: a.now(), Action: action, Target: target, IP: clientIPFrom(r.Context())}
-	if actor != nil {
-		id := actor.ID
-		e.ActorID, e.ActorEmail = &id, actor.Email
-	}
+// actor is who acts in request r: the logged-in staff member, if any, and
+// the client's address. The store writes it in the audit row of every
+// change it makes.
+func (a *app) actor(r *http.Request) garage.Actor {
+	return garage.ActorOf(currentUser(r.Context()), clientIPFrom(r.Context()))
+}
+
+// audit writes an audit row for what changes nothing else (a refused
+// login, an export); a failure is logged, never shown to the user, since
+// the action itself already happened. A change is audited by the store
+// method that makes it, in the same transaction.
+func (a *app) audit(r *http.Request, action, target string, details map[string]string) {
+	by := a.actor(r)
+	e := &garage.AuditEntry{At: a.now(), ActorID: by.UserID, ActorEmail: by.Email, Action: action, Target: target, IP: by.IP}
 	if len(details) > 0 {
 		b, _ := json.Marshal(details)
 		e.Details = string(b)

@@ -26,10 +26,10 @@ func (e *env) addCar(c *garage.Car, status garage.CarStatus, at time.Time) *gara
 	if status == garage.CarSold {
 		c.SoldAt = at
 	}
-	if err := e.store.CreateCar(ctx, c, at); err != nil {
+	if err := e.store.CreateCar(ctx, c, nil, at, garage.Actor{}); err != nil {
 		e.t.Fatal(err)
 	}
-	if err := e.store.AddCarPhotos(ctx, c.ID, []*garage.CarPhoto{{Key: "cars/p" + itoa(int(c.ID)), Width: 1280, Height: 960}}, at); err != nil {
+	if err := e.store.AddCarPhotos(ctx, c.ID, []*garage.CarPhoto{{Key: "cars/p" + itoa(int(c.ID)), Width: 1280, Height: 960}}, at, garage.Actor{}); err != nil {
 		e.t.Fatal(err)
 	}
 	return c
@@ -151,7 +151,7 @@ func TestPublicCarPage(t *testing.T) {
 			clio := car("Renault", "Clio", "V TCe 90 Zen", 15490, 2022, 21000, "essence", "manuelle")
 			clio.Description = "Une <b>belle</b> voiture </script><script>alert(1)</script>"
 			e.addCar(clio, garage.CarPublished, now.Add(-time.Hour))
-			if err := e.store.SetCarEquipment(context.Background(), clio.ID, nil, []string{"Climatisation automatique", "GPS"}); err != nil {
+			if err := e.store.SetCarEquipment(context.Background(), clio.ID, &garage.CarEquipment{NewNames: []string{"Climatisation automatique", "GPS"}}, time.Time{}, garage.Actor{}); err != nil {
 				t.Fatal(err)
 			}
 			sold := e.addCar(car("Dacia", "Sandero", "Stepway", 9990, 2017, 98000, "essence", "manuelle"), garage.CarSold, now.Add(-50*24*time.Hour))

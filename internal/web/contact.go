@@ -76,11 +76,11 @@ func (a *app) contactPost(w http.ResponseWriter, r *http.Request) {
 	if spam.ProbableSpam(msg.Subject, msg.Body) {
 		msg.Status = garage.MessageSpam
 	}
-	var notify func(*garage.Message) *garage.OutboxMail
+	var notify func(*garage.Message) (*garage.OutboxMail, error)
 	if msg.Status != garage.MessageSpam {
 		g, err := a.store.GarageDetails(ctx)
 		if err == nil && g.Email != "" {
-			notify = func(m *garage.Message) *garage.OutboxMail { return a.contactNotification(g, m) }
+			notify = func(m *garage.Message) (*garage.OutboxMail, error) { return a.contactNotification(g, m), nil }
 		}
 	}
 	if err := a.store.CreateMessage(ctx, msg, notify, a.now()); err != nil {

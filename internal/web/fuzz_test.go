@@ -95,7 +95,7 @@ func FuzzParseCarForm(f *testing.F) {
 			return
 		}
 		c := &garage.Car{}
-		cf, _, _ := parseCarForm(r, c, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
+		cf, _ := parseCarForm(r, c, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
 		if len(cf.Errors) > 0 {
 			return
 		}

@@ -163,21 +163,21 @@ func seed(t *testing.T, s *store.Store) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.CreateUser(ctx, &garage.User{Email: u.email, PasswordHash: hash, FirstName: "Prénom", LastName: "Nom", Role: u.role, Active: true}, time.Now()); err != nil {
+		if err := s.CreateUser(ctx, &garage.User{Email: u.email, PasswordHash: hash, FirstName: "Prénom", LastName: "Nom", Role: u.role, Active: true}, time.Now(), garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := s.SaveGarageDetails(ctx, &garage.Details{Name: "Garage V. Parrot", Street: "1 rue du Test", PostalCode: "31000", City: "Toulouse", Phone: "05 61 00 00 00", Email: "contact@garage-parrot.test"}, time.Now()); err != nil {
+	if err := s.SaveGarageDetails(ctx, &garage.Details{Name: "Garage V. Parrot", Street: "1 rue du Test", PostalCode: "31000", City: "Toulouse", Phone: "05 61 00 00 00", Email: "contact@garage-parrot.test"}, time.Now(), garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveOpeningHours(ctx, hours.DefaultWeek()); err != nil {
+	if err := s.SaveOpeningHours(ctx, hours.DefaultWeek(), time.Time{}, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	price := 89
-	if err := s.CreateService(ctx, &garage.Service{Title: "Freinage", Description: "Plaquettes et disques.", Visible: true, PriceFrom: &price}, time.Now()); err != nil {
+	if err := s.CreateService(ctx, &garage.Service{Title: "Freinage", Description: "Plaquettes et disques.", Visible: true, PriceFrom: &price}, time.Now(), garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateService(ctx, &garage.Service{Title: "Service caché", Visible: false}, time.Now()); err != nil {
+	if err := s.CreateService(ctx, &garage.Service{Title: "Service caché", Visible: false}, time.Now(), garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -270,4 +270,17 @@ func (e *env) auditActions(t *testing.T) []string {
 		out = append(out, a.Action)
 	}
 	return out
+}
+
+// sendAccountLink queues a single-use link for u, as the staff pages do.
+func (e *env) sendAccountLink(t *testing.T, u *garage.User, purpose garage.TokenPurpose) {
+	t.Helper()
+	ctx := context.Background()
+	link, err := e.app.newAccountLink(ctx, u, purpose)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.SendAccountLink(ctx, u.ID, link, e.clock.Now(), garage.Actor{}); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -145,7 +145,7 @@ func TestHostileInputOnEveryForm(t *testing.T) {
 		t.Fatal(err)
 	}
 	review := &garage.Testimonial{Name: "Paul", Comment: "Très bien", Rating: 5}
-	if err := e.store.CreateTestimonial(ctx, review, now); err != nil {
+	if err := e.store.CreateTestimonial(ctx, review, now, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	services, _ := e.store.ListServices(ctx, false)

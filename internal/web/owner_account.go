@@ -46,12 +46,10 @@ func (a *app) adminAccountName(w http.ResponseWriter, r *http.Request) {
 		a.renderAccount(w, r, http.StatusUnprocessableEntity, d)
 		return
 	}
-	if err := a.store.SetUserName(ctx, u.ID, d.FirstName, d.LastName, a.now()); err != nil {
+	if err := a.store.SetUserName(ctx, u.ID, d.FirstName, d.LastName, a.now(), a.actor(r)); err != nil {
 		a.storeError(w, r, err)
 		return
 	}
-	a.audit(r, u, "account.name", "user:"+itoa(int(u.ID)),
-		map[string]string{"before": u.FullName(), "after": strings.TrimSpace(d.FirstName + " " + d.LastName)})
 	a.flashRedirect(w, r, "Votre nom a été enregistré.", "/admin/compte")
 }
 
@@ -107,22 +105,19 @@ func (a *app) adminAccountPassword(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	if err := a.store.SetPasswordHashKeepSession(ctx, u.ID, hash, sessionFrom(ctx).TokenHash, a.now()); err != nil {
+	if err := a.store.SetPasswordHashKeepSession(ctx, u.ID, hash, sessionFrom(ctx).TokenHash, a.now(), a.actor(r)); err != nil {
 		a.storeError(w, r, err)
 		return
 	}
-	a.audit(r, u, "account.password", "user:"+itoa(int(u.ID)), nil)
 	a.flashRedirect(w, r, "Votre mot de passe a été changé ; vos autres sessions ont été fermées.", "/admin/compte")
 }
 
 func (a *app) adminAccountSessions(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	u := currentUser(ctx)
-	n, err := a.store.DeleteOtherUserSessions(ctx, u.ID, sessionFrom(ctx).TokenHash)
-	if err != nil {
+	if _, err := a.store.DeleteOtherUserSessions(ctx, u.ID, sessionFrom(ctx).TokenHash, a.now(), a.actor(r)); err != nil {
 		a.serverError(w, r, err)
 		return
 	}
-	a.audit(r, u, "account.sessions.end", "user:"+itoa(int(u.ID)), map[string]string{"ended": itoa(int(n))})
 	a.flashRedirect(w, r, "Vos autres sessions ont été fermées.", "/admin/compte")
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/store"
@@ -36,7 +35,6 @@ func (a *app) adminGaragePost(w http.ResponseWriter, r *http.Request) {
 	if !a.parseForm(w, r) {
 		return
 	}
-	ctx := r.Context()
 	form := r.PostForm.Get
 	v := garage.NewValidator()
 	g := garage.Details{
@@ -54,24 +52,11 @@ func (a *app) adminGaragePost(w http.ResponseWriter, r *http.Request) {
 		a.renderGarage(w, r, http.StatusUnprocessableEntity, views.GarageForm{G: g, Errors: v.Errors})
 		return
 	}
-	before, err := a.store.GarageDetails(ctx)
-	if errors.Is(err, store.ErrNotFound) {
-		before, err = &garage.Details{}, nil
-	}
-	if err != nil {
+	if err := a.store.SaveGarageDetails(r.Context(), &g, a.now(), a.actor(r)); err != nil {
 		a.serverError(w, r, err)
 		return
 	}
-	if err := a.store.SaveGarageDetails(ctx, &g, a.now()); err != nil {
-		a.serverError(w, r, err)
-		return
-	}
-	a.audit(r, currentUser(ctx), "garage.update", "garage", map[string]string{"before": garageText(before), "after": garageText(&g)})
 	a.flashRedirect(w, r, "Les coordonnées du garage ont été enregistrées.", "/admin/garage")
-}
-
-func garageText(g *garage.Details) string {
-	return strings.Join([]string{g.Name, g.Address(), g.Phone, g.Email, g.LegalName, "SIRET " + g.SIRET, "hébergeur " + g.Host}, " | ")
 }
 
 func (a *app) legalNotice(w http.ResponseWriter, r *http.Request) {

@@ -148,31 +148,11 @@ func (a *app) adminHoursPost(w http.ResponseWriter, r *http.Request) {
 		a.renderHoursAdmin(w, r, http.StatusUnprocessableEntity, f, views.ExceptionForm{Kind: "closed"})
 		return
 	}
-	before, err := a.store.OpeningHours(ctx)
-	if err != nil {
+	if err := a.store.SaveOpeningHours(ctx, week, a.now(), a.actor(r)); err != nil {
 		a.serverError(w, r, err)
 		return
 	}
-	if err := a.store.SaveOpeningHours(ctx, week); err != nil {
-		a.serverError(w, r, err)
-		return
-	}
-	a.audit(r, currentUser(ctx), "hours.update", "opening_hours",
-		map[string]string{"before": weekText(before), "after": weekText(week)})
 	a.flashRedirect(w, r, "Les horaires d'ouverture ont été enregistrés.", "/admin/horaires")
-}
-
-// weekText is a one-line summary of a week for the audit log.
-func weekText(w hours.Week) string {
-	parts := make([]string, 0, len(w))
-	for _, d := range w {
-		parts = append(parts, hours.WeekdayName(d.Weekday)+" "+hours.FormatDay(d))
-	}
-	return strings.Join(parts, " ; ")
-}
-
-func exceptionText(e hours.Exception) string {
-	return fmt.Sprintf("%s, %s : %s", e.Label, e.Period(), e.Hours())
 }
 
 func (a *app) adminExceptionPost(w http.ResponseWriter, r *http.Request) {
@@ -215,7 +195,7 @@ func (a *app) adminExceptionPost(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if v.Valid() {
-		err := a.store.CreateException(ctx, &e, a.now())
+		err := a.store.CreateException(ctx, &e, a.now(), a.actor(r))
 		switch {
 		case errors.Is(err, store.ErrOverlap):
 			v.Fail("first", "Une autre exception couvre déjà une partie de ces jours : supprimez-la d'abord ou changez les dates.")
@@ -233,8 +213,6 @@ func (a *app) adminExceptionPost(w http.ResponseWriter, r *http.Request) {
 		a.renderHoursAdmin(w, r, http.StatusUnprocessableEntity, hoursFormFromWeek(week), ef)
 		return
 	}
-	a.audit(r, currentUser(ctx), "hours.exception.create", "exception:"+strconv.FormatInt(e.ID, 10),
-		map[string]string{"after": exceptionText(e)})
 	a.flashRedirect(w, r, "L'exception « "+e.Label+" » a été ajoutée.", "/admin/horaires")
 }
 
@@ -253,12 +231,10 @@ func (a *app) adminExceptionDelete(w http.ResponseWriter, r *http.Request) {
 		a.flashRedirect(w, r, "Les exceptions passées sont conservées pour l'historique.", "/admin/horaires")
 		return
 	}
-	if err := a.store.DeleteException(ctx, id); err != nil {
+	if err := a.store.DeleteException(ctx, id, a.now(), a.actor(r)); err != nil {
 		a.storeError(w, r, err)
 		return
 	}
-	a.audit(r, currentUser(ctx), "hours.exception.delete", "exception:"+strconv.FormatInt(id, 10),
-		map[string]string{"before": exceptionText(e)})
 	a.flashRedirect(w, r, "L'exception « "+e.Label+" » a été supprimée.", "/admin/horaires")
 }
 
@@ -277,17 +253,11 @@ func (a *app) adminHolidaysImport(w http.ResponseWriter, r *http.Request) {
 	for _, h := range hours.PublicHolidays(year) {
 		list = append(list, hours.Exception{First: h.Date, Last: h.Date, Label: h.Name})
 	}
-	added, err := a.store.AddExceptions(ctx, list, a.now())
+	added, err := a.store.AddHolidays(ctx, year, list, a.now(), a.actor(r))
 	if err != nil {
 		a.serverError(w, r, err)
 		return
 	}
-	names := make([]string, len(added))
-	for i, e := range added {
-		names[i] = e.First.String() + " " + e.Label
-	}
-	a.audit(r, currentUser(ctx), "hours.holidays.import", "year:"+strconv.Itoa(year),
-		map[string]string{"added": strings.Join(names, " ; ")})
 	msg := fmt.Sprintf("%d jours fériés %d ajoutés (fermé).", len(added), year)
 	switch {
 	case len(added) == 0:

@@ -46,17 +46,16 @@ func (a *app) adminServiceImagePost(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	previous, err := a.store.SetServiceImage(ctx, sv.ID, key, a.now())
+	before, err := a.store.SetServiceImage(ctx, sv.ID, key, a.now(), a.actor(r))
 	if err != nil {
 		a.deletePhotoFilesCtx(context.WithoutCancel(ctx), []string{key}) // no orphan files
 		a.storeError(w, r, err)
 		return
 	}
-	if previous != "" {
-		a.deletePhotoFiles(r, []string{previous})
+	if before.Image != "" {
+		a.deletePhotoFiles(r, []string{before.Image})
 	}
-	a.audit(r, currentUser(ctx), "service.image", "service:"+itoa(int(sv.ID)), map[string]string{"before": previous, "after": key})
-	a.flashRedirect(w, r, "L'image du service « "+sv.Title+" » a été enregistrée.", "/admin/services/"+itoa(int(sv.ID)))
+	a.flashRedirect(w, r, "L'image du service « "+sv.Title+" » a été enregistrée.", views.AdminServicePath(sv.ID))
 }
 
 // adminServiceImageDelete removes a service's image and its files.
@@ -65,16 +64,15 @@ func (a *app) adminServiceImageDelete(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	previous, err := a.store.SetServiceImage(r.Context(), sv.ID, "", a.now())
+	before, err := a.store.SetServiceImage(r.Context(), sv.ID, "", a.now(), a.actor(r))
 	if err != nil {
 		a.storeError(w, r, err)
 		return
 	}
-	if previous != "" {
-		a.deletePhotoFiles(r, []string{previous})
+	if before.Image != "" {
+		a.deletePhotoFiles(r, []string{before.Image})
 	}
-	a.audit(r, currentUser(r.Context()), "service.image", "service:"+itoa(int(sv.ID)), map[string]string{"before": previous, "after": ""})
-	a.flashRedirect(w, r, "L'image du service « "+sv.Title+" » a été retirée.", "/admin/services/"+itoa(int(sv.ID)))
+	a.flashRedirect(w, r, "L'image du service « "+sv.Title+" » a été retirée.", views.AdminServicePath(sv.ID))
 }
 
 // serviceEditForm is the edit form filled from a stored service.

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/vparrot/garage/internal/format"
 	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/web/views"
 )
@@ -45,17 +44,6 @@ func serviceFromForm(r *http.Request) (views.ServiceForm, *garage.Service) {
 	return f, sv
 }
 
-func serviceText(sv *garage.Service) string {
-	s := sv.Title
-	if sv.PriceFrom != nil {
-		s += " (à partir de " + format.Euros(*sv.PriceFrom) + ")"
-	}
-	if !sv.Visible {
-		s += " [masqué]"
-	}
-	return s + " : " + sv.Description
-}
-
 func (a *app) adminServiceCreate(w http.ResponseWriter, r *http.Request) {
 	if !a.parseForm(w, r) {
 		return
@@ -65,11 +53,10 @@ func (a *app) adminServiceCreate(w http.ResponseWriter, r *http.Request) {
 		a.renderServices(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
-	if err := a.store.CreateService(r.Context(), sv, a.now()); err != nil {
+	if err := a.store.CreateService(r.Context(), sv, a.now(), a.actor(r)); err != nil {
 		a.serverError(w, r, err)
 		return
 	}
-	a.audit(r, currentUser(r.Context()), "service.create", "service:"+itoa(int(sv.ID)), map[string]string{"after": serviceText(sv)})
 	a.flashRedirect(w, r, "Le service « "+sv.Title+" » a été ajouté.", "/admin/services")
 }
 
@@ -117,12 +104,10 @@ func (a *app) adminServiceUpdate(w http.ResponseWriter, r *http.Request) {
 		a.renderServiceEdit(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
-	if err := a.store.UpdateService(r.Context(), sv, a.now()); err != nil {
+	if err := a.store.UpdateService(r.Context(), sv, a.now(), a.actor(r)); err != nil {
 		a.storeError(w, r, err)
 		return
 	}
-	a.audit(r, currentUser(r.Context()), "service.update", "service:"+itoa(int(id)),
-		map[string]string{"before": serviceText(before), "after": serviceText(sv)})
 	a.flashRedirect(w, r, "Le service « "+sv.Title+" » a été enregistré.", "/admin/services")
 }
 
@@ -141,16 +126,11 @@ func (a *app) adminServiceMove(w http.ResponseWriter, r *http.Request) {
 		a.errorPage(w, r, http.StatusBadRequest)
 		return
 	}
-	moved, err := a.store.MoveService(r.Context(), id, delta, a.now())
-	if err != nil {
+	if _, err := a.store.MoveService(r.Context(), id, delta, a.now(), a.actor(r)); err != nil {
 		a.storeError(w, r, err)
 		return
 	}
-	if moved {
-		a.audit(r, currentUser(r.Context()), "service.move", "service:"+itoa(int(id)), map[string]string{"direction": r.PostForm.Get("dir")})
-	}
-	// Back to the moved row, so keyboard users keep their place.
-	http.Redirect(w, r, "/admin/services#service-"+itoa(int(id)), http.StatusSeeOther)
+	http.Redirect(w, r, views.AdminServiceRow(id), http.StatusSeeOther)
 }
 
 func (a *app) adminServiceVisibility(w http.ResponseWriter, r *http.Request) {
@@ -158,18 +138,15 @@ func (a *app) adminServiceVisibility(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ctx, id := r.Context(), sv.ID
-	sv.Visible = !sv.Visible
-	if err := a.store.UpdateService(ctx, sv, a.now()); err != nil {
+	if _, err := a.store.SetServiceVisible(r.Context(), sv.ID, !sv.Visible, a.now(), a.actor(r)); err != nil {
 		a.storeError(w, r, err)
 		return
 	}
-	action, msg := "service.hide", "Le service « "+sv.Title+" » est masqué sur le site."
+	msg := "Le service « " + sv.Title + " » est affiché sur le site."
 	if sv.Visible {
-		action, msg = "service.show", "Le service « "+sv.Title+" » est affiché sur le site."
+		msg = "Le service « " + sv.Title + " » est masqué sur le site."
 	}
-	a.audit(r, currentUser(ctx), action, "service:"+itoa(int(id)), map[string]string{"title": sv.Title})
-	a.flashRedirect(w, r, msg, "/admin/services#service-"+itoa(int(id)))
+	a.flashRedirect(w, r, msg, views.AdminServiceRow(sv.ID))
 }
 
 func (a *app) adminServiceDelete(w http.ResponseWriter, r *http.Request) {
@@ -177,14 +154,13 @@ func (a *app) adminServiceDelete(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ctx, id := r.Context(), sv.ID
-	if err := a.store.DeleteService(ctx, id); err != nil {
+	before, err := a.store.DeleteService(r.Context(), sv.ID, a.now(), a.actor(r))
+	if err != nil {
 		a.storeError(w, r, err)
 		return
 	}
-	if sv.Image != "" {
-		a.deletePhotoFiles(r, []string{sv.Image})
+	if before.Image != "" {
+		a.deletePhotoFiles(r, []string{before.Image})
 	}
-	a.audit(r, currentUser(ctx), "service.delete", "service:"+itoa(int(id)), map[string]string{"before": serviceText(sv)})
 	a.flashRedirect(w, r, "Le service « "+sv.Title+" » a été supprimé.", "/admin/services")
 }

@@ -31,14 +31,6 @@ func (a *app) renderStaff(w http.ResponseWriter, r *http.Request, status int, f 
 	a.render(w, r, status, views.AdminStaff(p, views.StaffAdmin{Users: users, Me: p.User.ID, Invite: f, Error: refused}))
 }
 
-func userText(u *garage.User) string {
-	state := "actif"
-	if !u.Active {
-		state = "désactivé"
-	}
-	return u.FullName() + " <" + u.Email + ">, " + u.Role.Label() + ", " + state
-}
-
 func (a *app) adminStaffInvite(w http.ResponseWriter, r *http.Request) {
 	if !a.parseForm(w, r) {
 		return
@@ -58,7 +50,10 @@ func (a *app) adminStaffInvite(w http.ResponseWriter, r *http.Request) {
 	if v.Valid() {
 		// No password: the login refuses an empty hash until the new
 		// member chooses one through the invitation link.
-		err := a.store.CreateUser(ctx, u, a.now())
+		link, err := a.newAccountLink(ctx, u, garage.TokenInvite)
+		if err == nil {
+			err = a.store.InviteUser(ctx, u, link, a.now(), a.actor(r))
+		}
 		switch {
 		case errors.Is(err, store.ErrConflict):
 			v.Fail("email", "Un compte existe déjà avec cette adresse e-mail.")
@@ -71,11 +66,6 @@ func (a *app) adminStaffInvite(w http.ResponseWriter, r *http.Request) {
 		a.renderStaff(w, r, http.StatusUnprocessableEntity, f, "")
 		return
 	}
-	if err := a.sendAccountLink(ctx, u, garage.TokenInvite); err != nil {
-		a.serverError(w, r, err)
-		return
-	}
-	a.audit(r, currentUser(ctx), "user.invite", "user:"+itoa(int(u.ID)), map[string]string{"after": userText(u)})
 	a.flashRedirect(w, r, "Invitation envoyée à "+u.Email+" : le lien pour choisir un mot de passe est valable 72 heures.", "/admin/comptes")
 }
 
@@ -93,7 +83,7 @@ func (a *app) staffTarget(w http.ResponseWriter, r *http.Request) (*garage.User,
 	return u, true
 }
 
-// staffChangeDone audits a change and redirects, or explains a refusal.
+// staffChangeDone redirects after a change, or explains a refusal.
 func (a *app) staffChangeDone(w http.ResponseWriter, r *http.Request, err error, before *garage.User, action, msg string) {
 	ctx := r.Context()
 	switch {
@@ -108,11 +98,6 @@ func (a *app) staffChangeDone(w http.ResponseWriter, r *http.Request, err error,
 		a.storeError(w, r, err)
 		return
 	}
-	details := map[string]string{"before": userText(before)}
-	if after, err := a.store.UserByID(ctx, before.ID); err == nil {
-		details["after"] = userText(after)
-	}
-	a.audit(r, currentUser(ctx), action, "user:"+itoa(int(before.ID)), details)
 	to := "/admin/comptes"
 	if me := currentUser(ctx); me != nil && me.ID == before.ID {
 		to = "/connexion" // the admin disabled or deleted their own account
@@ -133,7 +118,7 @@ func (a *app) adminStaffRole(w http.ResponseWriter, r *http.Request) {
 		a.errorPage(w, r, http.StatusBadRequest)
 		return
 	}
-	err := a.store.SetUserRole(r.Context(), u.ID, role, a.now())
+	err := a.store.SetUserRole(r.Context(), u.ID, role, a.now(), a.actor(r))
 	a.staffChangeDone(w, r, err, u, "user.role", u.FullName()+" est maintenant "+strings.ToLower(role.Label())+".")
 }
 
@@ -143,7 +128,7 @@ func (a *app) adminStaffDisable(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Every session of the account ends in the same transaction.
-	err := a.store.SetUserActive(r.Context(), u.ID, false, a.now())
+	err := a.store.SetUserActive(r.Context(), u.ID, false, a.now(), a.actor(r))
 	a.staffChangeDone(w, r, err, u, "user.disable", "Le compte de "+u.FullName()+" est désactivé ; ses sessions sont fermées.")
 }
 
@@ -152,7 +137,7 @@ func (a *app) adminStaffEnable(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	err := a.store.SetUserActive(r.Context(), u.ID, true, a.now())
+	err := a.store.SetUserActive(r.Context(), u.ID, true, a.now(), a.actor(r))
 	a.staffChangeDone(w, r, err, u, "user.enable", "Le compte de "+u.FullName()+" est réactivé.")
 }
 
@@ -161,7 +146,7 @@ func (a *app) adminStaffDelete(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	err := a.store.DeleteUser(r.Context(), u.ID)
+	err := a.store.DeleteUser(r.Context(), u.ID, a.now(), a.actor(r))
 	a.staffChangeDone(w, r, err, u, "user.delete", "Le compte de "+u.FullName()+" est supprimé.")
 }
 
@@ -175,10 +160,13 @@ func (a *app) adminStaffResend(w http.ResponseWriter, r *http.Request) {
 			"Pas d'invitation à renvoyer : ce compte a déjà choisi son mot de passe, ou il est désactivé.")
 		return
 	}
-	if err := a.sendAccountLink(r.Context(), u, garage.TokenInvite); err != nil {
+	link, err := a.newAccountLink(r.Context(), u, garage.TokenInvite)
+	if err == nil {
+		err = a.store.SendAccountLink(r.Context(), u.ID, link, a.now(), a.actor(r))
+	}
+	if err != nil {
 		a.serverError(w, r, err)
 		return
 	}
-	a.audit(r, currentUser(r.Context()), "user.invite.resend", "user:"+itoa(int(u.ID)), map[string]string{"email": u.Email})
 	a.flashRedirect(w, r, "Nouvelle invitation envoyée à "+u.Email+" ; le lien précédent ne fonctionne plus.", "/admin/comptes")
 }

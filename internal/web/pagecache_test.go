@@ -116,7 +116,7 @@ func TestPageCacheIsNeverStaleAcrossInstances(t *testing.T) {
 				t.Fatal(err)
 			}
 			week[2].Ranges = nil
-			if err := e.store.SaveOpeningHours(ctx, week); err != nil {
+			if err := e.store.SaveOpeningHours(ctx, week, time.Time{}, garage.Actor{}); err != nil {
 				t.Fatal(err)
 			}
 			if home = e.get(visitor, "/"); strings.Contains(home.body, "Ouvert jusqu") {
@@ -443,7 +443,7 @@ func TestPageCacheMatchesAFreshRender(t *testing.T) {
 	})
 	ctx := context.Background()
 	if err := e.store.CreateException(ctx, &hours.Exception{First: hours.NewDate(2026, 3, 6), Last: hours.NewDate(2026, 3, 6),
-		Label: "Inventaire"}, start); err != nil {
+		Label: "Inventaire"}, start, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	shown := e.addCar(car("Peugeot", "308", "BlueHDi 130", 17990, 2020, 52000, "diesel", "manuelle"), garage.CarPublished, start.Add(-50*24*time.Hour))

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vparrot/garage/internal/config"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/hours"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
@@ -64,7 +65,7 @@ func TestFooterFollowsHoursAndOpenStatus(t *testing.T) {
 	}
 	week := hours.DefaultWeek()
 	week[2].Ranges = nil // closed on Wednesdays
-	if err := e.store.SaveOpeningHours(context.Background(), week); err != nil {
+	if err := e.store.SaveOpeningHours(context.Background(), week, time.Time{}, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	body := e.get(e.client(), "/contact").body

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -138,7 +139,7 @@ func TestReviewIsPublicOnlyOnceApproved(t *testing.T) {
 			if res := e.postForm(emp, "/admin/avis/"+id+"/supprimer", nil); res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("delete: %d", res.StatusCode)
 			}
-			if _, err := e.store.TestimonialByID(context.Background(), list[0].ID); err != store.ErrNotFound {
+			if _, err := e.store.TestimonialByID(context.Background(), list[0].ID); !errors.Is(err, store.ErrNotFound) {
 				t.Fatalf("after delete: %v", err)
 			}
 			if res := e.postForm(emp, "/admin/avis/"+id+"/approuver", nil); res.StatusCode != http.StatusNotFound {
@@ -164,7 +165,7 @@ func TestReviewIsPublicOnlyOnceApproved(t *testing.T) {
 func addReview(t *testing.T, e *env, name string, rating int, status garage.TestimonialStatus) *garage.Testimonial {
 	t.Helper()
 	r := &garage.Testimonial{Name: name, Comment: "Très bon garage, je recommande.", Rating: rating, Status: status}
-	if err := e.store.CreateTestimonial(context.Background(), r, e.clock.Now()); err != nil {
+	if err := e.store.CreateTestimonial(context.Background(), r, e.clock.Now(), garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	return r

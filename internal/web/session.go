@@ -98,14 +98,10 @@ func (m *sessionManager) lookup(ctx context.Context, token string) (*garage.Sess
 	return sess, user, nil
 }
 
-// start creates a new session for user (a fresh token at every login) and
-// sets its cookie.
-func (m *sessionManager) start(ctx context.Context, w http.ResponseWriter, userID int64) error {
-	return m.startWithFlash(ctx, w, userID, "")
-}
-
-// startWithFlash is start with a flash message for the first page.
-func (m *sessionManager) startWithFlash(ctx context.Context, w http.ResponseWriter, userID int64, flash string) error {
+// start creates a new session for user (a fresh token at every login),
+// with a flash message for its first page if any, and sets its cookie. With
+// an actor, the store audits it as a login.
+func (m *sessionManager) start(ctx context.Context, w http.ResponseWriter, userID int64, flash string, by garage.Actor) error {
 	var b [32]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return err
@@ -115,7 +111,7 @@ func (m *sessionManager) startWithFlash(ctx context.Context, w http.ResponseWrit
 	err := m.store.CreateSession(ctx, &garage.Session{
 		TokenHash: hashToken(token), UserID: userID,
 		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(m.absolute), Flash: flash,
-	})
+	}, by)
 	if err != nil {
 		return err
 	}
