@@ -101,7 +101,13 @@ func (a *app) moderate(status garage.TestimonialStatus) http.HandlerFunc {
 				a.renderAdminReviews(w, r, http.StatusUnprocessableEntity, 1, v.First("motif", "precision"))
 				return
 			}
-			notify = func(t *garage.Testimonial) (*garage.OutboxMail, error) { return a.rejectionMail(r, t, mod), nil }
+			notify = func(t *garage.Testimonial) (*garage.OutboxMail, error) {
+				if t.Email == "" {
+					return nil, nil // nobody to tell
+				}
+				return views.RenderMail(r.Context(), views.ReviewRefusal{Review: t, Moderation: mod, Garage: a.garageName(r.Context()),
+					RulesURL: a.cfg.PublicURL + "/avis/moderation"})
+			}
 		}
 		if _, err := a.store.ModerateTestimonial(r.Context(), id, mod, notify, a.now(), a.actor(r)); err != nil {
 			a.storeError(w, r, err)
@@ -114,29 +120,6 @@ func (a *app) moderate(status garage.TestimonialStatus) http.HandlerFunc {
 		}[status])
 		http.Redirect(w, r, "/admin/avis", http.StatusSeeOther)
 	}
-}
-
-// rejectionMail tells the author why the review was refused, when they
-// left an e-mail address.
-func (a *app) rejectionMail(r *http.Request, t *garage.Testimonial, mod garage.Moderation) *garage.OutboxMail {
-	if t.Email == "" {
-		return nil
-	}
-	name := garage.DefaultName
-	if g, err := a.store.GarageDetails(r.Context()); err == nil {
-		name = g.DisplayName()
-	}
-	text := "Bonjour " + t.Name + ",\n\n" +
-		"Merci d'avoir pris le temps de donner votre avis sur le " + name + ".\n" +
-		"Nous ne pouvons pas le publier, pour le motif suivant :\n\n" +
-		garage.GroundLabel(mod.RejectGround) + "\n"
-	if mod.RejectReason != "" {
-		text += mod.RejectReason + "\n"
-	}
-	text += "\nNos règles de modération : " + a.cfg.PublicURL + "/avis/moderation\n" +
-		"Vous pouvez déposer un nouvel avis qui les respecte.\n\n— " + name + "\n"
-	return &garage.OutboxMail{Kind: "review.rejected", To: t.Email, ToName: t.Name,
-		Subject: "Votre avis sur le " + name, Text: text}
 }
 
 func (a *app) adminReviewDelete(w http.ResponseWriter, r *http.Request) {

@@ -80,7 +80,9 @@ func (a *app) contactPost(w http.ResponseWriter, r *http.Request) {
 	if msg.Status != garage.MessageSpam {
 		g, err := a.store.GarageDetails(ctx)
 		if err == nil && g.Email != "" {
-			notify = func(m *garage.Message) (*garage.OutboxMail, error) { return a.contactNotification(g, m), nil }
+			notify = func(m *garage.Message) (*garage.OutboxMail, error) {
+				return views.RenderMail(ctx, views.ContactNotification{Garage: g, Message: m, SiteURL: a.cfg.PublicURL})
+			}
 		}
 	}
 	if err := a.store.CreateMessage(ctx, msg, notify, a.now()); err != nil {
