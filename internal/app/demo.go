@@ -106,9 +106,9 @@ func seedDemo(ctx context.Context, s *store.Store, now time.Time) error {
 		return err
 	}
 	g := &garage.Details{
-		Name: "Garage V. Parrot", Street: "12 avenue des Mécaniciens", PostalCode: "31200", City: "Toulouse",
+		Name: garage.DefaultName, Street: "12 avenue des Mécaniciens", PostalCode: "31200", City: "Toulouse",
 		Phone: "05 61 00 00 00", Email: "contact@garage-parrot.test",
-		LegalName: "Garage V. Parrot SARL", SIRET: "000 000 000 00000", Host: "Hébergement de démonstration",
+		LegalName: garage.DefaultName + " SARL", SIRET: "000 000 000 00000", Host: "Hébergement de démonstration",
 	}
 	if err := s.SaveGarageDetails(ctx, g, now, garage.Actor{}); err != nil {
 		return err

@@ -42,7 +42,7 @@ func (a *app) soldSince(ctx context.Context) (time.Time, error) {
 
 // occasionsPage is the public car list. The same handler renders the full
 // page or, for cars.js, only the results fragment.
-func (a *app) occasionsPage(w http.ResponseWriter, r *http.Request) {
+func (a *app) carList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	f, s, bad := parseCarQuery(r.URL.Query())
 	if bad != nil {
@@ -84,10 +84,10 @@ func (a *app) occasionsPage(w http.ResponseWriter, r *http.Request) {
 		a.render(w, r, http.StatusOK, views.CarResults(s))
 		return
 	}
-	desc := "Véhicules d'occasion contrôlés du Garage V. Parrot à Toulouse : " + views.ResultCount(s.Total) +
+	desc := "Véhicules d'occasion contrôlés du " + garage.DefaultName + " à Toulouse : " + views.ResultCount(s.Total) +
 		", filtrez par prix, kilométrage, année, marque et énergie."
 	if s.Total == 0 {
-		desc = "Les véhicules d'occasion du Garage V. Parrot à Toulouse."
+		desc = "Les véhicules d'occasion du " + garage.DefaultName + " à Toulouse."
 	}
 	p, err := a.page(r, "occasions", "Véhicules d'occasion", desc)
 	if err != nil {
@@ -183,7 +183,7 @@ func carDescription(c *garage.Car) string {
 	if c.Gearbox != "" {
 		parts = append(parts, "boîte "+strings.ToLower(garage.OptionLabel(garage.Gearboxes(), c.Gearbox)))
 	}
-	s := strings.Join(parts, ", ") + " : " + views.Price(c.Price) + " TTC au Garage V. Parrot, Toulouse."
+	s := strings.Join(parts, ", ") + " : " + views.Price(c.Price) + " TTC au " + garage.DefaultName + ", Toulouse."
 	if c.Status == garage.CarSold {
 		s = "Vendu — " + s
 	}

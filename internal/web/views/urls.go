@@ -68,6 +68,20 @@ func AccountLinkPath(p garage.TokenPurpose, token string) string {
 	return "/reinitialiser/" + token
 }
 
+// pageURL is a paginated list's URL for page.
+func pageURL(base string, page int) string {
+	return base + "?page=" + strconv.Itoa(page)
+}
+
+// filteredPageURL is pageURL with the list's filters (a URL-encoded query)
+// kept.
+func filteredPageURL(base, query string, page int) string {
+	if query == "" {
+		return pageURL(base, page)
+	}
+	return pageURL(base, page) + "&" + query
+}
+
 func idPath(base string, id int64, action []string) string {
 	p := base + strconv.FormatInt(id, 10)
 	for _, a := range action {
