@@ -467,8 +467,6 @@ func ETagMatches(header string, etags ...string) bool {
 	return false
 }
 
-// acceptsGzip parses Accept-Encoding values and reports whether gzip is
-// acceptable (explicitly, as x-gzip, or through "*"), honouring q=0.
 // AcceptsGzip reports whether Accept-Encoding header values accept a gzip
 // body (for the application's own compressed responses).
 func AcceptsGzip(values []string) bool { return acceptsGzip(values) }

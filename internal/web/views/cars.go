@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/vparrot/garage/internal/format"
@@ -161,8 +160,6 @@ func CarMileage(c *garage.Car) string {
 }
 
 func statusClass(st garage.CarStatus) string { return "status status-" + string(st) }
-
-func join(list []string) string { return strings.Join(list, " ; ") }
 
 // CarSearch is the public car list: the filters as understood (Values holds
 // the normalised query), the facets for the form, and one page of cars.
