@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
 	"time"
 
@@ -62,12 +63,7 @@ func (s *Store) MoveCarPhoto(ctx context.Context, carID, photoID int64, move gar
 		if err != nil {
 			return err
 		}
-		at := -1
-		for i, id := range ids {
-			if id == photoID {
-				at = i
-			}
-		}
+		at := slices.Index(ids, photoID)
 		if at < 0 {
 			return ErrNotFound
 		}

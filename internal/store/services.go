@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"time"
 
 	"github.com/vparrot/garage/internal/garage"
@@ -149,12 +150,7 @@ func (s *Store) MoveService(ctx context.Context, id int64, delta int, now time.T
 		if err != nil {
 			return err
 		}
-		at := -1
-		for i, x := range ids {
-			if x == id {
-				at = i
-			}
-		}
+		at := slices.Index(ids, id)
 		if at < 0 {
 			return ErrNotFound
 		}

@@ -9,7 +9,7 @@ import (
 	"github.com/vparrot/garage/internal/web/views"
 )
 
-// adminAccount is "Mon compte", for every staff member.
+// accountEdit is "Mon compte", for every staff member.
 func (a *app) accountEdit(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r.Context())
 	a.renderAccountEdit(w, r, http.StatusOK, views.AccountPage{FirstName: u.FirstName, LastName: u.LastName})

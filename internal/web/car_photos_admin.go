@@ -38,7 +38,7 @@ type errUpload struct {
 
 func (e *errUpload) Error() string { return e.msg }
 
-// adminCarPhotosPost receives several photos at once (multipart, field
+// carPhotoAddPost receives several photos at once (multipart, field
 // "photos"). Every file is checked and resized before anything is stored:
 // one refused file refuses the whole upload, and nothing is left behind —
 // neither files nor rows — when a later step fails.
@@ -199,7 +199,7 @@ func (a *app) renderPhotoError(w http.ResponseWriter, r *http.Request, c *garage
 	a.renderCarForm(w, r, ue.status, f)
 }
 
-// adminCarPhotoPost reorders, promotes or deletes one photo of a car.
+// carPhotoChangePost reorders, promotes or deletes one photo of a car.
 func (a *app) carPhotoChangePost(w http.ResponseWriter, r *http.Request) {
 	if !a.parseForm(w, r) {
 		return

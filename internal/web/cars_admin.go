@@ -16,7 +16,7 @@ import (
 
 const adminCarsPageSize = 25
 
-// adminCars lists every car for the staff: search by make or model, filter
+// carAdminList lists every car for the staff: search by make or model, filter
 // by status, sort, paginate, with counts per status.
 func (a *app) carAdminList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -164,12 +164,12 @@ func (a *app) today() time.Time {
 	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 }
 
-// adminCarNew shows an empty car form.
+// carNew shows an empty car form.
 func (a *app) carNew(w http.ResponseWriter, r *http.Request) {
 	a.renderCarForm(w, r, http.StatusOK, &views.CarForm{Values: map[string]string{}, Errors: map[string]string{}, Checked: map[int64]bool{}})
 }
 
-// adminCarCreatePost creates a draft from the form.
+// carNewPost creates a draft from the form.
 func (a *app) carNewPost(w http.ResponseWriter, r *http.Request) {
 	if !a.parseForm(w, r) {
 		return
@@ -189,7 +189,7 @@ func (a *app) carNewPost(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, views.AdminCarPath(c.ID), http.StatusSeeOther)
 }
 
-// adminCarEdit shows the form of an existing car.
+// carEdit shows the form of an existing car.
 func (a *app) carEdit(w http.ResponseWriter, r *http.Request) {
 	c, ok := byPathID(a, w, r, a.store.CarByID)
 	if !ok {
@@ -215,7 +215,7 @@ func (a *app) carFormFor(r *http.Request, c *garage.Car) (*views.CarForm, error)
 	return f, nil
 }
 
-// adminCarSavePost saves the form of an existing car. A published car must
+// carEditPost saves the form of an existing car. A published car must
 // still follow the display rules after the edit.
 func (a *app) carEditPost(w http.ResponseWriter, r *http.Request) {
 	if !a.parseForm(w, r) {
@@ -246,7 +246,7 @@ func (a *app) carEditPost(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, views.AdminCarPath(c.ID), http.StatusSeeOther)
 }
 
-// adminCarStatusPost moves a car along its life cycle. Publishing checks
+// carStatusPost moves a car along its life cycle. Publishing checks
 // the French display rules and lists what is missing.
 func (a *app) carStatusPost(w http.ResponseWriter, r *http.Request) {
 	if !a.parseForm(w, r) {
@@ -301,7 +301,7 @@ func (a *app) carStatusPost(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, views.AdminCarPath(c.ID), http.StatusSeeOther)
 }
 
-// adminCarDeletePost deletes a car, then its photo files.
+// carDeletePost deletes a car, then its photo files.
 func (a *app) carDeletePost(w http.ResponseWriter, r *http.Request) {
 	id, ok := a.pathID(w, r, "id")
 	if !ok {

@@ -40,7 +40,7 @@ func (a *app) soldSince(ctx context.Context) (time.Time, error) {
 	return since, nil
 }
 
-// occasionsPage is the public car list. The same handler renders the full
+// carList is the public car list. The same handler renders the full
 // page or, for cars.js, only the results fragment.
 func (a *app) carList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()

@@ -50,20 +50,15 @@ func (a *app) contactThanks(w http.ResponseWriter, r *http.Request) {
 	a.render(w, r, http.StatusOK, views.ContactThanks(p))
 }
 
-// contactPost stores a visitor's message, then (same transaction) the
+// contactPagePost stores a visitor's message, then (same transaction) the
 // e-mail that tells the garage. Bots get the same answer as people but
 // nothing is kept; messages full of links are kept, marked as spam.
 func (a *app) contactPagePost(w http.ResponseWriter, r *http.Request) {
-	if !a.parseForm(w, r) {
+	if !a.parsePublicForm(w, r, contactForm, "/contact/merci") {
 		return
 	}
 	ctx := r.Context()
 	form := r.PostForm
-	if v := a.forms.Check(contactForm, form.Get("jeton"), form.Get("site_web"), a.now()); v != spam.OK {
-		a.log.Info("contact form dropped", "request_id", requestID(ctx), "reason", v.String())
-		http.Redirect(w, r, "/contact/merci", http.StatusSeeOther)
-		return
-	}
 	f, msg, ok := parseContactForm(form)
 	if !ok {
 		f.Token = form.Get("jeton") // the render time stays the first one

@@ -9,7 +9,7 @@ import (
 	"github.com/vparrot/garage/internal/web/views"
 )
 
-// adminEquipment lists the shared equipment vocabulary with its use.
+// equipmentList lists the shared equipment vocabulary with its use.
 func (a *app) equipmentList(w http.ResponseWriter, r *http.Request) {
 	a.renderEquipmentList(w, r, http.StatusOK, 0, nil)
 }
@@ -29,7 +29,7 @@ func (a *app) renderEquipmentList(w http.ResponseWriter, r *http.Request, status
 	a.render(w, r, status, views.AdminEquipment(p, list, failedID, errs))
 }
 
-// adminEquipmentRename renames an entry everywhere it is used.
+// equipmentRenamePost renames an entry everywhere it is used.
 func (a *app) equipmentRenamePost(w http.ResponseWriter, r *http.Request) {
 	id, ok := a.pathID(w, r, "id")
 	if !ok || !a.parseForm(w, r) {
@@ -53,7 +53,7 @@ func (a *app) equipmentRenamePost(w http.ResponseWriter, r *http.Request) {
 	a.flashRedirect(w, r, "« "+before+" » s'appelle désormais « "+name+" ».", "/admin/equipements")
 }
 
-// adminEquipmentDelete removes an entry from the vocabulary and the cars.
+// equipmentDeletePost removes an entry from the vocabulary and the cars.
 func (a *app) equipmentDeletePost(w http.ResponseWriter, r *http.Request) {
 	id, ok := a.pathID(w, r, "id")
 	if !ok {

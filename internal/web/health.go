@@ -6,6 +6,7 @@ import (
 	"time"
 )
 
+// healthz says that the process answers (a liveness probe); it reads nothing.
 func (a *app) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")

@@ -14,7 +14,7 @@ import (
 
 const loginFailedMessage = "Adresse e-mail ou mot de passe incorrect."
 
-// loginForm shows the single login form. A logged-in user goes straight to
+// loginPage shows the single login form. A logged-in user goes straight to
 // the back office.
 func (a *app) loginPage(w http.ResponseWriter, r *http.Request) {
 	if currentUser(r.Context()) != nil {
@@ -35,7 +35,7 @@ func (a *app) renderLoginPage(w http.ResponseWriter, r *http.Request, status int
 	a.render(w, r, status, views.Login(p, f))
 }
 
-// loginPost checks the credentials. Unknown e-mail and wrong password get
+// loginPagePost checks the credentials. Unknown e-mail and wrong password get
 // the same answer after the same amount of work; failures are throttled per
 // IP and per account.
 func (a *app) loginPagePost(w http.ResponseWriter, r *http.Request) {

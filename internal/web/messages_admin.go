@@ -89,7 +89,7 @@ func (a *app) renderMessageEdit(w http.ResponseWriter, r *http.Request, status i
 	a.render(w, r, status, views.AdminMessage(p, m, f))
 }
 
-// adminMessagePost changes a message's status and internal note.
+// messageEditPost changes a message's status and internal note.
 func (a *app) messageEditPost(w http.ResponseWriter, r *http.Request) {
 	if !a.parseForm(w, r) {
 		return
@@ -118,7 +118,7 @@ func (a *app) messageEditPost(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, views.AdminMessagePath(m.ID), http.StatusSeeOther)
 }
 
-// adminMessagesExport downloads the messages (of one status, or all) as a
+// messageExport downloads the messages (of one status, or all) as a
 // CSV file a French spreadsheet opens correctly: UTF-8 with a BOM, ';'
 // separators, CRLF line ends, and formula-looking cells neutralised.
 func (a *app) messageExport(w http.ResponseWriter, r *http.Request) {

@@ -40,7 +40,7 @@ func (a *app) passwordForgotPage(w http.ResponseWriter, r *http.Request) {
 	a.renderPasswordForgotPage(w, r, http.StatusOK, views.ForgotForm{})
 }
 
-// forgotPost sends a reset link when the e-mail belongs to an active
+// passwordForgotPagePost sends a reset link when the e-mail belongs to an active
 // account, and answers exactly the same when it does not.
 func (a *app) passwordForgotPagePost(w http.ResponseWriter, r *http.Request) {
 	if !a.parseForm(w, r) {
@@ -149,7 +149,7 @@ func (l passwordLink) page(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// save sets the password, uses up the link and logs the person in.
+// pagePost sets the password, uses up the link and logs the person in.
 func (l passwordLink) pagePost(w http.ResponseWriter, r *http.Request) {
 	a := l.a
 	if !a.parseForm(w, r) {

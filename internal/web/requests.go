@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/vparrot/garage/internal/garage"
+	"github.com/vparrot/garage/internal/spam"
 	"github.com/vparrot/garage/internal/store"
 )
 
@@ -95,6 +96,21 @@ func (a *app) parseForm(w http.ResponseWriter, r *http.Request) bool {
 			return false
 		}
 		a.errorPage(w, r, http.StatusBadRequest)
+		return false
+	}
+	return true
+}
+
+// parsePublicForm reads a visitor's form (parseForm) and checks its signed
+// render time and honeypot for purpose: a bot is sent to the thanks page as
+// a person would be, and nothing is kept. It reports whether to go on.
+func (a *app) parsePublicForm(w http.ResponseWriter, r *http.Request, purpose, thanks string) bool {
+	if !a.parseForm(w, r) {
+		return false
+	}
+	if v := a.forms.Check(purpose, r.PostForm.Get("jeton"), r.PostForm.Get("site_web"), a.now()); v != spam.OK {
+		a.log.Info(purpose+" form dropped", "request_id", requestID(r.Context()), "reason", v.String())
+		http.Redirect(w, r, thanks, http.StatusSeeOther)
 		return false
 	}
 	return true

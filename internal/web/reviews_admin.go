@@ -58,7 +58,7 @@ func (a *app) renderReviewNew(w http.ResponseWriter, r *http.Request, status int
 	a.render(w, r, status, views.AdminReviewNew(p, f))
 }
 
-// adminReviewNewPost publishes a review received offline, marked as
+// reviewNewPost publishes a review received offline, marked as
 // entered by the garage.
 func (a *app) reviewNewPost(w http.ResponseWriter, r *http.Request) {
 	if !a.parseForm(w, r) {
@@ -79,7 +79,7 @@ func (a *app) reviewNewPost(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/admin/avis", http.StatusSeeOther)
 }
 
-// moderate returns the handler of one moderation action.
+// reviewModeratePost returns the handler of one moderation action.
 func (a *app) reviewModeratePost(status garage.TestimonialStatus) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !a.parseForm(w, r) {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/vparrot/garage/internal/garage"
-	"github.com/vparrot/garage/internal/spam"
 	"github.com/vparrot/garage/internal/web/views"
 )
 
@@ -89,18 +88,13 @@ func (a *app) reviewThanks(w http.ResponseWriter, r *http.Request) {
 	a.render(w, r, http.StatusOK, views.ReviewThanks(p))
 }
 
-// reviewPost stores a visitor's review as pending, whatever else the form
+// reviewCreatePost stores a visitor's review as pending, whatever else the form
 // claims: only the staff publishes.
 func (a *app) reviewCreatePost(w http.ResponseWriter, r *http.Request) {
-	if !a.parseForm(w, r) {
+	if !a.parsePublicForm(w, r, reviewForm, "/avis/merci") {
 		return
 	}
 	ctx := r.Context()
-	if v := a.forms.Check(reviewForm, r.PostForm.Get("jeton"), r.PostForm.Get("site_web"), a.now()); v != spam.OK {
-		a.log.Info("review form dropped", "request_id", requestID(ctx), "reason", v.String())
-		http.Redirect(w, r, "/avis/merci", http.StatusSeeOther)
-		return
-	}
 	f, t := a.parseReviewForm(r, true)
 	if t == nil {
 		f.Token = r.PostForm.Get("jeton")

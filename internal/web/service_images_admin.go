@@ -12,7 +12,7 @@ import (
 // serviceImagePrefix is where service images are stored.
 const serviceImagePrefix = "services"
 
-// adminServiceImagePost replaces a service's image with one uploaded photo
+// serviceImagePost replaces a service's image with one uploaded photo
 // (multipart field "photos"), checked and resized like car photos.
 func (a *app) serviceImagePost(w http.ResponseWriter, r *http.Request) {
 	sv, ok := byPathID(a, w, r, a.store.ServiceByID)
@@ -58,7 +58,7 @@ func (a *app) serviceImagePost(w http.ResponseWriter, r *http.Request) {
 	a.flashRedirect(w, r, "L'image du service « "+sv.Title+" » a été enregistrée.", views.AdminServicePath(sv.ID))
 }
 
-// adminServiceImageDelete removes a service's image and its files.
+// serviceImageDeletePost removes a service's image and its files.
 func (a *app) serviceImageDeletePost(w http.ResponseWriter, r *http.Request) {
 	sv, ok := byPathID(a, w, r, a.store.ServiceByID)
 	if !ok {

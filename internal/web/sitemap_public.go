@@ -8,6 +8,7 @@ import (
 	"github.com/vparrot/garage/internal/web/views"
 )
 
+// robotsTXT keeps crawlers out of the back office and points them to the sitemap.
 func (a *app) robotsTXT(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
@@ -31,7 +32,7 @@ var sitemapStaticPaths = []string{"/", "/services", "/occasions", "/avis", "/avi
 // sitemapMaxCars bounds the sitemap (one file holds at most 50 000 URLs).
 const sitemapMaxCars = 40000
 
-// sitemap lists the static pages, the published cars and the cars sold in
+// sitemapXML lists the static pages, the published cars and the cars sold in
 // the last soldBadgeDays days.
 func (a *app) sitemapXML(w http.ResponseWriter, r *http.Request) {
 	since, err := a.soldSince(r.Context())
