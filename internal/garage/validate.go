@@ -53,7 +53,7 @@ const (
 	msgChoose = "Choisissez une valeur dans la liste."
 	// MsgEmail and MsgPhone are the e-mail and phone rules' messages.
 	MsgEmail      = "L'adresse e-mail n'est pas valide (exemple : prenom.nom@exemple.fr)."
-	MsgPhone      = "Le numéro de téléphone n'est pas valide (exemple : 06 12 34 56 78 ou +33 6 12 34 56 78)."
+	MsgPhone      = "Le numéro de téléphone n'est pas valide (exemple : 06\u00a012\u00a034\u00a056\u00a078 ou +33\u00a06\u00a012\u00a034\u00a056\u00a078)."
 	msgSIRET      = "Le numéro SIRET compte 14 chiffres et sa clé de contrôle doit être juste : vérifiez-le sur votre extrait Kbis."
 	msgPostalCode = "Le code postal compte 5 chiffres."
 	msgRating     = "Choisissez une note de 1 à 5 étoiles."

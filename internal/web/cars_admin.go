@@ -39,13 +39,9 @@ func (a *app) carAdminList(w http.ResponseWriter, r *http.Request) {
 	} else {
 		d.Sort = ""
 	}
-	if v := q.Get("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100000 {
-			a.errorPage(w, r, http.StatusBadRequest)
-			return
-		}
-		d.Page = n
+	var ok bool
+	if d.Page, ok = a.pageParam(w, r); !ok {
+		return
 	}
 	f.Offset = (d.Page - 1) * adminCarsPageSize
 	ctx := r.Context()

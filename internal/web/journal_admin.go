@@ -15,14 +15,9 @@ const journalPageSize = 50
 
 func (a *app) journalList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	page := 1
-	if v := q.Get("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100000 {
-			a.errorPage(w, r, http.StatusBadRequest)
-			return
-		}
-		page = n
+	page, ok := a.pageParam(w, r)
+	if !ok {
+		return
 	}
 	ctx := r.Context()
 	f, jf, ok := journalFilter(q)

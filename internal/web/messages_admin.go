@@ -26,16 +26,12 @@ func statusFilter(r *http.Request) (garage.MessageStatus, bool) {
 func (a *app) messageList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	status, ok := statusFilter(r)
-	page := 1
-	if v := r.URL.Query().Get("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100000 {
-			ok = false
-		}
-		page = n
-	}
 	if !ok {
 		a.errorPage(w, r, http.StatusBadRequest)
+		return
+	}
+	page, ok := a.pageParam(w, r)
+	if !ok {
 		return
 	}
 	p, err := a.page(r, "messages", "Messages", "")

@@ -53,6 +53,24 @@ func byPathID[T any](a *app, w http.ResponseWriter, r *http.Request, read func(c
 	return v, true
 }
 
+// maxPage bounds the page number of a paginated list.
+const maxPage = 100000
+
+// pageParam reads a list's ?page= (1 when absent); a malformed or
+// out-of-range number answers 400 and reports false.
+func (a *app) pageParam(w http.ResponseWriter, r *http.Request) (int, bool) {
+	v := r.URL.Query().Get("page")
+	if v == "" {
+		return 1, true
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxPage {
+		a.errorPage(w, r, http.StatusBadRequest)
+		return 0, false
+	}
+	return n, true
+}
+
 // storeError maps ErrNotFound to a 404 page and anything else to a 500.
 func (a *app) storeError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, store.ErrNotFound) {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/web/views"
@@ -13,14 +12,9 @@ const (
 )
 
 func (a *app) reviewAdminList(w http.ResponseWriter, r *http.Request) {
-	page := 1
-	if v := r.URL.Query().Get("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100000 {
-			a.errorPage(w, r, http.StatusBadRequest)
-			return
-		}
-		page = n
+	page, ok := a.pageParam(w, r)
+	if !ok {
+		return
 	}
 	a.renderReviewAdminList(w, r, http.StatusOK, page, "")
 }

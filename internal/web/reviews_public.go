@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -34,14 +33,9 @@ func (a *app) homeReviews(ctx context.Context) (views.HomeReviews, error) {
 }
 
 func (a *app) reviewList(w http.ResponseWriter, r *http.Request) {
-	page := 1
-	if v := r.URL.Query().Get("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 10000 {
-			a.errorPage(w, r, http.StatusBadRequest)
-			return
-		}
-		page = n
+	page, ok := a.pageParam(w, r)
+	if !ok {
+		return
 	}
 	a.renderReviews(w, r, http.StatusOK, page, views.ReviewFormData{Token: a.formStamp(r, reviewForm)})
 }
