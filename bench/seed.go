@@ -12,12 +12,14 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/hours"
 	"github.com/vparrot/garage/internal/password"
 	"github.com/vparrot/garage/internal/photo"
 	"github.com/vparrot/garage/internal/photostore"
 	"github.com/vparrot/garage/internal/slug"
 	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/web/views"
 )
 
 const (
@@ -76,13 +78,13 @@ func seed(ctx context.Context, s *store.Store, dataDir string, nCars int, logf f
 	if _, err := s.InitRoles(ctx); err != nil {
 		return nil, err
 	}
-	g := &store.Garage{Name: "Garage V. Parrot", Street: "12 avenue des Mécaniciens", PostalCode: "31200", City: "Toulouse",
-		Phone: "05 61 00 00 00", Email: "contact@garage-parrot.test", LegalName: "Garage V. Parrot SARL",
+	g := &garage.Details{Name: garage.DefaultName, Street: "12 avenue des Mécaniciens", PostalCode: "31200", City: "Toulouse",
+		Phone: "05 61 00 00 00", Email: "contact@garage-parrot.test", LegalName: garage.DefaultName + " SARL",
 		SIRET: "000 000 000 00000", Host: "Banc d'essai"}
-	if err := s.SaveGarageDetails(ctx, g, now); err != nil {
+	if err := s.SaveGarageDetails(ctx, g, now, garage.Actor{}); err != nil {
 		return nil, fmt.Errorf("garage details: %w", err)
 	}
-	if err := s.SaveOpeningHours(ctx, hours.DefaultWeek()); err != nil {
+	if err := s.SaveOpeningHours(ctx, hours.DefaultWeek(), now, garage.Actor{}); err != nil {
 		return nil, fmt.Errorf("hours: %w", err)
 	}
 	today := hours.DateOf(now)
@@ -91,7 +93,7 @@ func seed(ctx context.Context, s *store.Store, dataDir string, nCars int, logf f
 		{First: today.AddDays(30), Last: today.AddDays(44), Label: "Congés d'été"},
 		{First: today.AddDays(60), Last: today.AddDays(60), Label: "Inventaire", Ranges: []hours.Range{{Open: 9 * 60, Close: 12 * 60}}},
 	} {
-		if err := s.CreateException(ctx, &e, now); err != nil {
+		if err := s.CreateException(ctx, &e, now, garage.Actor{}); err != nil {
 			return nil, fmt.Errorf("exception %d: %w", i, err)
 		}
 	}
@@ -99,16 +101,16 @@ func seed(ctx context.Context, s *store.Store, dataDir string, nCars int, logf f
 	if err != nil {
 		return nil, err
 	}
-	if err := s.CreateUser(ctx, &store.User{Email: adminEmail, PasswordHash: hash, FirstName: "Vincent", LastName: "Parrot",
-		Role: store.RoleAdmin, Active: true}, now); err != nil {
+	if err := s.CreateUser(ctx, &garage.User{Email: adminEmail, PasswordHash: hash, FirstName: "Vincent", LastName: "Parrot",
+		Role: garage.RoleAdmin, Active: true}, now, garage.Actor{}); err != nil {
 		return nil, fmt.Errorf("admin: %w", err)
 	}
 	rng := rand.New(rand.NewPCG(2026, 9))
 	for i := range 200 {
-		t := &store.Testimonial{Name: firstNames[i%len(firstNames)] + " " + string(rune('A'+i%26)) + ".",
-			Comment: comments[i%len(comments)], Rating: 3 + rng.IntN(3), Status: store.TestimonialApproved, Source: "visitor",
+		t := &garage.Testimonial{Name: firstNames[i%len(firstNames)] + " " + string(rune('A'+i%26)) + ".",
+			Comment: comments[i%len(comments)], Rating: 3 + rng.IntN(3), Status: garage.TestimonialApproved, Source: "visitor",
 			Email: fmt.Sprintf("client%d@example.test", i)}
-		if err := s.CreateTestimonial(ctx, t, now.Add(-time.Duration(i)*37*time.Hour)); err != nil {
+		if err := s.CreateTestimonial(ctx, t, now.Add(-time.Duration(i)*37*time.Hour), garage.Actor{}); err != nil {
 			return nil, fmt.Errorf("testimonial: %w", err)
 		}
 	}
@@ -132,15 +134,13 @@ func seed(ctx context.Context, s *store.Store, dataDir string, nCars int, logf f
 	for i := range withFiles {
 		m := models[i%len(models)]
 		c := randomCar(rng, m, now)
-		c.Status = store.CarPublished
+		c.Status = garage.CarPublished
 		c.PublishedAt = now.Add(-time.Duration(i) * time.Minute)
-		if err := s.CreateCar(ctx, c, now); err != nil {
+		eq := &garage.CarEquipment{NewNames: pick(rng, equipments, 3+rng.IntN(5))}
+		if err := s.CreateCar(ctx, c, eq, now, garage.Actor{}); err != nil {
 			return nil, fmt.Errorf("car: %w", err)
 		}
-		if err := s.SetCarEquipment(ctx, c.ID, nil, pick(rng, equipments, 3+rng.IntN(5))); err != nil {
-			return nil, err
-		}
-		var rows []*store.CarPhoto
+		var rows []*garage.CarPhoto
 		for range 3 {
 			key := photostore.NewKey("cars")
 			for _, v := range res.Variants {
@@ -148,13 +148,13 @@ func seed(ctx context.Context, s *store.Store, dataDir string, nCars int, logf f
 					return nil, err
 				}
 			}
-			rows = append(rows, &store.CarPhoto{Key: key, Width: res.Width, Height: res.Height})
+			rows = append(rows, &garage.CarPhoto{Key: key, Width: res.Width, Height: res.Height})
 		}
-		if err := s.AddCarPhotos(ctx, c.ID, rows, now); err != nil {
+		if err := s.AddCarPhotos(ctx, c.ID, rows, now, garage.Actor{}); err != nil {
 			return nil, err
 		}
 		if i == 0 {
-			out.carPath = c.Path()
+			out.carPath = views.CarPath(c)
 			out.photoPath = photostore.URL(photostore.VariantKey(rows[0].Key, "card"))
 		}
 	}
@@ -220,7 +220,7 @@ func seed(ctx context.Context, s *store.Store, dataDir string, nCars int, logf f
 	return out, nil
 }
 
-func randomCar(rng *rand.Rand, m model, now time.Time) *store.Car {
+func randomCar(rng *rand.Rand, m model, now time.Time) *garage.Car {
 	age := rng.IntN(12)
 	year := now.Year() - age
 	km := age*12000 + rng.IntN(15000)
@@ -244,7 +244,7 @@ func randomCar(rng *rand.Rand, m model, now time.Time) *store.Car {
 		crit = "2"
 	}
 	colour := colours[rng.IntN(len(colours))]
-	return &store.Car{Make: m.make, Model: m.model, Version: fmt.Sprintf("%d ch", m.hp), Price: price, RegYear: year,
+	return &garage.Car{Make: m.make, Model: m.model, Version: fmt.Sprintf("%d ch", m.hp), Price: price, RegYear: year,
 		RegMonth: 1 + rng.IntN(12), Mileage: km, Fuel: fuel, Gearbox: gear, PowerHP: m.hp, FiscalHP: 4 + m.hp/40,
 		Doors: 5, Seats: 5, Colour: colour, BodyType: m.body, CritAir: crit,
 		Description: fmt.Sprintf("%s %s de %d, %s, %d km. Véhicule révisé et contrôlé par l'atelier, carnet d'entretien à jour, "+

@@ -21,6 +21,7 @@ import (
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/hours"
 	"github.com/vparrot/garage/internal/password"
 	"github.com/vparrot/garage/internal/store"
@@ -211,23 +212,23 @@ func seedSite(t *testing.T, dbURL string, extra func(t *testing.T, s *store.Stor
 		t.Fatal(err)
 	}
 	now := time.Now()
-	if err := s.SaveGarageDetails(ctx, &store.Garage{Name: "Garage V. Parrot", Street: "12 avenue des Mécaniciens",
-		PostalCode: "31200", City: "Toulouse", Phone: "05 61 00 00 00", Email: "contact@garage-parrot.test"}, now); err != nil {
+	if err := s.SaveGarageDetails(ctx, &garage.Details{Name: "Garage V. Parrot", Street: "12 avenue des Mécaniciens",
+		PostalCode: "31200", City: "Toulouse", Phone: "05 61 00 00 00", Email: "contact@garage-parrot.test"}, now, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveOpeningHours(ctx, hours.DefaultWeek()); err != nil {
+	if err := s.SaveOpeningHours(ctx, hours.DefaultWeek(), now, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	hash, err := password.NewHasher(password.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLen: 16, KeyLen: 32}, 1).Hash(ctx, adminPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateUser(ctx, &store.User{Email: adminEmail, PasswordHash: hash, FirstName: "Vincent", LastName: "Parrot",
-		Role: store.RoleAdmin, Active: true}, now); err != nil {
+	if err := s.CreateUser(ctx, &garage.User{Email: adminEmail, PasswordHash: hash, FirstName: "Vincent", LastName: "Parrot",
+		Role: garage.RoleAdmin, Active: true}, now, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	price := 89
-	if err := s.CreateService(ctx, &store.Service{Title: "Freinage", Description: "Plaquettes et disques.", Visible: true, PriceFrom: &price}, now); err != nil {
+	if err := s.CreateService(ctx, &garage.Service{Title: "Freinage", Description: "Plaquettes et disques.", Visible: true, PriceFrom: &price}, now, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	if extra != nil {

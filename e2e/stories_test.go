@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/mail/mailtest"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
@@ -28,7 +29,7 @@ const (
 const spamDelay = 3500 * time.Millisecond
 
 // seedCars are the published cars of the stories, with different prices.
-var seedCars = []store.Car{
+var seedCars = []garage.Car{
 	{Make: "Peugeot", Model: "208", Version: "1.2 PureTech 110 Allure", Price: 12490, RegMonth: 3, RegYear: 2021, Mileage: 45000, Fuel: "essence", Gearbox: "manuelle", CritAir: "1"},
 	{Make: "Renault", Model: "Clio V", Version: "1.0 TCe 90 Zen", Price: 9990, RegMonth: 6, RegYear: 2019, Mileage: 78000, Fuel: "essence", Gearbox: "manuelle", CritAir: "1"},
 	{Make: "Citroën", Model: "C3", Version: "1.5 BlueHDi 100 Feel", Price: 7900, RegMonth: 9, RegYear: 2017, Mileage: 120000, Fuel: "diesel", Gearbox: "manuelle", CritAir: "2"},
@@ -43,20 +44,20 @@ func seedStories(t *testing.T, s *store.Store) {
 	t.Helper()
 	ctx := context.Background()
 	now := time.Now()
-	if err := s.CreateUser(ctx, &store.User{Email: employeeEmail, PasswordHash: testHash(t, employeePassword), FirstName: "Julie",
-		LastName: "Martin", Role: store.RoleEmployee, Active: true}, now); err != nil {
+	if err := s.CreateUser(ctx, &garage.User{Email: employeeEmail, PasswordHash: testHash(t, employeePassword), FirstName: "Julie",
+		LastName: "Martin", Role: garage.RoleEmployee, Active: true}, now, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	for i, c := range seedCars {
-		c.Status = store.CarPublished
+		c.Status = garage.CarPublished
 		c.PublishedAt = now.Add(time.Duration(i-len(seedCars)) * time.Minute)
 		c.BodyType, c.Colour, c.Doors, c.Seats = "citadine", "Gris", 5, 5
-		if err := s.CreateCar(ctx, &c, now); err != nil {
+		if err := s.CreateCar(ctx, &c, nil, now, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := s.CreateTestimonial(ctx, &store.Testimonial{Name: "Bernard L.", Comment: "Réparation correcte mais un peu d'attente.",
-		Rating: 2, Status: store.TestimonialApproved, Source: "staff"}, now.Add(-48*time.Hour)); err != nil {
+	if err := s.CreateTestimonial(ctx, &garage.Testimonial{Name: "Bernard L.", Comment: "Réparation correcte mais un peu d'attente.",
+		Rating: 2, Status: garage.TestimonialApproved, Source: "staff"}, now.Add(-48*time.Hour), garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -461,7 +462,7 @@ func storyInvite(t *testing.T, s *site, smtp *mailtest.Server) {
 		chromedp.SendKeys(chromedp.ID("first_name"), "Léa"),
 		chromedp.SendKeys(chromedp.ID("last_name"), "Dubois"),
 		chromedp.SendKeys(chromedp.ID("email"), email),
-		chromedp.SetValue(chromedp.ID("role"), string(store.RoleEmployee)),
+		chromedp.SetValue(chromedp.ID("role"), string(garage.RoleEmployee)),
 		activate(`form[action="/admin/comptes"] button[type="submit"]`),
 		chromedp.WaitVisible(chromedp.CSS(".admin-main .flash-success")),
 	)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/hours"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
@@ -35,31 +36,30 @@ func seedCanaries(t *testing.T, s *store.Store) {
 			t.Fatal(err)
 		}
 	}
-	must(s.SaveGarageDetails(ctx, &store.Garage{Name: "Garage " + canary, Street: canary, PostalCode: "31000", City: canary,
-		Phone: "05 61 00 00 00", Email: "contact@garage-parrot.test", LegalName: canary, SIRET: canary, Host: canary}, now))
+	must(s.SaveGarageDetails(ctx, &garage.Details{Name: "Garage " + canary, Street: canary, PostalCode: "31000", City: canary,
+		Phone: "05 61 00 00 00", Email: "contact@garage-parrot.test", LegalName: canary, SIRET: canary, Host: canary}, now, garage.Actor{}))
 	price := 49
-	must(s.CreateService(ctx, &store.Service{Title: canary, Description: canary, Visible: true, PriceFrom: &price}, now))
+	must(s.CreateService(ctx, &garage.Service{Title: canary, Description: canary, Visible: true, PriceFrom: &price}, now, garage.Actor{}))
 	today := hours.DateOf(now.In(hours.Paris()))
-	must(s.CreateException(ctx, &hours.Exception{First: today.AddDays(3), Last: today.AddDays(4), Label: canary}, now))
-	c := &store.Car{Make: canary, Model: canary, Version: canary, Title: canary, Colour: canary, Description: canary,
+	must(s.CreateException(ctx, &hours.Exception{First: today.AddDays(3), Last: today.AddDays(4), Label: canary}, now, garage.Actor{}))
+	c := &garage.Car{Make: canary, Model: canary, Version: canary, Title: canary, Colour: canary, Description: canary,
 		Price: 9990, RegMonth: 3, RegYear: 2021, Mileage: 45000, Fuel: "essence", Gearbox: "manuelle", CritAir: "1",
-		Status: store.CarPublished, PublishedAt: now}
-	must(s.CreateCar(ctx, c, now))
-	must(s.SetCarEquipment(ctx, c.ID, nil, []string{canary}))
+		Status: garage.CarPublished, PublishedAt: now}
+	must(s.CreateCar(ctx, c, &garage.CarEquipment{NewNames: []string{canary}}, now, garage.Actor{}))
 	carID := c.ID
-	m := &store.Message{LastName: canary, FirstName: canary, Email: "visiteur@exemple.fr", Phone: canary, Subject: canary, Body: canary, CarID: &carID}
+	m := &garage.Message{LastName: canary, FirstName: canary, Email: "visiteur@exemple.fr", Phone: canary, Subject: canary, Body: canary, CarID: &carID}
 	must(s.CreateMessage(ctx, m, nil, now))
-	if _, err := s.UpdateMessage(ctx, m.ID, "in_progress", canary, now); err != nil {
+	if _, err := s.UpdateMessage(ctx, m.ID, "in_progress", canary, now, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	for _, status := range []string{store.TestimonialApproved, store.TestimonialPending, store.TestimonialRejected} {
-		must(s.CreateTestimonial(ctx, &store.Testimonial{Name: canary, Comment: canary, Rating: 4, Status: status,
-			RejectReason: canary, Source: "visitor", ExperienceDate: "2026-01-15"}, now))
+	for _, status := range []garage.TestimonialStatus{garage.TestimonialApproved, garage.TestimonialPending, garage.TestimonialRejected} {
+		must(s.CreateTestimonial(ctx, &garage.Testimonial{Name: canary, Comment: canary, Rating: 4, Status: status,
+			RejectReason: canary, Source: "visitor", ExperienceDate: "2026-01-15"}, now, garage.Actor{}))
 	}
-	must(s.CreateUser(ctx, &store.User{Email: "canari@garage-parrot.test", FirstName: canary, LastName: canary,
-		Role: store.RoleEmployee, Active: true}, now))
+	must(s.CreateUser(ctx, &garage.User{Email: "canari@garage-parrot.test", FirstName: canary, LastName: canary,
+		Role: garage.RoleEmployee, Active: true}, now, garage.Actor{}))
 	details, _ := json.Marshal(map[string]string{"before": canary, "after": canary})
-	must(s.AddAudit(ctx, &store.AuditEntry{At: now, ActorEmail: canary, Action: canary, Target: canary, Details: string(details), IP: canary}))
+	must(s.AddAudit(ctx, &garage.AuditEntry{At: now, ActorEmail: canary, Action: canary, Target: canary, Details: string(details), IP: canary}))
 }
 
 // TestXSSCanaries renders every page, public and back office, with the

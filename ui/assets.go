@@ -428,7 +428,7 @@ func serve(w http.ResponseWriter, r *http.Request, as *asset, cacheControl strin
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("ETag", etag)
 
-	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatches(inm, as.hash) {
+	if inm := r.Header.Get("If-None-Match"); inm != "" && ETagMatches(inm, `"`+as.hash+`"`, `"`+as.hash+`-gz"`) {
 		h.Del("Content-Type")
 		h.Del("Content-Length")
 		h.Del("Content-Encoding")
@@ -448,24 +448,25 @@ func serve(w http.ResponseWriter, r *http.Request, as *asset, cacheControl strin
 	}
 }
 
-// etagMatches reports whether an If-None-Match header value names either
-// representation of the asset with the given hash (weak comparison), or "*".
-func etagMatches(header, hash string) bool {
-	for tag := range strings.SplitSeq(header, ",") {
-		tag = strings.TrimSpace(tag)
-		if tag == "*" {
+// ETagMatches reports whether an If-None-Match header value names one of
+// etags, or is "*", with If-None-Match's weak comparison (a W/ prefix on
+// either side does not matter). The assets and the application's cached
+// pages answer 304 through it.
+func ETagMatches(header string, etags ...string) bool {
+	for part := range strings.SplitSeq(header, ",") {
+		part = strings.TrimPrefix(strings.TrimSpace(part), "W/")
+		if part == "*" {
 			return true
 		}
-		tag = strings.TrimPrefix(tag, "W/")
-		if tag == `"`+hash+`"` || tag == `"`+hash+`-gz"` {
-			return true
+		for _, etag := range etags {
+			if part == strings.TrimPrefix(etag, "W/") {
+				return true
+			}
 		}
 	}
 	return false
 }
 
-// acceptsGzip parses Accept-Encoding values and reports whether gzip is
-// acceptable (explicitly, as x-gzip, or through "*"), honouring q=0.
 // AcceptsGzip reports whether Accept-Encoding header values accept a gzip
 // body (for the application's own compressed responses).
 func AcceptsGzip(values []string) bool { return acceptsGzip(values) }

@@ -19,11 +19,13 @@ import (
 
 	"github.com/minio/minio-go/v7"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/password"
 	"github.com/vparrot/garage/internal/photostore"
 	"github.com/vparrot/garage/internal/photostore/s3test"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
+	"github.com/vparrot/garage/internal/web/views"
 )
 
 // TestTwoInstancesShareS3Photos: two `garage serve` processes, each with its own DATA_DIR, share one
@@ -65,13 +67,13 @@ func TestTwoInstancesShareS3Photos(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateUser(ctx, &store.User{Email: employeeEmail, PasswordHash: hash, FirstName: "Léa", LastName: "Martin", Role: store.RoleEmployee, Active: true}, time.Now()); err != nil {
+	if err := s.CreateUser(ctx, &garage.User{Email: employeeEmail, PasswordHash: hash, FirstName: "Léa", LastName: "Martin", Role: garage.RoleEmployee, Active: true}, time.Now(), garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	c := &store.Car{Make: "Renault", Model: "Clio", Version: "V TCe 90", Price: 15490, RegYear: 2022, RegMonth: 5, Mileage: 21000,
-		Fuel: "essence", Gearbox: "manuelle", CritAir: "1", Colour: "Blanc", Status: store.CarPublished, PublishedAt: now.Add(-time.Hour)}
-	if err := s.CreateCar(ctx, c, now.Add(-time.Hour)); err != nil {
+	c := &garage.Car{Make: "Renault", Model: "Clio", Version: "V TCe 90", Price: 15490, RegYear: 2022, RegMonth: 5, Mileage: 21000,
+		Fuel: "essence", Gearbox: "manuelle", CritAir: "1", Colour: "Blanc", Status: garage.CarPublished, PublishedAt: now.Add(-time.Hour)}
+	if err := s.CreateCar(ctx, c, nil, now.Add(-time.Hour), garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -108,7 +110,7 @@ func TestTwoInstancesShareS3Photos(t *testing.T) {
 
 	// A visitor on B: the car page links the photo, and every size comes from the bucket through B.
 	visitor := &http.Client{Timeout: time.Minute}
-	res, page = fetch(t, visitor, http.MethodGet, b+c.Path(), nil, nil)
+	res, page = fetch(t, visitor, http.MethodGet, b+views.CarPath(c), nil, nil)
 	if res.StatusCode != http.StatusOK || !strings.Contains(page, `src="/photos/`+key+`-gallery.jpg"`) {
 		t.Fatalf("car page on B: %d, no link to %s", res.StatusCode, key)
 	}
@@ -131,7 +133,7 @@ func TestTwoInstancesShareS3Photos(t *testing.T) {
 	}
 
 	// The instance with PHOTO_PUBLIC_BASE_URL links the bucket, and its CSP allows it for images only.
-	res, page = fetch(t, visitor, http.MethodGet, public+c.Path(), nil, nil)
+	res, page = fetch(t, visitor, http.MethodGet, public+views.CarPath(c), nil, nil)
 	bucketURL := srv.Endpoint + "/" + bucket + "/" + key + "-gallery.jpg"
 	if res.StatusCode != http.StatusOK || !strings.Contains(page, `src="`+bucketURL+`"`) || strings.Contains(page, `src="/photos/`) {
 		t.Fatalf("car page with PHOTO_PUBLIC_BASE_URL: %d, no link to %s", res.StatusCode, bucketURL)

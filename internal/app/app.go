@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/vparrot/garage/internal/config"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/store"
 )
 
@@ -98,7 +99,7 @@ func Run(ctx context.Context, args []string, lookup func(string) (string, bool),
 }
 
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "garage — site et back-office du Garage V. Parrot")
+	fmt.Fprintln(w, "garage — site et back-office du "+garage.DefaultName)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Usage : garage COMMANDE [options]   (garage COMMANDE --help pour le détail)")
 	fmt.Fprintln(w)

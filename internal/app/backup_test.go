@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
 )
@@ -48,7 +49,7 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 			}
 			s := openStore(t, dst)
 			u, err := s.UserByEmail(context.Background(), "vincent@example.test")
-			if err != nil || u.Role != store.RoleAdmin {
+			if err != nil || u.Role != garage.RoleAdmin {
 				t.Fatalf("restored admin: %v %v", u, err)
 			}
 			if got, err := os.ReadFile(filepath.Join(dstData, "photos", "cars", "ab", "ab12-card.jpg")); err != nil || string(got) != "jpeg" {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/password"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
@@ -130,7 +131,7 @@ func TestCreateAdmin(t *testing.T) {
 			if err != nil {
 				t.Fatalf("the administrator was not created: %v", err)
 			}
-			if u1.Role != store.RoleAdmin || !u1.Active || u1.FirstName != "Vincent" || u1.LastName != "Parrot" {
+			if u1.Role != garage.RoleAdmin || !u1.Active || u1.FirstName != "Vincent" || u1.LastName != "Parrot" {
 				t.Errorf("created account: %+v", u1)
 			}
 			if !strings.HasPrefix(u1.PasswordHash, "$argon2id$") {
@@ -176,7 +177,7 @@ func TestCreateAdmin(t *testing.T) {
 			if err != nil {
 				t.Fatalf("second administrator: %v (%v)", err, r)
 			}
-			if u2.Email != "Marie.Curie@example.test" || u2.FirstName != "Marie" || u2.LastName != "Curie" || u2.Role != store.RoleAdmin {
+			if u2.Email != "Marie.Curie@example.test" || u2.FirstName != "Marie" || u2.LastName != "Curie" || u2.Role != garage.RoleAdmin {
 				t.Errorf("second administrator: %+v", u2)
 			}
 			if ok, err := h.Verify(ctx, "Disques-Et-Plaquettes-31", u2.PasswordHash); err != nil || !ok {

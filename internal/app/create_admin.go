@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/mail"
 	"os"
 	"runtime"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/password"
 	"github.com/vparrot/garage/internal/store"
 )
@@ -28,8 +28,8 @@ func runCreateAdmin(ctx context.Context, e *env) error {
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
-	addr, err := mail.ParseAddress(*email)
-	if err != nil || addr.Address != strings.TrimSpace(*email) {
+	address := strings.TrimSpace(*email)
+	if !garage.ValidEmail(address) {
 		fmt.Fprintln(e.stderr, "garage create-admin : --email doit être une adresse e-mail valide, par exemple vincent@garage-parrot.fr")
 		return errUsage
 	}
@@ -42,8 +42,8 @@ func runCreateAdmin(ctx context.Context, e *env) error {
 		return err
 	}
 	defer s.Close()
-	if _, err := s.UserByEmail(ctx, addr.Address); err == nil {
-		return fmt.Errorf("un compte existe déjà avec l'adresse %s", addr.Address)
+	if _, err := s.UserByEmail(ctx, address); err == nil {
+		return fmt.Errorf("un compte existe déjà avec l'adresse %s", address)
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
@@ -51,7 +51,7 @@ func runCreateAdmin(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	if err := password.CheckStrength(pw, addr.Address); err != nil {
+	if err := password.CheckStrength(pw, address); err != nil {
 		return fmt.Errorf("mot de passe refusé : %v", err)
 	}
 	h := password.NewHasher(password.DefaultParams(), runtime.NumCPU())
@@ -59,8 +59,8 @@ func runCreateAdmin(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	u := &store.User{Email: addr.Address, PasswordHash: hash, FirstName: strings.TrimSpace(*first),
-		LastName: strings.TrimSpace(*last), Role: store.RoleAdmin, Active: true}
+	u := &garage.User{Email: address, PasswordHash: hash, FirstName: strings.TrimSpace(*first),
+		LastName: strings.TrimSpace(*last), Role: garage.RoleAdmin, Active: true}
 	if err := createAdminUser(ctx, s, u); err != nil {
 		return err
 	}
@@ -68,9 +68,9 @@ func runCreateAdmin(ctx context.Context, e *env) error {
 	return nil
 }
 
-// createAdminUser stores the account and writes the audit row.
-func createAdminUser(ctx context.Context, s *store.Store, u *store.User) error {
-	if err := s.CreateUser(ctx, u, time.Now()); err != nil {
+// createAdminUser stores the account with its audit row.
+func createAdminUser(ctx context.Context, s *store.Store, u *garage.User) error {
+	if err := s.CreateUser(ctx, u, time.Now(), garage.Actor{Email: "garage create-admin"}); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return fmt.Errorf("un compte existe déjà avec l'adresse %s", u.Email)
 		}
@@ -81,8 +81,7 @@ func createAdminUser(ctx context.Context, s *store.Store, u *store.User) error {
 		}
 		return err
 	}
-	return s.AddAudit(ctx, &store.AuditEntry{At: time.Now(), Action: "user.create", Target: fmt.Sprintf("user:%d", u.ID),
-		ActorEmail: "garage create-admin", Details: fmt.Sprintf(`{"email":%q,"role":"admin"}`, u.Email)})
+	return nil
 }
 
 // readNewPassword asks twice on a terminal, or reads the first line of a

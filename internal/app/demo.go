@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vparrot/garage/internal/config"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/hours"
 	"github.com/vparrot/garage/internal/password"
 	"github.com/vparrot/garage/internal/store"
@@ -95,7 +96,7 @@ func ensureDemoAdmin(ctx context.Context, s *store.Store) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	u := &store.User{Email: demoAdminEmail, PasswordHash: hash, FirstName: "Vincent", LastName: "Parrot", Role: store.RoleAdmin, Active: true}
+	u := &garage.User{Email: demoAdminEmail, PasswordHash: hash, FirstName: "Vincent", LastName: "Parrot", Role: garage.RoleAdmin, Active: true}
 	if err := createAdminUser(ctx, s, u); err != nil {
 		return "", err
 	}
@@ -110,19 +111,19 @@ func seedDemo(ctx context.Context, s *store.Store, now time.Time) error {
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	g := &store.Garage{
-		Name: "Garage V. Parrot", Street: "12 avenue des Mécaniciens", PostalCode: "31200", City: "Toulouse",
+	g := &garage.Details{
+		Name: garage.DefaultName, Street: "12 avenue des Mécaniciens", PostalCode: "31200", City: "Toulouse",
 		Phone: "05 61 00 00 00", Email: "contact@garage-parrot.test",
-		LegalName: "Garage V. Parrot SARL", SIRET: "000 000 000 00000", Host: "Hébergement de démonstration",
+		LegalName: garage.DefaultName + " SARL", SIRET: "000 000 000 00000", Host: "Hébergement de démonstration",
 	}
-	if err := s.SaveGarageDetails(ctx, g, now); err != nil {
+	if err := s.SaveGarageDetails(ctx, g, now, garage.Actor{}); err != nil {
 		return err
 	}
-	if err := s.SaveOpeningHours(ctx, hours.DefaultWeek()); err != nil {
+	if err := s.SaveOpeningHours(ctx, hours.DefaultWeek(), now, garage.Actor{}); err != nil {
 		return err
 	}
 	for _, sv := range demoServices() {
-		if err := s.CreateService(ctx, sv, now); err != nil {
+		if err := s.CreateService(ctx, sv, now, garage.Actor{}); err != nil {
 			return err
 		}
 	}
@@ -131,8 +132,8 @@ func seedDemo(ctx context.Context, s *store.Store, now time.Time) error {
 
 func euros(n int) *int { return &n }
 
-func demoServices() []*store.Service {
-	return []*store.Service{
+func demoServices() []*garage.Service {
+	return []*garage.Service{
 		{Title: "Entretien et révision", Visible: true, PriceFrom: euros(129),
 			Description: "Vidange, filtres et points de contrôle du constructeur, sans perdre votre garantie."},
 		{Title: "Réparation mécanique", Visible: true,

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/photo"
 	"github.com/vparrot/garage/internal/photostore"
 	"github.com/vparrot/garage/internal/store"
@@ -27,7 +28,7 @@ type demoCar struct {
 	paint                int // index in demoPaints
 	critAir              string
 	equipment            []string
-	status               store.CarStatus
+	status               garage.CarStatus
 }
 
 // demoPaints are the body colours of the generated photos.
@@ -62,7 +63,7 @@ var (
 )
 
 func demoCars() []demoCar {
-	pub, sold, draft := store.CarPublished, store.CarSold, store.CarDraft
+	pub, sold, draft := garage.CarPublished, garage.CarSold, garage.CarDraft
 	return []demoCar{
 		{"Peugeot", "208", "1.2 PureTech 100 Allure", 16490, 2021, 6, 38500, "essence", "manuelle", "citadine", 100, 5, 5, 5, "Rouge Elixir", 0, "1", []string{eqClim, eqCarplay, eqRadar, eqReg, eqJantes}, pub},
 		{"Renault", "Clio", "V 1.0 TCe 90 Zen", 13990, 2021, 3, 42000, "essence", "manuelle", "citadine", 90, 5, 5, 5, "Blanc Glacier", 1, "1", []string{eqClimM, eqBT, eqReg, eqGPS}, pub},
@@ -116,7 +117,7 @@ func seedDemoCars(ctx context.Context, s *store.Store, photos photostore.Store, 
 	}
 	for i, d := range demoCars() {
 		published := now.Add(-time.Duration(len(demoCars())-i) * 26 * time.Hour)
-		c := &store.Car{Make: d.make, Model: d.model, Version: d.version, Price: d.price, RegYear: d.year, RegMonth: d.month,
+		c := &garage.Car{Make: d.make, Model: d.model, Version: d.version, Price: d.price, RegYear: d.year, RegMonth: d.month,
 			Mileage: d.km, Fuel: d.fuel, Gearbox: d.gearbox, BodyType: d.body, PowerHP: d.hp, FiscalHP: d.cv, Doors: d.doors,
 			Seats: d.seats, Colour: d.colour, CritAir: d.critAir, Status: d.status,
 			Description: fmt.Sprintf("%s %s %s de %d, %s. Véhicule révisé et contrôlé par l'atelier, "+
@@ -125,19 +126,16 @@ func seedDemoCars(ctx context.Context, s *store.Store, photos photostore.Store, 
 		if d.year > 0 && now.Year()-d.year >= 4 {
 			c.CTDate = now.AddDate(0, -2, -i%20).Format("2006-01-02")
 		}
-		if d.status != store.CarDraft {
+		if d.status != garage.CarDraft {
 			c.PublishedAt = published
 		}
-		if d.status == store.CarSold {
+		if d.status == garage.CarSold {
 			c.SoldAt = now.Add(-time.Duration(3+i%5) * 24 * time.Hour)
 		}
-		if err := s.CreateCar(ctx, c, published); err != nil {
+		if err := s.CreateCar(ctx, c, &garage.CarEquipment{NewNames: d.equipment}, published, garage.Actor{}); err != nil {
 			return err
 		}
-		if err := s.SetCarEquipment(ctx, c.ID, nil, d.equipment); err != nil {
-			return err
-		}
-		var rows []*store.CarPhoto
+		var rows []*garage.CarPhoto
 		for view := range 2 {
 			res := pictures[d.paint][view]
 			key := photostore.NewKey("cars")
@@ -146,9 +144,9 @@ func seedDemoCars(ctx context.Context, s *store.Store, photos photostore.Store, 
 					return err
 				}
 			}
-			rows = append(rows, &store.CarPhoto{Key: key, Width: res.Width, Height: res.Height})
+			rows = append(rows, &garage.CarPhoto{Key: key, Width: res.Width, Height: res.Height})
 		}
-		if err := s.AddCarPhotos(ctx, c.ID, rows, published); err != nil {
+		if err := s.AddCarPhotos(ctx, c.ID, rows, published, garage.Actor{}); err != nil {
 			return err
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/vparrot/garage/internal/config"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/mail"
 	"github.com/vparrot/garage/internal/store"
 )
@@ -45,5 +46,5 @@ func senderAddress(cfg *config.Config) string {
 	if u, err := url.Parse(cfg.PublicURL); err == nil && u.Hostname() != "" {
 		host = u.Hostname()
 	}
-	return "Garage V. Parrot <ne-pas-repondre@" + host + ">"
+	return garage.DefaultName + " <ne-pas-repondre@" + host + ">"
 }

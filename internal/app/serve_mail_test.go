@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/mail/mailtest"
 	"github.com/vparrot/garage/internal/store"
 )
@@ -18,7 +19,7 @@ func TestServeSendsTheOutbox(t *testing.T) {
 	t.Parallel()
 	u := migratedURL(t, store.SQLite)
 	s := openStore(t, u)
-	if err := s.EnqueueMail(context.Background(), &store.OutboxMail{Kind: "test", To: "garage@garage-parrot.test",
+	if err := s.EnqueueMail(context.Background(), &garage.OutboxMail{Kind: "test", To: "garage@garage-parrot.test",
 		Subject: "Démarrage", Text: "corps"}, time.Now()); err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vparrot/garage/internal/app"
 	"github.com/vparrot/garage/internal/config"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
 )
@@ -275,7 +276,7 @@ func TestDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(users) != 1 || users[0].Role != store.RoleAdmin {
+	if len(users) != 1 || users[0].Role != garage.RoleAdmin {
 		t.Errorf("after two demo runs: %d account(s), want the one administrator", len(users))
 	}
 	services, err := s.ListServices(context.Background(), true)
@@ -285,7 +286,7 @@ func TestDemo(t *testing.T) {
 	if len(services) != 6 {
 		t.Errorf("after two demo runs: %d services, want the 6 demo services once", len(services))
 	}
-	if counts, err := s.CountCarsByStatus(context.Background()); err != nil || counts[store.CarPublished]+counts[store.CarSold]+counts[store.CarDraft] != 30 {
+	if counts, err := s.CountCarsByStatus(context.Background()); err != nil || counts[garage.CarPublished]+counts[garage.CarSold]+counts[garage.CarDraft] != 30 {
 		t.Errorf("after two demo runs: cars %v %v, want the 30 demo cars once", counts, err)
 	}
 }

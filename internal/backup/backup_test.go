@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/vparrot/garage/internal/backup"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/hours"
 	"github.com/vparrot/garage/internal/photostore"
 	"github.com/vparrot/garage/internal/store"
@@ -57,37 +58,37 @@ func contents(t *testing.T, s *store.Store) *collector {
 func seed(t *testing.T, s *store.Store) {
 	t.Helper()
 	ctx := context.Background()
-	u := &store.User{Email: "vincent@example.fr", PasswordHash: "$argon2id$x", FirstName: "Vincent", LastName: "Parrot", Role: store.RoleAdmin, Active: true}
-	if err := s.CreateUser(ctx, u, t0); err != nil {
+	u := &garage.User{Email: "vincent@example.fr", PasswordHash: "$argon2id$x", FirstName: "Vincent", LastName: "Parrot", Role: garage.RoleAdmin, Active: true}
+	if err := s.CreateUser(ctx, u, t0, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	off := &store.User{Email: "ancien@example.fr", FirstName: "Éric", LastName: "Ancien", Role: store.RoleEmployee, Active: false}
-	if err := s.CreateUser(ctx, off, t0); err != nil {
+	off := &garage.User{Email: "ancien@example.fr", FirstName: "Éric", LastName: "Ancien", Role: garage.RoleEmployee, Active: false}
+	if err := s.CreateUser(ctx, off, t0, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateSession(ctx, &store.Session{TokenHash: "h", UserID: u.ID, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour), Flash: "Enregistré ✓"}); err != nil {
+	if err := s.CreateSession(ctx, &garage.Session{TokenHash: "h", UserID: u.ID, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour), Flash: "Enregistré ✓"}, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveGarageDetails(ctx, &store.Garage{Name: "Garage V. Parrot", City: "Toulouse", Phone: "05 61 00 00 00"}, t0); err != nil {
+	if err := s.SaveGarageDetails(ctx, &garage.Details{Name: "Garage V. Parrot", City: "Toulouse", Phone: "05 61 00 00 00"}, t0, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveOpeningHours(ctx, hours.DefaultWeek()); err != nil {
+	if err := s.SaveOpeningHours(ctx, hours.DefaultWeek(), t0, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	price := 89
-	for _, sv := range []*store.Service{{Title: "Freinage", Visible: true, PriceFrom: &price}, {Title: "Caché « ici »", Visible: false}} {
-		if err := s.CreateService(ctx, sv, t0); err != nil {
+	for _, sv := range []*garage.Service{{Title: "Freinage", Visible: true, PriceFrom: &price}, {Title: "Caché « ici »", Visible: false}} {
+		if err := s.CreateService(ctx, sv, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	id := u.ID
-	if err := s.AddAudit(ctx, &store.AuditEntry{At: t0, ActorID: &id, ActorEmail: u.Email, Action: "login.success", Details: `{"a":"é"}`}); err != nil {
+	if err := s.AddAudit(ctx, &garage.AuditEntry{At: t0, ActorID: &id, ActorEmail: u.Email, Action: "login.success", Details: `{"a":"é"}`}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.EnqueueMail(ctx, &store.OutboxMail{Kind: "account.invite", To: "x@example.fr", Subject: "Accès", Text: "Bonjour"}, t0); err != nil {
+	if err := s.EnqueueMail(ctx, &garage.OutboxMail{Kind: "account.invite", To: "x@example.fr", Subject: "Accès", Text: "Bonjour"}, t0); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateAccountToken(ctx, "tok", off.ID, store.TokenInvite, t0, time.Hour); err != nil {
+	if err := s.SendAccountLink(ctx, off.ID, garage.AccountLink{TokenHash: "tok", Purpose: garage.TokenInvite}, t0, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.HitRate(ctx, "login:ip:192.0.2.1", t0); err != nil {
@@ -238,8 +239,8 @@ func TestRoundTripAcrossEngines(t *testing.T) {
 		if err != nil || u.FirstName != "Vincent" || !u.Active {
 			t.Fatalf("%s: user %+v %v", s.Engine(), u, err)
 		}
-		nu := &store.User{Email: "nouveau@example.fr", FirstName: "N", LastName: "U", Role: store.RoleEmployee, Active: true}
-		if err := s.CreateUser(ctx, nu, t0); err != nil || nu.ID <= u.ID {
+		nu := &garage.User{Email: "nouveau@example.fr", FirstName: "N", LastName: "U", Role: garage.RoleEmployee, Active: true}
+		if err := s.CreateUser(ctx, nu, t0, garage.Actor{}); err != nil || nu.ID <= u.ID {
 			t.Fatalf("%s: new user after restore: id %d, %v", s.Engine(), nu.ID, err)
 		}
 		if _, err := s.DB().Exec(`DELETE FROM audit_log`); err == nil {
@@ -259,7 +260,7 @@ func TestRestoreRefusesNonEmptyUnlessForced(t *testing.T) {
 		if _, err := backup.Write(ctx, &archive, s, nil, t0); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.SaveGarageDetails(ctx, &store.Garage{Name: "Modifié"}, t0); err != nil {
+		if err := s.SaveGarageDetails(ctx, &garage.Details{Name: "Modifié"}, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := backup.Read(ctx, bytes.NewReader(archive.Bytes()), s, nil, false); !errors.Is(err, store.ErrNotEmpty) {

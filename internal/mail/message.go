@@ -12,9 +12,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vparrot/garage/internal/garage"
 	gomail "github.com/wneessen/go-mail"
-
-	"github.com/vparrot/garage/internal/store"
 )
 
 // errPermanent marks a mail that can never be sent as stored (an invalid
@@ -50,7 +49,7 @@ func parseAddress(s string) (string, error) {
 
 // MessageID is the stable Message-ID of an outbox row: a retry of the same
 // row carries the same ID, so a receiving server can spot a duplicate.
-func MessageID(m *store.OutboxMail, domain string) string {
+func MessageID(m *garage.OutboxMail, domain string) string {
 	return "outbox-" + strconv.FormatInt(m.ID, 10) + "." + strconv.FormatInt(m.CreatedAt.Unix(), 10) + "@" + domain
 }
 
@@ -79,7 +78,7 @@ func (s Sender) domain() string {
 
 // Build turns an outbox row into a message: UTF-8 headers, a plain-text
 // part and, when the row has one, an HTML alternative.
-func Build(m *store.OutboxMail, from Sender) (*gomail.Msg, error) {
+func Build(m *garage.OutboxMail, from Sender) (*gomail.Msg, error) {
 	msg := gomail.NewMsg(gomail.WithCharset(gomail.CharsetUTF8), gomail.WithEncoding(gomail.EncodingQP))
 	if err := msg.FromFormat(from.Name, from.Address); err != nil {
 		return nil, fmt.Errorf("%w: sender: %v", errPermanent, err)

@@ -6,14 +6,13 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/vparrot/garage/internal/garage"
 	gomail "github.com/wneessen/go-mail"
-
-	"github.com/vparrot/garage/internal/store"
 )
 
 // Outbox is the part of the store the worker uses.
 type Outbox interface {
-	ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*store.OutboxMail, error)
+	ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*garage.OutboxMail, error)
 	MarkMailSent(ctx context.Context, id int64, now time.Time) error
 	MarkMailAttemptFailed(ctx context.Context, id int64, next time.Time, giveUp bool, reason string) error
 }
@@ -115,9 +114,9 @@ func (w *Worker) RunOnce(ctx context.Context) (sent int, err error) {
 
 // sendBatch sends claimed mails and records each outcome. delivered is
 // false when nothing at all could be sent (the server is unreachable).
-func (w *Worker) sendBatch(ctx context.Context, mails []*store.OutboxMail) (sent int, delivered bool, err error) {
+func (w *Worker) sendBatch(ctx context.Context, mails []*garage.OutboxMail) (sent int, delivered bool, err error) {
 	var msgs []*gomail.Msg
-	var rows []*store.OutboxMail
+	var rows []*garage.OutboxMail
 	for _, m := range mails {
 		msg, err := Build(m, w.From)
 		if err != nil {
@@ -151,7 +150,7 @@ func (w *Worker) sendBatch(ctx context.Context, mails []*store.OutboxMail) (sent
 
 // fail records a failed attempt: retried later with back-off, or failed
 // for good after MaxAttempts or when the mail itself is invalid.
-func (w *Worker) fail(ctx context.Context, m *store.OutboxMail, cause error) error {
+func (w *Worker) fail(ctx context.Context, m *garage.OutboxMail, cause error) error {
 	maxAttempts := w.MaxAttempts
 	if maxAttempts <= 0 {
 		maxAttempts = DefaultMaxAttempts

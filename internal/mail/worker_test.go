@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/mail"
 	"github.com/vparrot/garage/internal/mail/mailtest"
 	"github.com/vparrot/garage/internal/store"
@@ -51,7 +52,7 @@ func newWorker(t *testing.T, s *store.Store, addr string, c *clock) *mail.Worker
 	return &mail.Worker{Outbox: s, Transport: tr, From: from, Log: quiet, Now: c.Now}
 }
 
-func enqueue(t *testing.T, s *store.Store, m *store.OutboxMail, now time.Time) *store.OutboxMail {
+func enqueue(t *testing.T, s *store.Store, m *garage.OutboxMail, now time.Time) *garage.OutboxMail {
 	t.Helper()
 	if m.Kind == "" {
 		m.Kind = "test"
@@ -62,13 +63,13 @@ func enqueue(t *testing.T, s *store.Store, m *store.OutboxMail, now time.Time) *
 	return m
 }
 
-func outbox(t *testing.T, s *store.Store) map[int64]*store.OutboxMail {
+func outbox(t *testing.T, s *store.Store) map[int64]*garage.OutboxMail {
 	t.Helper()
 	list, err := s.ListOutbox(context.Background(), 10000)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[int64]*store.OutboxMail{}
+	out := map[int64]*garage.OutboxMail{}
 	for _, m := range list {
 		out[m.ID] = m
 	}
@@ -80,7 +81,7 @@ func TestWorkerDeliversFrenchMultipartMail(t *testing.T) {
 		ctx := context.Background()
 		srv := mailtest.Start(t, "127.0.0.1:0")
 		c := newClock()
-		m := enqueue(t, s, &store.OutboxMail{
+		m := enqueue(t, s, &garage.OutboxMail{
 			Kind: "contact.notify", To: "atelier@garage-parrot.test", ToName: "Garage V. Parrot — Atelier",
 			ReplyTo: "helene.dupre@exemple.fr", Subject: "Nouveau message : Révision d'une Peugeot 208 à Noël",
 			Text: "Bonjour,\nHélène Dupré voudrait un rendez-vous.\n", HTML: "<p>Hélène Dupré voudrait un <strong>rendez-vous</strong>.</p>",
@@ -137,11 +138,11 @@ func TestHeaderInjectionNeverAddsAHeaderOrRecipient(t *testing.T) {
 		srv := mailtest.Start(t, "127.0.0.1:0")
 		c := newClock()
 		evil := "x\r\nBcc: a@b"
-		ok1 := enqueue(t, s, &store.OutboxMail{To: "garage@garage-parrot.test", ToName: evil, Subject: evil, Text: "corps"}, c.Now())
-		ok2 := enqueue(t, s, &store.OutboxMail{To: "garage@garage-parrot.test", Subject: "Objet\nBcc: a@b\r\nX-Evil: 1", Text: "corps"}, c.Now())
-		bad1 := enqueue(t, s, &store.OutboxMail{To: "garage@garage-parrot.test\r\nBcc: a@b", Subject: "s", Text: "corps"}, c.Now())
-		bad2 := enqueue(t, s, &store.OutboxMail{To: "garage@garage-parrot.test", ReplyTo: "v@exemple.fr\r\nBcc: a@b", Subject: "s", Text: "corps"}, c.Now())
-		bad3 := enqueue(t, s, &store.OutboxMail{To: "garage@garage-parrot.test, a@b", Subject: "s", Text: "corps"}, c.Now())
+		ok1 := enqueue(t, s, &garage.OutboxMail{To: "garage@garage-parrot.test", ToName: evil, Subject: evil, Text: "corps"}, c.Now())
+		ok2 := enqueue(t, s, &garage.OutboxMail{To: "garage@garage-parrot.test", Subject: "Objet\nBcc: a@b\r\nX-Evil: 1", Text: "corps"}, c.Now())
+		bad1 := enqueue(t, s, &garage.OutboxMail{To: "garage@garage-parrot.test\r\nBcc: a@b", Subject: "s", Text: "corps"}, c.Now())
+		bad2 := enqueue(t, s, &garage.OutboxMail{To: "garage@garage-parrot.test", ReplyTo: "v@exemple.fr\r\nBcc: a@b", Subject: "s", Text: "corps"}, c.Now())
+		bad3 := enqueue(t, s, &garage.OutboxMail{To: "garage@garage-parrot.test, a@b", Subject: "s", Text: "corps"}, c.Now())
 		if _, err := newWorker(t, s, srv.Addr(), c).RunOnce(context.Background()); err != nil {
 			t.Fatal(err)
 		}
@@ -159,12 +160,12 @@ func TestHeaderInjectionNeverAddsAHeaderOrRecipient(t *testing.T) {
 			}
 		}
 		rows := outbox(t, s)
-		for _, m := range []*store.OutboxMail{ok1, ok2} {
+		for _, m := range []*garage.OutboxMail{ok1, ok2} {
 			if rows[m.ID].Status != "sent" {
 				t.Errorf("mail %d: %s", m.ID, rows[m.ID].Status)
 			}
 		}
-		for _, m := range []*store.OutboxMail{bad1, bad2, bad3} {
+		for _, m := range []*garage.OutboxMail{bad1, bad2, bad3} {
 			if rows[m.ID].Status != "failed" || rows[m.ID].Attempts != 1 {
 				t.Errorf("mail %d with a bad address: %s after %d attempts, want failed at once", m.ID, rows[m.ID].Status, rows[m.ID].Attempts)
 			}
@@ -178,7 +179,7 @@ func TestSMTPDownNothingLostThenEachDeliveredOnce(t *testing.T) {
 		c := newClock()
 		addr := mailtest.FreeAddr(t) // nobody listens: the server is down
 		for i := range 100 {
-			enqueue(t, s, &store.OutboxMail{To: fmt.Sprintf("client%d@exemple.fr", i), Subject: fmt.Sprintf("Message n° %d", i), Text: "corps"}, c.Now())
+			enqueue(t, s, &garage.OutboxMail{To: fmt.Sprintf("client%d@exemple.fr", i), Subject: fmt.Sprintf("Message n° %d", i), Text: "corps"}, c.Now())
 		}
 		w := newWorker(t, s, addr, c)
 		sent, err := w.RunOnce(ctx)
@@ -238,7 +239,7 @@ func TestRetriesBackOffThenGiveUp(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		c := newClock()
-		m := enqueue(t, s, &store.OutboxMail{To: "garage@garage-parrot.test", Subject: "s", Text: "t"}, c.Now())
+		m := enqueue(t, s, &garage.OutboxMail{To: "garage@garage-parrot.test", Subject: "s", Text: "t"}, c.Now())
 		w := newWorker(t, s, mailtest.FreeAddr(t), c)
 		w.MaxAttempts = 4
 		var waits []time.Duration
@@ -293,7 +294,7 @@ func TestTwoWorkersOnOneDatabaseSendEachMailOnce(t *testing.T) {
 			c := newClock()
 			const n = 120
 			for i := range n {
-				enqueue(t, stores[0], &store.OutboxMail{To: fmt.Sprintf("c%d@exemple.fr", i), Subject: "s", Text: "t"}, c.Now())
+				enqueue(t, stores[0], &garage.OutboxMail{To: fmt.Sprintf("c%d@exemple.fr", i), Subject: "s", Text: "t"}, c.Now())
 			}
 			srv := mailtest.Start(t, "127.0.0.1:0")
 			var wg sync.WaitGroup
@@ -328,7 +329,7 @@ func TestDevTransportWritesEmlFiles(t *testing.T) {
 	var logs strings.Builder
 	from, _ := mail.ParseSender("ne-pas-repondre@garage-parrot.test")
 	w := &mail.Worker{Outbox: s, Transport: &mail.Dev{Dir: dir, Log: slog.New(slog.NewTextHandler(&logs, nil))}, From: from, Log: quiet, Now: c.Now}
-	enqueue(t, s, &store.OutboxMail{To: "lea@garage-parrot.test", Subject: "Réinitialisation", Text: "lien secret https://x/reinitialiser/TOKEN123"}, c.Now())
+	enqueue(t, s, &garage.OutboxMail{To: "lea@garage-parrot.test", Subject: "Réinitialisation", Text: "lien secret https://x/reinitialiser/TOKEN123"}, c.Now())
 	if sent, err := w.RunOnce(context.Background()); err != nil || sent != 1 {
 		t.Fatalf("%d %v", sent, err)
 	}
@@ -352,9 +353,9 @@ func TestBacklogGauge(t *testing.T) {
 	s := storetest.Open(t, store.SQLite)
 	c := newClock()
 	for range 3 {
-		enqueue(t, s, &store.OutboxMail{To: "a@exemple.fr", Subject: "s", Text: "t"}, c.Now())
+		enqueue(t, s, &garage.OutboxMail{To: "a@exemple.fr", Subject: "s", Text: "t"}, c.Now())
 	}
-	enqueue(t, s, &store.OutboxMail{To: "invalide", Subject: "s", Text: "t"}, c.Now())
+	enqueue(t, s, &garage.OutboxMail{To: "invalide", Subject: "s", Text: "t"}, c.Now())
 	w := newWorker(t, s, mailtest.FreeAddr(t), c)
 	if _, err := w.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
@@ -387,7 +388,7 @@ func TestStartTLSIsRequiredWhenAsked(t *testing.T) {
 	}
 	from, _ := mail.ParseSender(cfg.From)
 	w := &mail.Worker{Outbox: s, Transport: tr, From: from, Log: quiet, Now: c.Now}
-	m := enqueue(t, s, &store.OutboxMail{To: "garage@garage-parrot.test", Subject: "s", Text: "secret"}, c.Now())
+	m := enqueue(t, s, &garage.OutboxMail{To: "garage@garage-parrot.test", Subject: "s", Text: "secret"}, c.Now())
 	if sent, err := w.RunOnce(context.Background()); err != nil || sent != 0 {
 		t.Fatalf("sent %d, %v", sent, err)
 	}
@@ -406,19 +407,19 @@ func TestWorkerSendsAllowedHeadersAndAttachments(t *testing.T) {
 		c := newClock()
 		ics := []byte("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nSUMMARY:Révision — Garage\r\nEND:VCALENDAR\r\n")
 		pdf := []byte("%PDF-1.4\n\x00\x01\x02 binaire\n%%EOF")
-		good := enqueue(t, s, &store.OutboxMail{
+		good := enqueue(t, s, &garage.OutboxMail{
 			To: "client@exemple.fr", Subject: "Votre rendez-vous", Text: "Bonjour",
-			Headers: []store.MailHeader{
+			Headers: []garage.MailHeader{
 				{Name: "List-Unsubscribe", Value: "<https://garage.test/alertes/x/desinscription>"},
 				{Name: "List-Unsubscribe-Post", Value: "List-Unsubscribe=One-Click\r\nBcc: a@b"},
 			},
-			Attachments: []store.MailAttachment{
+			Attachments: []garage.MailAttachment{
 				{Name: "rendez-vous.ics", ContentType: "text/calendar; method=REQUEST", Data: ics},
 				{Name: "devis D-2026-0001.pdf", ContentType: "application/pdf", Data: pdf},
 			},
 		}, c.Now())
-		bad := enqueue(t, s, &store.OutboxMail{To: "client@exemple.fr", Subject: "s", Text: "t",
-			Headers: []store.MailHeader{{Name: "Bcc", Value: "a@b"}}}, c.Now())
+		bad := enqueue(t, s, &garage.OutboxMail{To: "client@exemple.fr", Subject: "s", Text: "t",
+			Headers: []garage.MailHeader{{Name: "Bcc", Value: "a@b"}}}, c.Now())
 		stored := outbox(t, s)[good.ID]
 		if len(stored.Headers) != 2 || len(stored.Attachments) != 2 || string(stored.Attachments[1].Data) != string(pdf) {
 			t.Fatalf("stored row lost its extras: %+v", stored)

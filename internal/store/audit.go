@@ -3,54 +3,58 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"time"
+
+	"github.com/vparrot/garage/internal/garage"
 )
 
-// AuditEntry is one row of the append-only audit log: who did what, when.
-type AuditEntry struct {
-	ID         int64
-	At         time.Time
-	ActorID    *int64 // nil for anonymous or system actions
-	ActorEmail string
-	Action     string // e.g. "login.success", "login.failure", "user.create"
-	Target     string // e.g. "user:12"
-	Details    string // JSON: before/after or context
-	IP         string
+// AddAudit appends an entry to the audit log on its own: for what changes
+// nothing else (a login refused, an export). A change is audited by the
+// store method that makes it (see audit).
+func (s *Store) AddAudit(ctx context.Context, e *garage.AuditEntry) (err error) {
+	defer wrap(&err, "audit %s", e.Action)
+	return addAudit(ctx, s.db, e)
 }
 
-// AddAudit appends an entry to the audit log.
-func (s *Store) AddAudit(ctx context.Context, e *AuditEntry) error {
-	var actor sql.NullInt64
-	if e.ActorID != nil {
-		actor = sql.NullInt64{Int64: *e.ActorID, Valid: true}
-	}
+func addAudit(ctx context.Context, q querier, e *garage.AuditEntry) error {
 	if e.At.IsZero() {
 		e.At = time.Now()
 	}
 	e.At = e.At.UTC()
-	err := s.db.QueryRowContext(ctx,
+	return q.QueryRowContext(ctx,
 		`INSERT INTO audit_log (at, actor_id, actor_email, action, target, details, ip)
 		 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		e.At, actor, e.ActorEmail, e.Action, e.Target, e.Details, e.IP).Scan(&e.ID)
-	return translate(err)
+		e.At, nullID(e.ActorID), e.ActorEmail, e.Action, e.Target, e.Details, e.IP).Scan(&e.ID)
+}
+
+// audit writes, in the transaction of a change, the audit row of action on
+// target by by at now, with details as JSON. The zero Actor (the system
+// loading data) writes nothing.
+func audit(ctx context.Context, q querier, by garage.Actor, now time.Time, action, target string, details map[string]string) error {
+	if by.IsZero() {
+		return nil
+	}
+	e := &garage.AuditEntry{At: now, ActorID: by.UserID, ActorEmail: by.Email, Action: action, Target: target, IP: by.IP}
+	if len(details) > 0 {
+		b, err := json.Marshal(details)
+		if err != nil {
+			return err
+		}
+		e.Details = string(b)
+	}
+	return addAudit(ctx, q, e)
 }
 
 // ListAudit returns the newest entries first, at most limit of them, and
 // filtered by action prefix when actionPrefix is not empty.
-func (s *Store) ListAudit(ctx context.Context, actionPrefix string, limit, offset int) ([]*AuditEntry, error) {
-	return s.ListAuditFiltered(ctx, AuditFilter{ActionPrefix: actionPrefix}, limit, offset)
-}
-
-// AuditFilter narrows the audit log: by actor, by action prefix ("user."),
-// and by time (From included, To excluded); zero values do not filter.
-type AuditFilter struct {
-	ActorID      int64
-	ActionPrefix string
-	From, To     time.Time
+func (s *Store) ListAudit(ctx context.Context, actionPrefix string, limit, offset int) (list []*garage.AuditEntry, err error) {
+	return s.ListAuditFiltered(ctx, garage.AuditFilter{ActionPrefix: actionPrefix}, limit, offset)
 }
 
 // ListAuditFiltered returns the newest matching entries first.
-func (s *Store) ListAuditFiltered(ctx context.Context, f AuditFilter, limit, offset int) ([]*AuditEntry, error) {
+func (s *Store) ListAuditFiltered(ctx context.Context, f garage.AuditFilter, limit, offset int) (list []*garage.AuditEntry, err error) {
+	defer wrap(&err, "list audit log")
 	var from, to time.Time
 	if !f.From.IsZero() {
 		from = f.From.UTC()
@@ -71,9 +75,8 @@ func (s *Store) ListAuditFiltered(ctx context.Context, f AuditFilter, limit, off
 		return nil, err
 	}
 	defer rows.Close()
-	var list []*AuditEntry
 	for rows.Next() {
-		var e AuditEntry
+		var e garage.AuditEntry
 		var actor sql.NullInt64
 		if err := rows.Scan(&e.ID, &e.At, &actor, &e.ActorEmail, &e.Action, &e.Target, &e.Details, &e.IP); err != nil {
 			return nil, err

@@ -3,48 +3,31 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
+	"strconv"
 	"time"
+
+	"github.com/vparrot/garage/internal/garage"
 )
 
-// CarPhoto is one photo of a car. Its files live in the photo store under
-// Key (one per size); the first photo by position is the main one.
-type CarPhoto struct {
-	ID        int64
-	CarID     int64
-	Key       string
-	Position  int
-	Width     int
-	Height    int
-	CreatedAt time.Time
+func scanCarPhoto(row scanner) (*garage.CarPhoto, error) {
+	var p garage.CarPhoto
+	return &p, row.Scan(&p.ID, &p.CarID, &p.Key, &p.Position, &p.Width, &p.Height, &p.CreatedAt)
 }
 
-// MaxCarPhotos bounds how many photos a car may have.
-const MaxCarPhotos = 30
-
 // CarPhotos returns a car's photos in display order, the main one first.
-func (s *Store) CarPhotos(ctx context.Context, carID int64) ([]*CarPhoto, error) {
-	rows, err := s.db.QueryContext(ctx,
+func (s *Store) CarPhotos(ctx context.Context, carID int64) (list []*garage.CarPhoto, err error) {
+	defer wrap(&err, "list photos of car %d", carID)
+	return queryAll(ctx, s.db, scanCarPhoto,
 		`SELECT id, car_id, key, position, width, height, created_at FROM car_photos
 		  WHERE car_id = $1 ORDER BY position, id`, carID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*CarPhoto
-	for rows.Next() {
-		var p CarPhoto
-		if err := rows.Scan(&p.ID, &p.CarID, &p.Key, &p.Position, &p.Width, &p.Height, &p.CreatedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, &p)
-	}
-	return out, rows.Err()
 }
 
 // AddCarPhotos appends photos to a car, after its existing ones, in one
 // transaction: either all rows are written or none. It returns ErrConflict
 // when the car would pass MaxCarPhotos, and ErrNotFound for an unknown car.
-func (s *Store) AddCarPhotos(ctx context.Context, carID int64, photos []*CarPhoto, now time.Time) error {
+func (s *Store) AddCarPhotos(ctx context.Context, carID int64, photos []*garage.CarPhoto, now time.Time, by garage.Actor) (err error) {
+	defer wrap(&err, "add photos to car %d", carID)
 	now = now.UTC()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var n, next int
@@ -52,9 +35,9 @@ func (s *Store) AddCarPhotos(ctx context.Context, carID int64, photos []*CarPhot
 			`SELECT count(p.id), COALESCE(MAX(p.position), -1) + 1 FROM cars c LEFT JOIN car_photos p ON p.car_id = c.id
 			  WHERE c.id = $1 GROUP BY c.id`, carID).Scan(&n, &next)
 		if err != nil {
-			return translate(err)
+			return err
 		}
-		if n+len(photos) > MaxCarPhotos {
+		if n+len(photos) > garage.MaxCarPhotos {
 			return ErrConflict
 		}
 		for i, p := range photos {
@@ -62,46 +45,34 @@ func (s *Store) AddCarPhotos(ctx context.Context, carID int64, photos []*CarPhot
 			if err := tx.QueryRowContext(ctx,
 				`INSERT INTO car_photos (car_id, key, position, width, height, created_at) VALUES ($1, $2, $3, $4, $5, $6)
 				 RETURNING id`, carID, p.Key, p.Position, p.Width, p.Height, now).Scan(&p.ID); err != nil {
-				return translate(err)
+				return err
 			}
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE cars SET updated_at = $1 WHERE id = $2`, now, carID)
-		return err
+		if _, err = tx.ExecContext(ctx, `UPDATE cars SET updated_at = $1 WHERE id = $2`, now, carID); err != nil {
+			return err
+		}
+		return audit(ctx, tx, by, now, "car.photos.add", garage.Target("car", carID), map[string]string{"count": strconv.Itoa(len(photos))})
 	})
 }
 
-// PhotoMove says where MoveCarPhoto puts a photo.
-type PhotoMove int
-
-// The photo moves: one step earlier or later, or first (the main photo).
-const (
-	PhotoUp PhotoMove = iota
-	PhotoDown
-	PhotoFirst
-)
-
 // MoveCarPhoto reorders a car's photos and renumbers them 0, 1, 2…
-func (s *Store) MoveCarPhoto(ctx context.Context, carID, photoID int64, move PhotoMove) error {
+func (s *Store) MoveCarPhoto(ctx context.Context, carID, photoID int64, move garage.PhotoMove, now time.Time, by garage.Actor) (err error) {
+	defer wrap(&err, "move photo %d of car %d", photoID, carID)
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		ids, err := column[int64](ctx, tx, `SELECT id FROM car_photos WHERE car_id = $1 ORDER BY position, id`, carID)
 		if err != nil {
 			return err
 		}
-		at := -1
-		for i, id := range ids {
-			if id == photoID {
-				at = i
-			}
-		}
+		at := slices.Index(ids, photoID)
 		if at < 0 {
 			return ErrNotFound
 		}
 		switch {
-		case move == PhotoUp && at > 0:
+		case move == garage.PhotoUp && at > 0:
 			ids[at-1], ids[at] = ids[at], ids[at-1]
-		case move == PhotoDown && at < len(ids)-1:
+		case move == garage.PhotoDown && at < len(ids)-1:
 			ids[at+1], ids[at] = ids[at], ids[at+1]
-		case move == PhotoFirst:
+		case move == garage.PhotoFirst:
 			copy(ids[1:at+1], ids[:at])
 			ids[0] = photoID
 		}
@@ -110,21 +81,29 @@ func (s *Store) MoveCarPhoto(ctx context.Context, carID, photoID int64, move Pho
 				return err
 			}
 		}
-		return nil
+		return audit(ctx, tx, by, now, "car.photo."+move.Name(), garage.Target("car", carID),
+			map[string]string{"photo": strconv.FormatInt(photoID, 10)})
 	})
 }
 
 // DeleteCarPhoto removes a photo row and returns its key, whose files the
 // caller deletes from the photo store.
-func (s *Store) DeleteCarPhoto(ctx context.Context, carID, photoID int64) (string, error) {
-	var key string
-	err := s.db.QueryRowContext(ctx, `DELETE FROM car_photos WHERE id = $1 AND car_id = $2 RETURNING key`, photoID, carID).Scan(&key)
-	return key, translate(err)
+func (s *Store) DeleteCarPhoto(ctx context.Context, carID, photoID int64, now time.Time, by garage.Actor) (key string, err error) {
+	defer wrap(&err, "delete photo %d of car %d", photoID, carID)
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `DELETE FROM car_photos WHERE id = $1 AND car_id = $2 RETURNING key`, photoID, carID).Scan(&key)
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, by, now, "car.photo.supprimer", garage.Target("car", carID),
+			map[string]string{"photo": strconv.FormatInt(photoID, 10)})
+	})
+	return key, err
 }
 
 // CarPhotoCount returns how many photos a car has.
-func (s *Store) CarPhotoCount(ctx context.Context, carID int64) (int, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM car_photos WHERE car_id = $1`, carID).Scan(&n)
+func (s *Store) CarPhotoCount(ctx context.Context, carID int64) (n int, err error) {
+	defer wrap(&err, "count photos of car %d", carID)
+	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM car_photos WHERE car_id = $1`, carID).Scan(&n)
 	return n, err
 }

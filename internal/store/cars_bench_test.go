@@ -6,17 +6,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
 )
 
 // typicalFilter is what a visitor often asks: a price band, a mileage cap,
 // recent enough, one fuel, cheapest first, second page.
-func typicalFilter() store.CarFilter {
+func typicalFilter() garage.CarFilter {
 	pmin, pmax, kmax, ymin := 10000, 25000, 100000, 2018
 	since := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
-	return store.CarFilter{Statuses: []store.CarStatus{store.CarPublished}, SoldSince: &since, PriceMin: &pmin, PriceMax: &pmax,
-		MileageMax: &kmax, YearMin: &ymin, Fuel: "diesel", Sort: store.SortPriceAsc, Limit: 12, Offset: 12}
+	return garage.CarFilter{Statuses: []garage.CarStatus{garage.CarPublished}, SoldSince: &since, PriceMin: &pmin, PriceMax: &pmax,
+		MileageMax: &kmax, YearMin: &ymin, Fuel: "diesel", Sort: garage.SortPriceAsc, Limit: 12, Offset: 12}
 }
 
 // BenchmarkListCars: 10 000 cars (9 000 published), the typical filter.

@@ -7,70 +7,22 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vparrot/garage/internal/garage"
 )
 
-// CarSort names an order of the car list.
-type CarSort string
-
-// The orders of the car list. Ties are broken by ID, newest first, so pages
-// never overlap.
-const (
-	SortNewest      CarSort = "recent"     // newest publication first (the default)
-	SortPriceAsc    CarSort = "prix"       // cheapest first
-	SortPriceDesc   CarSort = "prix-desc"  // most expensive first
-	SortMileageAsc  CarSort = "km"         // lowest mileage first
-	SortYearDesc    CarSort = "annee-desc" // most recent registration first
-	SortYearAsc     CarSort = "annee"      // oldest registration first
-	SortUpdatedDesc CarSort = "modifie"    // last edited first (back office)
-)
-
-// CarSorts lists the public sorts with their French labels.
-func CarSorts() []Option {
-	return []Option{{string(SortNewest), "Les plus récentes"}, {string(SortPriceAsc), "Prix croissant"},
-		{string(SortPriceDesc), "Prix décroissant"}, {string(SortMileageAsc), "Kilométrage croissant"},
-		{string(SortYearDesc), "Année : plus récente"}, {string(SortYearAsc), "Année : plus ancienne"}}
-}
-
-var sortClauses = map[CarSort]string{
-	SortNewest:      "c.published_at DESC, c.id DESC",
-	SortPriceAsc:    "c.price ASC, c.id DESC",
-	SortPriceDesc:   "c.price DESC, c.id DESC",
-	SortMileageAsc:  "c.mileage ASC, c.id DESC",
-	SortYearDesc:    "c.reg_year DESC, c.reg_month DESC, c.id DESC",
-	SortYearAsc:     "c.reg_year ASC, c.reg_month ASC, c.id DESC",
-	SortUpdatedDesc: "c.updated_at DESC, c.id DESC",
-}
-
-// ValidSort reports whether s is a known sort.
-func ValidSort(s CarSort) bool { _, ok := sortClauses[s]; return ok }
-
-// CarFilter selects cars for ListCars. Nil or empty fields do not filter.
-type CarFilter struct {
-	Statuses []CarStatus // any of these; empty means every status
-	// SoldSince, when set, also lets in sold cars sold at or after it (the
-	// public list shows them with a "Vendu" badge), listed after the others.
-	SoldSince *time.Time
-
-	Search  string // substring of make, model, version or title, any case
-	Make    string // exact make, any case
-	Fuel    string
-	Gearbox string
-
-	PriceMin, PriceMax     *int
-	MileageMin, MileageMax *int
-	YearMin, YearMax       *int
-
-	Sort   CarSort // SortNewest when empty
-	Offset int
-	Limit  int // 0 means no limit
-
-	// NoCount skips counting every match (ListCars then returns -1 as the
-	// total): the home page shows a few cars and needs no total.
-	NoCount bool
+var sortClauses = map[garage.CarSort]string{
+	garage.SortNewest:      "c.published_at DESC, c.id DESC",
+	garage.SortPriceAsc:    "c.price ASC, c.id DESC",
+	garage.SortPriceDesc:   "c.price DESC, c.id DESC",
+	garage.SortMileageAsc:  "c.mileage ASC, c.id DESC",
+	garage.SortYearDesc:    "c.reg_year DESC, c.reg_month DESC, c.id DESC",
+	garage.SortYearAsc:     "c.reg_year ASC, c.reg_month ASC, c.id DESC",
+	garage.SortUpdatedDesc: "c.updated_at DESC, c.id DESC",
 }
 
 // whereClause builds the WHERE of f with $n placeholders and their arguments.
-func (f CarFilter) whereClause() (string, []any) {
+func whereClause(f garage.CarFilter) (string, []any) {
 	var conds []string
 	var args []any
 	arg := func(v any) string {
@@ -124,35 +76,24 @@ func (f CarFilter) whereClause() (string, []any) {
 
 // ListCars returns one page of the cars f selects, in f's order, and how
 // many cars f selects in all.
-func (s *Store) ListCars(ctx context.Context, f CarFilter) ([]*Car, int, error) {
-	where, args := f.whereClause()
-	total := -1
+func (s *Store) ListCars(ctx context.Context, f garage.CarFilter) (list []*garage.Car, total int, err error) {
+	defer wrap(&err, "list cars")
+	where, args := whereClause(f)
+	total = -1
 	if !f.NoCount {
 		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM cars c`+where, args...).Scan(&total); err != nil {
 			return nil, 0, err
 		}
 	}
-	rows, err := s.db.QueryContext(ctx, s.listQuery(f, where), args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var list []*Car
-	for rows.Next() {
-		c, err := scanCar(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		list = append(list, c)
-	}
-	return list, total, rows.Err()
+	list, err = queryAll(ctx, s.db, scanCar, s.listQuery(f, where), args...)
+	return list, total, err
 }
 
 // listQuery is the page query of ListCars for f, whose WHERE is where.
-func (s *Store) listQuery(f CarFilter, where string) string {
+func (s *Store) listQuery(f garage.CarFilter, where string) string {
 	order, ok := sortClauses[f.Sort]
 	if !ok {
-		order = sortClauses[SortNewest]
+		order = sortClauses[garage.SortNewest]
 	}
 	if f.SoldSince != nil {
 		// Sold cars after the ones still for sale.
@@ -176,8 +117,9 @@ func (s *Store) listQuery(f CarFilter, where string) string {
 // ExplainListCars returns the engine's query plan of the count and page
 // queries of ListCars for f (EXPLAIN QUERY PLAN on SQLite, EXPLAIN on
 // PostgreSQL), to check in tests and docs that the filter uses indexes.
-func (s *Store) ExplainListCars(ctx context.Context, f CarFilter) (string, error) {
-	where, args := f.whereClause()
+func (s *Store) ExplainListCars(ctx context.Context, f garage.CarFilter) (_ string, err error) {
+	defer wrap(&err, "explain list cars")
+	where, args := whereClause(f)
 	explain := "EXPLAIN QUERY PLAN "
 	if s.engine == Postgres {
 		explain = "EXPLAIN "
@@ -215,26 +157,16 @@ func (s *Store) ExplainListCars(ctx context.Context, f CarFilter) (string, error
 	return out.String(), nil
 }
 
-// Range is the smallest and largest value of a car field.
-type Range struct{ Min, Max int }
-
-// CarFacets describe the published cars: the bounds of the range filters
-// and the values the select filters may take.
-type CarFacets struct {
-	Price, Mileage, Year Range
-	Makes                []string // as written, sorted case-insensitively
-	Fuels, Gearboxes     []string // codes
-}
-
 // PublishedCarFacets computes the facets over published cars. Each bound
 // is its own MIN or MAX so that both engines answer it from an index
 // (status, column) instead of scanning the published cars.
-func (s *Store) PublishedCarFacets(ctx context.Context) (*CarFacets, error) {
-	var f CarFacets
+func (s *Store) PublishedCarFacets(ctx context.Context) (_ *garage.CarFacets, err error) {
+	defer wrap(&err, "car facets")
+	var f garage.CarFacets
 	bound := func(agg, col string) string {
 		return `(SELECT COALESCE(` + agg + `(` + col + `), 0) FROM cars WHERE status = 'published')`
 	}
-	err := s.db.QueryRowContext(ctx, `SELECT `+bound("MIN", "price")+`, `+bound("MAX", "price")+`, `+
+	err = s.db.QueryRowContext(ctx, `SELECT `+bound("MIN", "price")+`, `+bound("MAX", "price")+`, `+
 		bound("MIN", "mileage")+`, `+bound("MAX", "mileage")+`, `+bound("MIN", "reg_year")+`, `+bound("MAX", "reg_year")).
 		Scan(&f.Price.Min, &f.Price.Max, &f.Mileage.Min, &f.Mileage.Max, &f.Year.Min, &f.Year.Max)
 	if err != nil {
@@ -271,32 +203,22 @@ func dedupeFold(list []string) []string {
 	return out
 }
 
-// queryer is a *sql.DB or a *sql.Tx.
 // column runs a query of one column and returns its values.
 func column[T any](ctx context.Context, q querier, query string, args ...any) ([]T, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
+	return queryAll(ctx, q, func(row scanner) (T, error) {
 		var v T
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+		return v, row.Scan(&v)
+	}, query, args...)
 }
 
 // FirstSoldCarLeaving returns the moment the oldest sold car still shown to visitors (sold at or after since,
 // as CarFilter.SoldSince lets in) leaves a list whose SoldSince is window before the time of the request:
 // until then, the sold cars such a list shows only change with the content version. It returns the zero
 // time when no sold car is shown.
-func (s *Store) FirstSoldCarLeaving(ctx context.Context, since time.Time, window time.Duration) (time.Time, error) {
+func (s *Store) FirstSoldCarLeaving(ctx context.Context, since time.Time, window time.Duration) (_ time.Time, err error) {
+	defer wrap(&err, "first sold car leaving")
 	var oldest int64
-	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MIN(sold_at), 0) FROM cars WHERE status = 'sold' AND sold_at >= $1`,
+	err = s.db.QueryRowContext(ctx, `SELECT COALESCE(MIN(sold_at), 0) FROM cars WHERE status = 'sold' AND sold_at >= $1`,
 		since.Unix()).Scan(&oldest)
 	if err != nil || oldest == 0 {
 		return time.Time{}, err

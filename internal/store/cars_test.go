@@ -11,12 +11,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
 )
 
-func sampleCar() *store.Car {
-	return &store.Car{Make: "Peugeot", Model: "208", Version: "1.2 PureTech 110 Allure", Price: 14990, RegMonth: 6,
+func sampleCar() *garage.Car {
+	return &garage.Car{Make: "Peugeot", Model: "208", Version: "1.2 PureTech 110 Allure", Price: 14990, RegMonth: 6,
 		RegYear: 2021, Mileage: 38500, Fuel: "essence", Gearbox: "manuelle", PowerHP: 110, FiscalHP: 6, Doors: 5, Seats: 5,
 		Colour: "Gris", BodyType: "citadine", CritAir: "1", CTDate: "", Description: "Première main."}
 }
@@ -24,17 +25,14 @@ func sampleCar() *store.Car {
 func TestCarCRUDAndSlug(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		u := newUser(t, s, "lea@example.test", store.RoleEmployee)
+		u := newUser(t, s, "lea@example.test", garage.RoleEmployee)
 		c := sampleCar()
 		c.CreatedBy = &u.ID
-		if err := s.CreateCar(ctx, c, t0); err != nil {
+		if err := s.CreateCar(ctx, c, nil, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
-		if c.Status != store.CarDraft || c.Slug != "peugeot-208-1-2-puretech-110-allure" {
+		if c.Status != garage.CarDraft || c.Slug != "peugeot-208-1-2-puretech-110-allure" {
 			t.Fatalf("new car: %q %q", c.Status, c.Slug)
-		}
-		if c.Path() != fmt.Sprintf("/occasions/%d-peugeot-208-1-2-puretech-110-allure", c.ID) {
-			t.Fatalf("path %q", c.Path())
 		}
 		got, err := s.CarByID(ctx, c.ID)
 		if err != nil {
@@ -46,7 +44,7 @@ func TestCarCRUDAndSlug(t *testing.T) {
 		}
 		got.Title = "Peugeot 208 Allure — Garantie 12 mois"
 		got.MileageUnverified = true
-		if err := s.UpdateCar(ctx, got, t0.Add(time.Hour)); err != nil {
+		if err := s.UpdateCar(ctx, got, nil, t0.Add(time.Hour), garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		again, _ := s.CarByID(ctx, c.ID)
@@ -58,7 +56,7 @@ func TestCarCRUDAndSlug(t *testing.T) {
 		}
 		missing := sampleCar()
 		missing.ID = c.ID + 1000
-		if err := s.UpdateCar(ctx, missing, t0); !errors.Is(err, store.ErrNotFound) {
+		if err := s.UpdateCar(ctx, missing, nil, t0, garage.Actor{}); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("update missing car: %v", err)
 		}
 	})
@@ -68,43 +66,43 @@ func TestCarStatusTransitions(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		c := sampleCar()
-		if err := s.CreateCar(ctx, c, t0); err != nil {
+		if err := s.CreateCar(ctx, c, nil, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
-		step := func(from, to store.CarStatus, at time.Time) {
+		step := func(from, to garage.CarStatus, at time.Time) {
 			t.Helper()
-			if err := s.SetCarStatus(ctx, c.ID, from, to, at); err != nil {
+			if err := s.SetCarStatus(ctx, c.ID, from, to, at, garage.Actor{}); err != nil {
 				t.Fatalf("%s → %s: %v", from, to, err)
 			}
 		}
-		step(store.CarDraft, store.CarPublished, t0.Add(time.Hour))
+		step(garage.CarDraft, garage.CarPublished, t0.Add(time.Hour))
 		got, _ := s.CarByID(ctx, c.ID)
-		if got.Status != store.CarPublished || !got.PublishedAt.Equal(t0.Add(time.Hour)) {
+		if got.Status != garage.CarPublished || !got.PublishedAt.Equal(t0.Add(time.Hour)) {
 			t.Fatalf("published: %+v", got)
 		}
 		// A stale form (still thinking it is a draft) cannot act.
-		if err := s.SetCarStatus(ctx, c.ID, store.CarDraft, store.CarPublished, t0); !errors.Is(err, store.ErrConflict) {
+		if err := s.SetCarStatus(ctx, c.ID, garage.CarDraft, garage.CarPublished, t0, garage.Actor{}); !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("stale transition: %v", err)
 		}
-		step(store.CarPublished, store.CarSold, t0.Add(2*time.Hour))
+		step(garage.CarPublished, garage.CarSold, t0.Add(2*time.Hour))
 		got, _ = s.CarByID(ctx, c.ID)
 		if !got.SoldAt.Equal(t0.Add(2*time.Hour)) || !got.PublishedAt.Equal(t0.Add(time.Hour)) {
 			t.Fatalf("sold: %+v", got)
 		}
-		step(store.CarSold, store.CarArchived, t0.Add(3*time.Hour))
-		step(store.CarArchived, store.CarDraft, t0.Add(4*time.Hour))
+		step(garage.CarSold, garage.CarArchived, t0.Add(3*time.Hour))
+		step(garage.CarArchived, garage.CarDraft, t0.Add(4*time.Hour))
 		got, _ = s.CarByID(ctx, c.ID)
-		if got.Status != store.CarDraft || !got.SoldAt.IsZero() {
+		if got.Status != garage.CarDraft || !got.SoldAt.IsZero() {
 			t.Fatalf("back to draft: %+v", got)
 		}
-		if err := s.SetCarStatus(ctx, c.ID, store.CarDraft, store.CarSold, t0); !errors.Is(err, store.ErrBadTransition) {
+		if err := s.SetCarStatus(ctx, c.ID, garage.CarDraft, garage.CarSold, t0, garage.Actor{}); !errors.Is(err, garage.ErrBadTransition) {
 			t.Fatalf("draft → sold: %v", err)
 		}
-		if err := s.SetCarStatus(ctx, c.ID+99, store.CarDraft, store.CarPublished, t0); !errors.Is(err, store.ErrNotFound) {
+		if err := s.SetCarStatus(ctx, c.ID+99, garage.CarDraft, garage.CarPublished, t0, garage.Actor{}); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("unknown car: %v", err)
 		}
 		counts, err := s.CountCarsByStatus(ctx)
-		if err != nil || counts[store.CarDraft] != 1 || counts[store.CarPublished] != 0 {
+		if err != nil || counts[garage.CarDraft] != 1 || counts[garage.CarPublished] != 0 {
 			t.Fatalf("counts %v %v", counts, err)
 		}
 	})
@@ -114,7 +112,7 @@ func TestCarEquipmentAndPhotos(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		c := sampleCar()
-		if err := s.CreateCar(ctx, c, t0); err != nil {
+		if err := s.CreateCar(ctx, c, nil, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		gps, err := s.EnsureEquipment(ctx, "GPS")
@@ -124,7 +122,7 @@ func TestCarEquipmentAndPhotos(t *testing.T) {
 		if again, err := s.EnsureEquipment(ctx, "  gps "); err != nil || again != gps {
 			t.Fatalf("same entry any case: %d %v", again, err)
 		}
-		if err := s.SetCarEquipment(ctx, c.ID, []int64{gps, gps, 9999}, []string{"Caméra de recul", "  caméra  DE recul", ""}); err != nil {
+		if err := s.SetCarEquipment(ctx, c.ID, &garage.CarEquipment{IDs: []int64{gps, gps, 9999}, NewNames: []string{"Caméra de recul", "  caméra  DE recul", ""}}, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		eq, err := s.CarEquipment(ctx, c.ID)
@@ -135,18 +133,18 @@ func TestCarEquipmentAndPhotos(t *testing.T) {
 		if len(all) != 2 {
 			t.Fatalf("vocabulary %d", len(all))
 		}
-		if err := s.SetCarEquipment(ctx, c.ID, nil, nil); err != nil {
+		if err := s.SetCarEquipment(ctx, c.ID, &garage.CarEquipment{}, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		if eq, _ := s.CarEquipment(ctx, c.ID); len(eq) != 0 {
 			t.Fatalf("cleared: %v", eq)
 		}
 
-		var photos []*store.CarPhoto
+		var photos []*garage.CarPhoto
 		for i := range 3 {
-			photos = append(photos, &store.CarPhoto{Key: fmt.Sprintf("cars/k%d", i), Width: 1280, Height: 960})
+			photos = append(photos, &garage.CarPhoto{Key: fmt.Sprintf("cars/k%d", i), Width: 1280, Height: 960})
 		}
-		if err := s.AddCarPhotos(ctx, c.ID, photos, t0); err != nil {
+		if err := s.AddCarPhotos(ctx, c.ID, photos, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		keys := func() []string {
@@ -169,9 +167,9 @@ func TestCarEquipmentAndPhotos(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		must(s.MoveCarPhoto(ctx, c.ID, photos[2].ID, store.PhotoFirst))
-		must(s.MoveCarPhoto(ctx, c.ID, photos[0].ID, store.PhotoDown))
-		must(s.MoveCarPhoto(ctx, c.ID, photos[2].ID, store.PhotoUp)) // already first: no change
+		must(s.MoveCarPhoto(ctx, c.ID, photos[2].ID, garage.PhotoFirst, t0, garage.Actor{}))
+		must(s.MoveCarPhoto(ctx, c.ID, photos[0].ID, garage.PhotoDown, t0, garage.Actor{}))
+		must(s.MoveCarPhoto(ctx, c.ID, photos[2].ID, garage.PhotoUp, t0, garage.Actor{})) // already first: no change
 		if got := keys(); strings.Join(got, ",") != "cars/k2,cars/k1,cars/k0" {
 			t.Fatalf("after moves %v", got)
 		}
@@ -179,65 +177,65 @@ func TestCarEquipmentAndPhotos(t *testing.T) {
 		if got.MainPhoto != "cars/k2" {
 			t.Fatalf("main photo %q", got.MainPhoto)
 		}
-		if err := s.MoveCarPhoto(ctx, c.ID+1, photos[0].ID, store.PhotoUp); !errors.Is(err, store.ErrNotFound) {
+		if err := s.MoveCarPhoto(ctx, c.ID+1, photos[0].ID, garage.PhotoUp, t0, garage.Actor{}); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("photo of another car: %v", err)
 		}
-		if _, err := s.DeleteCarPhoto(ctx, c.ID+1, photos[0].ID); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.DeleteCarPhoto(ctx, c.ID+1, photos[0].ID, t0, garage.Actor{}); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("delete photo of another car: %v", err)
 		}
-		if k, err := s.DeleteCarPhoto(ctx, c.ID, photos[1].ID); err != nil || k != "cars/k1" {
+		if k, err := s.DeleteCarPhoto(ctx, c.ID, photos[1].ID, t0, garage.Actor{}); err != nil || k != "cars/k1" {
 			t.Fatalf("delete photo: %q %v", k, err)
 		}
 		// Too many photos: nothing written.
-		var many []*store.CarPhoto
-		for i := range store.MaxCarPhotos {
-			many = append(many, &store.CarPhoto{Key: fmt.Sprintf("cars/m%d", i), Width: 1, Height: 1})
+		var many []*garage.CarPhoto
+		for i := range garage.MaxCarPhotos {
+			many = append(many, &garage.CarPhoto{Key: fmt.Sprintf("cars/m%d", i), Width: 1, Height: 1})
 		}
-		if err := s.AddCarPhotos(ctx, c.ID, many, t0); !errors.Is(err, store.ErrConflict) {
+		if err := s.AddCarPhotos(ctx, c.ID, many, t0, garage.Actor{}); !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("too many photos: %v", err)
 		}
 		if n, _ := s.CarPhotoCount(ctx, c.ID); n != 2 {
 			t.Fatalf("%d photos after refused batch", n)
 		}
-		if err := s.AddCarPhotos(ctx, c.ID+50, photos[:1], t0); !errors.Is(err, store.ErrNotFound) {
+		if err := s.AddCarPhotos(ctx, c.ID+50, photos[:1], t0, garage.Actor{}); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("photos for unknown car: %v", err)
 		}
-		removed, err := s.DeleteCar(ctx, c.ID)
+		removed, err := s.DeleteCar(ctx, c.ID, t0, garage.Actor{})
 		sort.Strings(removed)
 		if err != nil || strings.Join(removed, ",") != "cars/k0,cars/k2" {
 			t.Fatalf("delete car: %v %v", removed, err)
 		}
-		if _, err := s.DeleteCar(ctx, c.ID); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.DeleteCar(ctx, c.ID, t0, garage.Actor{}); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("delete twice: %v", err)
 		}
 	})
 }
 
 // randomCars creates n cars with random fields and statuses.
-func randomCars(t *testing.T, s *store.Store, rng *rand.Rand, n int) []*store.Car {
+func randomCars(t *testing.T, s *store.Store, rng *rand.Rand, n int) []*garage.Car {
 	t.Helper()
 	ctx := context.Background()
 	makes := []string{"Peugeot", "Renault", "Citroën", "peugeot", "Dacia", "Toyota"}
-	statuses := store.CarStatuses()
-	var cars []*store.Car
+	statuses := garage.CarStatuses()
+	var cars []*garage.Car
 	for i := range n {
-		c := &store.Car{
+		c := &garage.Car{
 			Make:    makes[rng.IntN(len(makes))],
 			Model:   []string{"208", "Clio", "C3", "Sandero", "Yaris"}[rng.IntN(5)],
 			Version: []string{"Allure", "Zen", "Shine", "Stepway", ""}[rng.IntN(5)],
 			Price:   3000 + rng.IntN(40)*500,
 			RegYear: 2010 + rng.IntN(15), RegMonth: 1 + rng.IntN(12),
 			Mileage: rng.IntN(20) * 10000,
-			Fuel:    store.Fuels()[rng.IntN(4)].Code, Gearbox: store.Gearboxes()[rng.IntN(2)].Code,
+			Fuel:    garage.Fuels()[rng.IntN(4)].Code, Gearbox: garage.Gearboxes()[rng.IntN(2)].Code,
 			Status: statuses[rng.IntN(len(statuses))],
 		}
-		if c.Status != store.CarDraft {
+		if c.Status != garage.CarDraft {
 			c.PublishedAt = t0.Add(time.Duration(rng.IntN(1000)) * time.Minute) // ties are likely on purpose
 		}
-		if c.Status == store.CarSold {
+		if c.Status == garage.CarSold {
 			c.SoldAt = t0.Add(time.Duration(rng.IntN(60)) * 24 * time.Hour)
 		}
-		if err := s.CreateCar(ctx, c, t0.Add(time.Duration(i)*time.Second)); err != nil {
+		if err := s.CreateCar(ctx, c, nil, t0.Add(time.Duration(i)*time.Second), garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		cars = append(cars, c)
@@ -246,8 +244,8 @@ func randomCars(t *testing.T, s *store.Store, rng *rand.Rand, n int) []*store.Ca
 }
 
 // bruteForce applies f to cars in Go: the reference ListCars must agree with.
-func bruteForce(cars []*store.Car, f store.CarFilter) ([]*store.Car, int) {
-	var out []*store.Car
+func bruteForce(cars []*garage.Car, f garage.CarFilter) ([]*garage.Car, int) {
+	var out []*garage.Car
 	in := func(p *int, v int, min bool) bool {
 		return p == nil || (min && v >= *p) || (!min && v <= *p)
 	}
@@ -256,7 +254,7 @@ func bruteForce(cars []*store.Car, f store.CarFilter) ([]*store.Car, int) {
 		if slices.Contains(f.Statuses, c.Status) {
 			ok = true
 		}
-		if f.SoldSince != nil && c.Status == store.CarSold && !c.SoldAt.Before(*f.SoldSince) {
+		if f.SoldSince != nil && c.Status == garage.CarSold && !c.SoldAt.Before(*f.SoldSince) {
 			ok = true
 		}
 		// LIKE wildcards in the search are ignored, as ListCars does.
@@ -276,20 +274,20 @@ func bruteForce(cars []*store.Car, f store.CarFilter) ([]*store.Car, int) {
 	cmp := func(a, b int) int { return a - b }
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
-		if f.SoldSince != nil && (a.Status == store.CarSold) != (b.Status == store.CarSold) {
-			return b.Status == store.CarSold
+		if f.SoldSince != nil && (a.Status == garage.CarSold) != (b.Status == garage.CarSold) {
+			return b.Status == garage.CarSold
 		}
 		var d int
 		switch f.Sort {
-		case store.SortPriceAsc:
+		case garage.SortPriceAsc:
 			d = cmp(a.Price, b.Price)
-		case store.SortPriceDesc:
+		case garage.SortPriceDesc:
 			d = cmp(b.Price, a.Price)
-		case store.SortMileageAsc:
+		case garage.SortMileageAsc:
 			d = cmp(a.Mileage, b.Mileage)
-		case store.SortYearDesc:
+		case garage.SortYearDesc:
 			d = cmp(b.RegYear*100+b.RegMonth, a.RegYear*100+a.RegMonth)
-		case store.SortYearAsc:
+		case garage.SortYearAsc:
 			d = cmp(a.RegYear*100+a.RegMonth, b.RegYear*100+b.RegMonth)
 		default:
 			d = cmp(int(unix0(b)-unix0(a)), 0)
@@ -310,19 +308,19 @@ func bruteForce(cars []*store.Car, f store.CarFilter) ([]*store.Car, int) {
 	return out, total
 }
 
-func unix0(c *store.Car) int64 {
+func unix0(c *garage.Car) int64 {
 	if c.PublishedAt.IsZero() {
 		return 0
 	}
 	return c.PublishedAt.Unix()
 }
 
-func randomFilter(rng *rand.Rand) store.CarFilter {
-	var f store.CarFilter
+func randomFilter(rng *rand.Rand) garage.CarFilter {
+	var f garage.CarFilter
 	maybe := func() bool { return rng.IntN(3) == 0 }
 	pint := func(v int) *int { return &v }
 	if maybe() {
-		all := store.CarStatuses()
+		all := garage.CarStatuses()
 		rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
 		f.Statuses = all[:1+rng.IntN(2)]
 	}
@@ -330,7 +328,7 @@ func randomFilter(rng *rand.Rand) store.CarFilter {
 		ts := t0.Add(time.Duration(rng.IntN(60)) * 24 * time.Hour)
 		f.SoldSince = &ts
 		if len(f.Statuses) == 0 {
-			f.Statuses = []store.CarStatus{store.CarPublished}
+			f.Statuses = []garage.CarStatus{garage.CarPublished}
 		}
 	}
 	if maybe() {
@@ -340,10 +338,10 @@ func randomFilter(rng *rand.Rand) store.CarFilter {
 		f.Make = []string{"peugeot", "Renault", "Citroën", "Inconnue"}[rng.IntN(4)]
 	}
 	if maybe() {
-		f.Fuel = store.Fuels()[rng.IntN(4)].Code
+		f.Fuel = garage.Fuels()[rng.IntN(4)].Code
 	}
 	if maybe() {
-		f.Gearbox = store.Gearboxes()[rng.IntN(2)].Code
+		f.Gearbox = garage.Gearboxes()[rng.IntN(2)].Code
 	}
 	if maybe() {
 		f.PriceMin = pint(3000 + rng.IntN(40)*500)
@@ -363,7 +361,7 @@ func randomFilter(rng *rand.Rand) store.CarFilter {
 	if maybe() {
 		f.YearMax = pint(2010 + rng.IntN(15))
 	}
-	sorts := []store.CarSort{"", store.SortNewest, store.SortPriceAsc, store.SortPriceDesc, store.SortMileageAsc, store.SortYearDesc, store.SortYearAsc}
+	sorts := []garage.CarSort{"", garage.SortNewest, garage.SortPriceAsc, garage.SortPriceDesc, garage.SortMileageAsc, garage.SortYearDesc, garage.SortYearAsc}
 	f.Sort = sorts[rng.IntN(len(sorts))]
 	if maybe() {
 		f.Limit = 1 + rng.IntN(12)
@@ -403,8 +401,8 @@ func TestListCarsMatchesBruteForce(t *testing.T) {
 			}
 		}
 		// Pages put together give the whole list, without overlap.
-		f := store.CarFilter{Statuses: []store.CarStatus{store.CarPublished}, Sort: store.SortPriceAsc, Limit: 7}
-		all, total, _ := s.ListCars(ctx, store.CarFilter{Statuses: f.Statuses, Sort: f.Sort})
+		f := garage.CarFilter{Statuses: []garage.CarStatus{garage.CarPublished}, Sort: garage.SortPriceAsc, Limit: 7}
+		all, total, _ := s.ListCars(ctx, garage.CarFilter{Statuses: f.Statuses, Sort: f.Sort})
 		var paged []int64
 		for f.Offset = 0; f.Offset < total+7; f.Offset += 7 {
 			page, _, err := s.ListCars(ctx, f)
@@ -428,20 +426,20 @@ func TestListCarsMatchesBruteForce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var want store.CarFacets
+		var want garage.CarFacets
 		makes, fuels, gears := map[string]bool{}, map[string]bool{}, map[string]bool{}
 		first := true
 		for _, c := range cars {
-			if c.Status != store.CarPublished {
+			if c.Status != garage.CarPublished {
 				continue
 			}
 			if first {
-				want.Price, want.Mileage, want.Year = store.Range{Min: c.Price, Max: c.Price}, store.Range{Min: c.Mileage, Max: c.Mileage}, store.Range{Min: c.RegYear, Max: c.RegYear}
+				want.Price, want.Mileage, want.Year = garage.Range{Min: c.Price, Max: c.Price}, garage.Range{Min: c.Mileage, Max: c.Mileage}, garage.Range{Min: c.RegYear, Max: c.RegYear}
 				first = false
 			}
-			want.Price = store.Range{Min: min(want.Price.Min, c.Price), Max: max(want.Price.Max, c.Price)}
-			want.Mileage = store.Range{Min: min(want.Mileage.Min, c.Mileage), Max: max(want.Mileage.Max, c.Mileage)}
-			want.Year = store.Range{Min: min(want.Year.Min, c.RegYear), Max: max(want.Year.Max, c.RegYear)}
+			want.Price = garage.Range{Min: min(want.Price.Min, c.Price), Max: max(want.Price.Max, c.Price)}
+			want.Mileage = garage.Range{Min: min(want.Mileage.Min, c.Mileage), Max: max(want.Mileage.Max, c.Mileage)}
+			want.Year = garage.Range{Min: min(want.Year.Min, c.RegYear), Max: max(want.Year.Max, c.RegYear)}
 			makes[strings.ToLower(c.Make)], fuels[c.Fuel], gears[c.Gearbox] = true, true, true
 		}
 		if facets.Price != want.Price || facets.Mileage != want.Mileage || facets.Year != want.Year ||
@@ -454,7 +452,7 @@ func TestListCarsMatchesBruteForce(t *testing.T) {
 func TestPublishedCarFacetsEmpty(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
 		f, err := s.PublishedCarFacets(context.Background())
-		if err != nil || f.Price != (store.Range{}) || len(f.Makes) != 0 {
+		if err != nil || f.Price != (garage.Range{}) || len(f.Makes) != 0 {
 			t.Fatalf("%+v %v", f, err)
 		}
 	})
@@ -465,23 +463,23 @@ func TestFirstSoldCarLeaving(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		const window = 30 * 24 * time.Hour
-		soldAt := func(at time.Time, then ...store.CarStatus) {
+		soldAt := func(at time.Time, then ...garage.CarStatus) {
 			t.Helper()
 			c := sampleCar()
-			if err := s.CreateCar(ctx, c, t0); err != nil {
+			if err := s.CreateCar(ctx, c, nil, t0, garage.Actor{}); err != nil {
 				t.Fatal(err)
 			}
-			path := append([]store.CarStatus{store.CarDraft, store.CarPublished, store.CarSold}, then...)
+			path := append([]garage.CarStatus{garage.CarDraft, garage.CarPublished, garage.CarSold}, then...)
 			for i := 1; i < len(path); i++ {
-				if err := s.SetCarStatus(ctx, c.ID, path[i-1], path[i], at); err != nil {
+				if err := s.SetCarStatus(ctx, c.ID, path[i-1], path[i], at, garage.Actor{}); err != nil {
 					t.Fatal(err)
 				}
 			}
 		}
-		soldAt(t0.Add(-time.Hour), store.CarArchived) // sold earlier, then taken off the site
+		soldAt(t0.Add(-time.Hour), garage.CarArchived) // sold earlier, then taken off the site
 		soldAt(t0.Add(time.Hour))
 		soldAt(t0.Add(3 * time.Hour))
-		if err := s.CreateCar(ctx, sampleCar(), t0); err != nil {
+		if err := s.CreateCar(ctx, sampleCar(), nil, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		leaves, err := s.FirstSoldCarLeaving(ctx, t0.Add(time.Minute), window)
@@ -491,7 +489,7 @@ func TestFirstSoldCarLeaving(t *testing.T) {
 		// The list itself agrees: the car is in it a second before, and not at that moment.
 		shown := func(now time.Time) int {
 			since := now.Add(-window)
-			cars, _, err := s.ListCars(ctx, store.CarFilter{Statuses: []store.CarStatus{store.CarPublished}, SoldSince: &since, NoCount: true})
+			cars, _, err := s.ListCars(ctx, garage.CarFilter{Statuses: []garage.CarStatus{garage.CarPublished}, SoldSince: &since, NoCount: true})
 			if err != nil {
 				t.Fatal(err)
 			}

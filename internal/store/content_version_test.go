@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/hours"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
@@ -44,44 +45,50 @@ func TestContentVersionFollowsPublicContent(t *testing.T) {
 			}
 		}
 
-		u := newUser(t, s, "lea@example.test", store.RoleEmployee)
+		u := newUser(t, s, "lea@example.test", garage.RoleEmployee)
 		c := sampleCar()
-		mustBump("create a car", func() error { return s.CreateCar(ctx, c, t0) })
-		mustBump("publish it", func() error { return s.SetCarStatus(ctx, c.ID, store.CarDraft, store.CarPublished, t0) })
-		c.Price = 9990
-		mustBump("change its price", func() error { return s.UpdateCar(ctx, c, t0) })
-		mustBump("add a photo", func() error {
-			return s.AddCarPhotos(ctx, c.ID, []*store.CarPhoto{{Key: "cars/ab/abcdef0123456789", Width: 1280, Height: 960}}, t0)
+		mustBump("create a car", func() error { return s.CreateCar(ctx, c, nil, t0, garage.Actor{}) })
+		mustBump("publish it", func() error {
+			return s.SetCarStatus(ctx, c.ID, garage.CarDraft, garage.CarPublished, t0, garage.Actor{})
 		})
-		mustBump("set its equipment", func() error { return s.SetCarEquipment(ctx, c.ID, nil, []string{"Climatisation"}) })
-		mustBump("sell it", func() error { return s.SetCarStatus(ctx, c.ID, store.CarPublished, store.CarSold, t0) })
-		r := &store.Testimonial{Name: "Ana", Comment: "Très bien", Rating: 5, Email: "ana@example.test"}
-		mustBump("a review arrives", func() error { return s.CreateTestimonial(ctx, r, t0) })
+		c.Price = 9990
+		mustBump("change its price", func() error { return s.UpdateCar(ctx, c, nil, t0, garage.Actor{}) })
+		mustBump("add a photo", func() error {
+			return s.AddCarPhotos(ctx, c.ID, []*garage.CarPhoto{{Key: "cars/ab/abcdef0123456789", Width: 1280, Height: 960}}, t0, garage.Actor{})
+		})
+		mustBump("set its equipment", func() error {
+			return s.SetCarEquipment(ctx, c.ID, &garage.CarEquipment{NewNames: []string{"Climatisation"}}, t0, garage.Actor{})
+		})
+		mustBump("sell it", func() error {
+			return s.SetCarStatus(ctx, c.ID, garage.CarPublished, garage.CarSold, t0, garage.Actor{})
+		})
+		r := &garage.Testimonial{Name: "Ana", Comment: "Très bien", Rating: 5, Email: "ana@example.test"}
+		mustBump("a review arrives", func() error { return s.CreateTestimonial(ctx, r, t0, garage.Actor{}) })
 		mustBump("it is approved", func() error {
-			_, err := s.ModerateTestimonial(ctx, r.ID, store.Moderation{Status: store.TestimonialApproved, By: u.ID}, nil, t0)
+			_, err := s.ModerateTestimonial(ctx, r.ID, garage.Moderation{Status: garage.TestimonialApproved, By: u.ID}, nil, t0, garage.Actor{})
 			return err
 		})
 		week := hours.DefaultWeek()
-		mustBump("new opening hours", func() error { return s.SaveOpeningHours(ctx, week) })
+		mustBump("new opening hours", func() error { return s.SaveOpeningHours(ctx, week, t0, garage.Actor{}) })
 		mustBump("a closing day", func() error {
-			return s.CreateException(ctx, &hours.Exception{First: hours.Date{Year: 2026, Month: 12, Day: 24}, Last: hours.Date{Year: 2026, Month: 12, Day: 24}, Label: "Fermeture"}, t0)
+			return s.CreateException(ctx, &hours.Exception{First: hours.Date{Year: 2026, Month: 12, Day: 24}, Last: hours.Date{Year: 2026, Month: 12, Day: 24}, Label: "Fermeture"}, t0, garage.Actor{})
 		})
 		mustBump("a service", func() error {
-			return s.CreateService(ctx, &store.Service{Title: "Vidange", Description: "Huile et filtre", Visible: true}, t0)
+			return s.CreateService(ctx, &garage.Service{Title: "Vidange", Description: "Huile et filtre", Visible: true}, t0, garage.Actor{})
 		})
 		g, err := s.GarageDetails(ctx)
 		if err != nil {
-			g = &store.Garage{Name: "Garage V. Parrot"}
+			g = &garage.Details{Name: "Garage V. Parrot"}
 		}
 		g.Phone = "05 61 00 00 00"
-		mustBump("the garage's details", func() error { return s.SaveGarageDetails(ctx, g, t0) })
-		mustBump("delete the car", func() error { _, err := s.DeleteCar(ctx, c.ID); return err })
+		mustBump("the garage's details", func() error { return s.SaveGarageDetails(ctx, g, t0, garage.Actor{}) })
+		mustBump("delete the car", func() error { _, err := s.DeleteCar(ctx, c.ID, t0, garage.Actor{}); return err })
 
 		mustKeep("a login session", func() error {
-			return s.CreateSession(ctx, &store.Session{TokenHash: "h", UserID: u.ID, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(1e12)})
+			return s.CreateSession(ctx, &garage.Session{TokenHash: "h", UserID: u.ID, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(1e12)}, garage.Actor{})
 		})
 		mustKeep("a contact message", func() error {
-			return s.CreateMessage(ctx, &store.Message{LastName: "Durand", FirstName: "Paul", Email: "paul@example.test", Subject: "Question", Body: "Bonjour"}, nil, t0)
+			return s.CreateMessage(ctx, &garage.Message{LastName: "Durand", FirstName: "Paul", Email: "paul@example.test", Subject: "Question", Body: "Bonjour"}, nil, t0)
 		})
 		mustKeep("a rate counter", func() error { _, err := s.DeleteRateCountersBefore(ctx, t0); return err })
 
@@ -142,7 +149,7 @@ func TestContentVersionSeesOtherConnectionsCommits(t *testing.T) {
 				}
 				reader.SetContentVersionLag(lag)
 				week[0].Ranges = []hours.Range{{Open: 8*60 + hours.Step*i, Close: 12 * 60}}
-				if err := writer.SaveOpeningHours(ctx, week); err != nil {
+				if err := writer.SaveOpeningHours(ctx, week, t0, garage.Actor{}); err != nil {
 					t.Fatal(err)
 				}
 				time.Sleep(lag + lag/2)

@@ -4,50 +4,19 @@ import (
 	"context"
 	"database/sql"
 	"time"
+
+	"github.com/vparrot/garage/internal/garage"
 )
-
-// Message statuses, in the order the inbox shows them.
-const (
-	MessageNew        = "new"
-	MessageInProgress = "in_progress"
-	MessageDone       = "done"
-	MessageSpam       = "spam"
-)
-
-// MessageStatuses lists every status.
-func MessageStatuses() []string {
-	return []string{MessageNew, MessageInProgress, MessageDone, MessageSpam}
-}
-
-// Message is a visitor's message from a contact form (a lead).
-type Message struct {
-	ID        int64
-	LastName  string
-	FirstName string
-	Email     string
-	Phone     string
-	Subject   string
-	Body      string
-	CarID     *int64 // the car the message is about, if any
-	Status    string
-	Note      string // internal, never shown to the visitor
-	ReadAt    *time.Time
-	CreatedAt time.Time
-	UpdatedAt time.Time
-}
-
-// FullName is "Prénom Nom".
-func (m *Message) FullName() string { return m.FirstName + " " + m.LastName }
 
 const messageColumns = `id, last_name, first_name, email, phone, subject, body, car_id, status, note, read_at, created_at, updated_at`
 
-func scanMessage(row interface{ Scan(...any) error }) (*Message, error) {
-	var m Message
+func scanMessage(row scanner) (*garage.Message, error) {
+	var m garage.Message
 	var car sql.NullInt64
 	var read sql.NullTime
 	if err := row.Scan(&m.ID, &m.LastName, &m.FirstName, &m.Email, &m.Phone, &m.Subject, &m.Body, &car,
 		&m.Status, &m.Note, &read, &m.CreatedAt, &m.UpdatedAt); err != nil {
-		return nil, translate(err)
+		return nil, err
 	}
 	if car.Valid {
 		id := car.Int64
@@ -64,118 +33,113 @@ func scanMessage(row interface{ Scan(...any) error }) (*Message, error) {
 // e-mail that notify builds from the stored message (it may return nil for
 // no mail). Either both are stored or neither: a message is never lost
 // and never announced without being kept.
-func (s *Store) CreateMessage(ctx context.Context, m *Message, notify func(*Message) *OutboxMail, now time.Time) error {
+func (s *Store) CreateMessage(ctx context.Context, m *garage.Message, notify func(*garage.Message) (*garage.OutboxMail, error), now time.Time) (err error) {
+	defer wrap(&err, "create message")
 	now = now.UTC()
 	if m.Status == "" {
-		m.Status = MessageNew
-	}
-	var car sql.NullInt64
-	if m.CarID != nil {
-		car = sql.NullInt64{Int64: *m.CarID, Valid: true}
+		m.Status = garage.MessageNew
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx,
 			`INSERT INTO messages (last_name, first_name, email, phone, subject, body, car_id, status, created_at, updated_at)
 			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
-			m.LastName, m.FirstName, m.Email, m.Phone, m.Subject, m.Body, car, m.Status, now).Scan(&m.ID)
+			m.LastName, m.FirstName, m.Email, m.Phone, m.Subject, m.Body, nullID(m.CarID), string(m.Status), now).Scan(&m.ID)
 		if err != nil {
-			return translate(err)
+			return err
 		}
 		m.CreatedAt, m.UpdatedAt = now, now
-		if notify == nil {
-			return nil
-		}
-		if mail := notify(m); mail != nil {
-			return enqueueMail(ctx, tx, mail, now)
-		}
-		return nil
+		return enqueueNotification(ctx, tx, notify, m, now)
 	})
 }
 
+// enqueueNotification queues the mail notify builds from v, if any, in the
+// transaction of the change it tells about.
+func enqueueNotification[T any](ctx context.Context, tx *sql.Tx, notify func(T) (*garage.OutboxMail, error), v T, now time.Time) error {
+	if notify == nil {
+		return nil
+	}
+	mail, err := notify(v)
+	if err != nil || mail == nil {
+		return err
+	}
+	return enqueueMail(ctx, tx, mail, now)
+}
+
 // MessageByID returns one message.
-func (s *Store) MessageByID(ctx context.Context, id int64) (*Message, error) {
+func (s *Store) MessageByID(ctx context.Context, id int64) (m *garage.Message, err error) {
+	defer wrap(&err, "read message %d", id)
 	return scanMessage(s.db.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = $1`, id))
 }
 
-// MessagesOpen is a ListMessages filter: new and in-progress messages.
-const MessagesOpen = "open"
-
 // ListMessages returns messages newest first: of one status, of the open
-// ones (MessagesOpen), or all when status is empty.
-func (s *Store) ListMessages(ctx context.Context, status string, limit, offset int) ([]*Message, error) {
-	rows, err := s.db.QueryContext(ctx,
+// ones (garage.MessagesOpen), or all when status is empty.
+func (s *Store) ListMessages(ctx context.Context, status garage.MessageStatus, limit, offset int) (list []*garage.Message, err error) {
+	defer wrap(&err, "list messages")
+	return queryAll(ctx, s.db, scanMessage,
 		`SELECT `+messageColumns+` FROM messages WHERE $1 = '' OR status = $1 OR ($1 = 'open' AND status IN ('new', 'in_progress'))
 		  ORDER BY id DESC LIMIT $2 OFFSET $3`,
-		status, limit, offset)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []*Message
-	for rows.Next() {
-		m, err := scanMessage(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, m)
-	}
-	return list, rows.Err()
+		string(status), limit, offset)
 }
 
 // CountMessagesByStatus returns the number of messages of each status.
-func (s *Store) CountMessagesByStatus(ctx context.Context) (map[string]int, error) {
+func (s *Store) CountMessagesByStatus(ctx context.Context) (counts map[garage.MessageStatus]int, err error) {
+	defer wrap(&err, "count messages")
 	rows, err := s.db.QueryContext(ctx, `SELECT status, COUNT(*) FROM messages GROUP BY status`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	counts := map[string]int{}
+	counts = map[garage.MessageStatus]int{}
 	for rows.Next() {
 		var st string
 		var n int
 		if err := rows.Scan(&st, &n); err != nil {
 			return nil, err
 		}
-		counts[st] = n
+		counts[garage.MessageStatus(st)] = n
 	}
 	return counts, rows.Err()
 }
 
 // CountUnreadMessages counts the new messages nobody has opened yet (the
 // back office's badge).
-func (s *Store) CountUnreadMessages(ctx context.Context) (int, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM messages WHERE status = 'new' AND read_at IS NULL`).Scan(&n)
+func (s *Store) CountUnreadMessages(ctx context.Context) (n int, err error) {
+	defer wrap(&err, "count unread messages")
+	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM messages WHERE status = 'new' AND read_at IS NULL`).Scan(&n)
 	return n, err
 }
 
 // MarkMessageRead records the first time a member of staff opened it.
-func (s *Store) MarkMessageRead(ctx context.Context, id int64, now time.Time) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE messages SET read_at = $1 WHERE id = $2 AND read_at IS NULL`, now.UTC(), id)
+func (s *Store) MarkMessageRead(ctx context.Context, id int64, now time.Time) (err error) {
+	defer wrap(&err, "mark message %d read", id)
+	_, err = s.db.ExecContext(ctx, `UPDATE messages SET read_at = $1 WHERE id = $2 AND read_at IS NULL`, now.UTC(), id)
 	return err
 }
 
 // UpdateMessage sets a message's status and internal note and returns the
 // message as it was before.
-func (s *Store) UpdateMessage(ctx context.Context, id int64, status, note string, now time.Time) (before *Message, err error) {
+func (s *Store) UpdateMessage(ctx context.Context, id int64, status garage.MessageStatus, note string, now time.Time, by garage.Actor) (before *garage.Message, err error) {
+	defer wrap(&err, "update message %d", id)
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		before, err = scanMessage(tx.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = $1`, id))
+		before, err = scanMessage(tx.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = $1`+s.forUpdate(), id))
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE messages SET status = $1, note = $2, updated_at = $3 WHERE id = $4`,
-			status, note, now.UTC(), id)
-		return err
+		if _, err = tx.ExecContext(ctx, `UPDATE messages SET status = $1, note = $2, updated_at = $3 WHERE id = $4`,
+			string(status), note, now.UTC(), id); err != nil {
+			return err
+		}
+		return audit(ctx, tx, by, now, "message.update", garage.Target("message", id), map[string]string{
+			"status_before": string(before.Status), "status_after": string(status),
+			"note_before": before.Note, "note_after": note,
+		})
 	})
 	return before, err
 }
 
 // DeleteMessagesUpdatedBefore deletes the messages last touched before t
 // (the retention period the privacy page announces).
-func (s *Store) DeleteMessagesUpdatedBefore(ctx context.Context, t time.Time) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM messages WHERE updated_at < $1`, t.UTC())
-	if err != nil {
-		return 0, err
-	}
-	return res.RowsAffected()
+func (s *Store) DeleteMessagesUpdatedBefore(ctx context.Context, t time.Time) (n int64, err error) {
+	defer wrap(&err, "delete old messages")
+	return rowsAffected(s.db.ExecContext(ctx, `DELETE FROM messages WHERE updated_at < $1`, t.UTC()))
 }

@@ -2,10 +2,12 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
 )
@@ -14,9 +16,9 @@ func TestMessagesAndTheirNotificationAreStoredTogether(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		car := int64(7)
-		m := &store.Message{LastName: "Dupré", FirstName: "Hélène", Email: "h@exemple.fr", Subject: "208", Body: "Bonjour", CarID: &car}
-		err := s.CreateMessage(ctx, m, func(m *store.Message) *store.OutboxMail {
-			return &store.OutboxMail{Kind: "contact.notify", To: "garage@exemple.fr", Subject: "Message " + strconv.FormatInt(m.ID, 10), Text: "t"}
+		m := &garage.Message{LastName: "Dupré", FirstName: "Hélène", Email: "h@exemple.fr", Subject: "208", Body: "Bonjour", CarID: &car}
+		err := s.CreateMessage(ctx, m, func(m *garage.Message) (*garage.OutboxMail, error) {
+			return &garage.OutboxMail{Kind: "contact.notify", To: "garage@exemple.fr", Subject: "Message " + strconv.FormatInt(m.ID, 10), Text: "t"}, nil
 		}, t0)
 		if err != nil {
 			t.Fatal(err)
@@ -26,16 +28,16 @@ func TestMessagesAndTheirNotificationAreStoredTogether(t *testing.T) {
 			t.Fatalf("outbox %v", mails)
 		}
 		got, err := s.MessageByID(ctx, m.ID)
-		if err != nil || got.CarID == nil || *got.CarID != 7 || got.Status != store.MessageNew || got.ReadAt != nil {
+		if err != nil || got.CarID == nil || *got.CarID != 7 || got.Status != garage.MessageNew || got.ReadAt != nil {
 			t.Fatalf("%+v %v", got, err)
 		}
 
 		// A failure while queueing the mail keeps neither.
 		cctx, cancel := context.WithCancel(ctx)
-		err = s.CreateMessage(cctx, &store.Message{LastName: "X", FirstName: "Y", Email: "x@exemple.fr", Subject: "s", Body: "b"},
-			func(*store.Message) *store.OutboxMail {
+		err = s.CreateMessage(cctx, &garage.Message{LastName: "X", FirstName: "Y", Email: "x@exemple.fr", Subject: "s", Body: "b"},
+			func(*garage.Message) (*garage.OutboxMail, error) {
 				cancel()
-				return &store.OutboxMail{To: "g@exemple.fr", Subject: "s", Text: "t"}
+				return &garage.OutboxMail{To: "g@exemple.fr", Subject: "s", Text: "t"}, nil
 			}, t0)
 		if err == nil {
 			t.Fatal("no error from a failed transaction")
@@ -48,7 +50,7 @@ func TestMessagesAndTheirNotificationAreStoredTogether(t *testing.T) {
 		}
 
 		// Statuses, counters, the open filter.
-		spam := &store.Message{LastName: "S", FirstName: "P", Email: "s@exemple.fr", Subject: "s", Body: "b", Status: store.MessageSpam}
+		spam := &garage.Message{LastName: "S", FirstName: "P", Email: "s@exemple.fr", Subject: "s", Body: "b", Status: garage.MessageSpam}
 		if err := s.CreateMessage(ctx, spam, nil, t0); err != nil {
 			t.Fatal(err)
 		}
@@ -61,18 +63,18 @@ func TestMessagesAndTheirNotificationAreStoredTogether(t *testing.T) {
 		if n, _ := s.CountUnreadMessages(ctx); n != 0 {
 			t.Fatalf("unread after reading %d", n)
 		}
-		before, err := s.UpdateMessage(ctx, m.ID, store.MessageDone, "Vendue", t0.Add(time.Hour))
-		if err != nil || before.Status != store.MessageNew || before.Note != "" {
+		before, err := s.UpdateMessage(ctx, m.ID, garage.MessageDone, "Vendue", t0.Add(time.Hour), garage.Actor{})
+		if err != nil || before.Status != garage.MessageNew || before.Note != "" {
 			t.Fatalf("before %+v %v", before, err)
 		}
-		if _, err := s.UpdateMessage(ctx, 999999, store.MessageDone, "", t0); err != store.ErrNotFound {
+		if _, err := s.UpdateMessage(ctx, 999999, garage.MessageDone, "", t0, garage.Actor{}); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("unknown message: %v", err)
 		}
 		counts, _ := s.CountMessagesByStatus(ctx)
-		if counts[store.MessageDone] != 1 || counts[store.MessageSpam] != 1 || counts[store.MessageNew] != 0 {
+		if counts[garage.MessageDone] != 1 || counts[garage.MessageSpam] != 1 || counts[garage.MessageNew] != 0 {
 			t.Fatalf("counts %v", counts)
 		}
-		if open, _ := s.ListMessages(ctx, store.MessagesOpen, 10, 0); len(open) != 0 {
+		if open, _ := s.ListMessages(ctx, garage.MessagesOpen, 10, 0); len(open) != 0 {
 			t.Fatalf("open %d", len(open))
 		}
 		if all, _ := s.ListMessages(ctx, "", 10, 0); len(all) != 2 || all[0].ID != spam.ID {

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/vparrot/garage/internal/garage"
 )
 
 // querier is what both *sql.DB and *sql.Tx offer, so that a write can join
@@ -17,45 +19,13 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// OutboxMail is an e-mail waiting in (or gone from) the outbox.
-type OutboxMail struct {
-	ID            int64
-	Kind          string // "contact.notify", "account.invite", "account.reset", ...
-	To            string
-	ToName        string
-	ReplyTo       string
-	Subject       string
-	Text          string
-	HTML          string
-	Headers       []MailHeader     // extra headers, from an allowed list (mail.Build checks it)
-	Attachments   []MailAttachment // files sent with the mail, e.g. an .ics invitation
-	Status        string           // "pending", "sent", "failed"
-	Attempts      int
-	NextAttemptAt time.Time
-	LastError     string
-	CreatedAt     time.Time
-	SentAt        *time.Time
-}
-
-// MailHeader is an extra header of an outbox mail.
-type MailHeader struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-}
-
-// MailAttachment is a file sent with an outbox mail.
-type MailAttachment struct {
-	Name        string `json:"name"`         // file name shown to the recipient, e.g. "rendez-vous.ics"
-	ContentType string `json:"content_type"` // e.g. "text/calendar; method=REQUEST"
-	Data        []byte `json:"data"`
-}
-
 // EnqueueMail stores m in the outbox, due now; a mail worker sends it.
-func (s *Store) EnqueueMail(ctx context.Context, m *OutboxMail, now time.Time) error {
+func (s *Store) EnqueueMail(ctx context.Context, m *garage.OutboxMail, now time.Time) (err error) {
+	defer wrap(&err, "enqueue mail")
 	return enqueueMail(ctx, s.db, m, now)
 }
 
-func enqueueMail(ctx context.Context, q querier, m *OutboxMail, now time.Time) error {
+func enqueueMail(ctx context.Context, q querier, m *garage.OutboxMail, now time.Time) error {
 	now = now.UTC()
 	headers, err := jsonOrEmpty(m.Headers)
 	if err != nil {
@@ -71,20 +41,21 @@ func enqueueMail(ctx context.Context, q querier, m *OutboxMail, now time.Time) e
 		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
 		m.Kind, m.To, m.ToName, m.ReplyTo, m.Subject, m.Text, m.HTML, headers, attachments, now.Unix(), now).Scan(&m.ID)
 	if err != nil {
-		return translate(err)
+		return err
 	}
 	m.Status, m.CreatedAt, m.NextAttemptAt = "pending", now, time.Unix(now.Unix(), 0)
 	return nil
 }
 
 // ListOutbox returns the outbox, newest first (for tests and the back office).
-func (s *Store) ListOutbox(ctx context.Context, limit int) ([]*OutboxMail, error) {
+func (s *Store) ListOutbox(ctx context.Context, limit int) (_ []*garage.OutboxMail, err error) {
+	defer wrap(&err, "list outbox")
 	rows, err := s.db.QueryContext(ctx, `SELECT `+outboxColumns+` FROM mail_outbox ORDER BY id DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var list []*OutboxMail
+	var list []*garage.OutboxMail
 	for rows.Next() {
 		m, err := scanOutbox(rows)
 		if err != nil {
@@ -97,7 +68,8 @@ func (s *Store) ListOutbox(ctx context.Context, limit int) ([]*OutboxMail, error
 
 // DeleteFinishedMailBefore deletes sent or abandoned mails created before
 // t: their copy of the visitor's message is not needed any more.
-func (s *Store) DeleteFinishedMailBefore(ctx context.Context, t time.Time) (int64, error) {
+func (s *Store) DeleteFinishedMailBefore(ctx context.Context, t time.Time) (_ int64, err error) {
+	defer wrap(&err, "delete old mail")
 	res, err := s.db.ExecContext(ctx, `DELETE FROM mail_outbox WHERE status IN ('sent', 'failed') AND created_at < $1`, t.UTC())
 	if err != nil {
 		return 0, err

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"time"
+
+	"github.com/vparrot/garage/internal/garage"
 )
 
 // skipLockedClause is the one place where claiming mail differs between the
@@ -21,9 +23,10 @@ func (s *Store) skipLockedClause() string {
 // ClaimMail leases up to limit due, pending mails until now+lease and
 // returns them, oldest first. A leased mail is invisible to other workers
 // until its lease ends, so a worker that dies mid-send only delays it.
-func (s *Store) ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*OutboxMail, error) {
-	var list []*OutboxMail
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+func (s *Store) ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) (_ []*garage.OutboxMail, err error) {
+	defer wrap(&err, "claim mail")
+	var list []*garage.OutboxMail
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx,
 			`SELECT id FROM mail_outbox
 			  WHERE status = 'pending' AND next_attempt_at <= $1 AND locked_until <= $1
@@ -59,7 +62,8 @@ func (s *Store) ClaimMail(ctx context.Context, now time.Time, lease time.Duratio
 }
 
 // MarkMailSent records a delivered mail and releases its lease.
-func (s *Store) MarkMailSent(ctx context.Context, id int64, now time.Time) error {
+func (s *Store) MarkMailSent(ctx context.Context, id int64, now time.Time) (err error) {
+	defer wrap(&err, "mark mail %d sent", id)
 	return affectedOne(s.db.ExecContext(ctx,
 		`UPDATE mail_outbox SET status = 'sent', attempts = attempts + 1, sent_at = $1, locked_until = 0, last_error = ''
 		  WHERE id = $2`, now.UTC(), id))
@@ -67,7 +71,8 @@ func (s *Store) MarkMailSent(ctx context.Context, id int64, now time.Time) error
 
 // MarkMailAttemptFailed records a failed delivery. The mail is tried again
 // at next, or, when giveUp is set, it is marked failed for good.
-func (s *Store) MarkMailAttemptFailed(ctx context.Context, id int64, next time.Time, giveUp bool, reason string) error {
+func (s *Store) MarkMailAttemptFailed(ctx context.Context, id int64, next time.Time, giveUp bool, reason string) (err error) {
+	defer wrap(&err, "mark mail %d failed", id)
 	status := "pending"
 	if giveUp {
 		status = "failed"
@@ -82,6 +87,7 @@ func (s *Store) MarkMailAttemptFailed(ctx context.Context, id int64, next time.T
 
 // OutboxCounts returns how many mails are waiting and how many failed for good.
 func (s *Store) OutboxCounts(ctx context.Context) (pending, failed int, err error) {
+	defer wrap(&err, "count outbox")
 	err = s.db.QueryRowContext(ctx,
 		`SELECT COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0),
 		        COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0)
@@ -92,20 +98,20 @@ func (s *Store) OutboxCounts(ctx context.Context) (pending, failed int, err erro
 const outboxColumns = `id, kind, to_addr, to_name, reply_to, subject, body_text, body_html, headers, attachments,
 	status, attempts, next_attempt_at, last_error, created_at, sent_at`
 
-func scanOutbox(row interface{ Scan(...any) error }) (*OutboxMail, error) {
-	var m OutboxMail
+func scanOutbox(row scanner) (*garage.OutboxMail, error) {
+	var m garage.OutboxMail
 	var next int64
 	var sent sql.NullTime
 	var headers, attachments string
 	if err := row.Scan(&m.ID, &m.Kind, &m.To, &m.ToName, &m.ReplyTo, &m.Subject, &m.Text, &m.HTML, &headers, &attachments,
 		&m.Status, &m.Attempts, &next, &m.LastError, &m.CreatedAt, &sent); err != nil {
-		return nil, translate(err)
-	}
-	var err error
-	if m.Headers, err = decodeJSONList[MailHeader](headers); err != nil {
 		return nil, err
 	}
-	if m.Attachments, err = decodeJSONList[MailAttachment](attachments); err != nil {
+	var err error
+	if m.Headers, err = decodeJSONList[garage.MailHeader](headers); err != nil {
+		return nil, err
+	}
+	if m.Attachments, err = decodeJSONList[garage.MailAttachment](attachments); err != nil {
 		return nil, err
 	}
 	m.NextAttemptAt = time.Unix(next, 0)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
 )
@@ -11,8 +12,8 @@ import (
 func TestRetentionPurges(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		old := &store.Message{LastName: "Ancien", FirstName: "A", Email: "a@exemple.fr", Subject: "s", Body: "b"}
-		recent := &store.Message{LastName: "Récent", FirstName: "R", Email: "r@exemple.fr", Subject: "s", Body: "b"}
+		old := &garage.Message{LastName: "Ancien", FirstName: "A", Email: "a@exemple.fr", Subject: "s", Body: "b"}
+		recent := &garage.Message{LastName: "Récent", FirstName: "R", Email: "r@exemple.fr", Subject: "s", Body: "b"}
 		if err := s.CreateMessage(ctx, old, nil, t0.AddDate(-4, 0, 0)); err != nil {
 			t.Fatal(err)
 		}
@@ -26,7 +27,7 @@ func TestRetentionPurges(t *testing.T) {
 		if _, err := s.MessageByID(ctx, recent.ID); err != nil {
 			t.Fatal("recent message purged")
 		}
-		if err := s.EnqueueMail(ctx, &store.OutboxMail{Kind: "k", To: "x@exemple.fr", Subject: "s", Text: "t"}, t0.AddDate(0, -2, 0)); err != nil {
+		if err := s.EnqueueMail(ctx, &garage.OutboxMail{Kind: "k", To: "x@exemple.fr", Subject: "s", Text: "t"}, t0.AddDate(0, -2, 0)); err != nil {
 			t.Fatal(err)
 		}
 		// A pending mail is never purged, however old.

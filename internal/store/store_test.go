@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/hours"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
@@ -68,10 +69,10 @@ func TestInitRolesIdempotent(t *testing.T) {
 	})
 }
 
-func newUser(t *testing.T, s *store.Store, email string, role store.Role) *store.User {
+func newUser(t *testing.T, s *store.Store, email string, role garage.Role) *garage.User {
 	t.Helper()
-	u := &store.User{Email: email, PasswordHash: "x", FirstName: "Léa", LastName: "Martin", Role: role, Active: true}
-	if err := s.CreateUser(context.Background(), u, t0); err != nil {
+	u := &garage.User{Email: email, PasswordHash: "x", FirstName: "Léa", LastName: "Martin", Role: role, Active: true}
+	if err := s.CreateUser(context.Background(), u, t0, garage.Actor{}); err != nil {
 		t.Fatalf("create user: %v", err)
 	}
 	return u
@@ -80,19 +81,19 @@ func newUser(t *testing.T, s *store.Store, email string, role store.Role) *store
 func TestUsers(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		u := newUser(t, s, "Lea.Martin@Example.fr", store.RoleEmployee)
+		u := newUser(t, s, "Lea.Martin@Example.fr", garage.RoleEmployee)
 		if u.ID == 0 {
 			t.Fatal("no id")
 		}
 		got, err := s.UserByEmail(ctx, "  lea.martin@example.FR ")
-		if err != nil || got.ID != u.ID || got.Role != store.RoleEmployee || !got.Active {
+		if err != nil || got.ID != u.ID || got.Role != garage.RoleEmployee || !got.Active {
 			t.Fatalf("by email: %+v %v", got, err)
 		}
 		if !got.CreatedAt.Equal(t0) {
 			t.Fatalf("created_at %v", got.CreatedAt)
 		}
-		dup := &store.User{Email: "LEA.MARTIN@example.fr", FirstName: "A", LastName: "B", Role: store.RoleAdmin}
-		if err := s.CreateUser(ctx, dup, t0); !errors.Is(err, store.ErrConflict) {
+		dup := &garage.User{Email: "LEA.MARTIN@example.fr", FirstName: "A", LastName: "B", Role: garage.RoleAdmin}
+		if err := s.CreateUser(ctx, dup, t0, garage.Actor{}); !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("duplicate e-mail: %v", err)
 		}
 		if _, err := s.UserByEmail(ctx, "nobody@example.fr"); !errors.Is(err, store.ErrNotFound) {
@@ -101,16 +102,16 @@ func TestUsers(t *testing.T) {
 		if _, err := s.UserByID(ctx, 9999); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("unknown id: %v", err)
 		}
-		bad := &store.User{Email: "x@example.fr", FirstName: "A", LastName: "B", Role: "boss"}
-		if err := s.CreateUser(ctx, bad, t0); err == nil {
+		bad := &garage.User{Email: "x@example.fr", FirstName: "A", LastName: "B", Role: "boss"}
+		if err := s.CreateUser(ctx, bad, t0, garage.Actor{}); err == nil {
 			t.Fatal("unknown role accepted")
 		}
-		newUser(t, s, "vincent@example.fr", store.RoleAdmin)
+		newUser(t, s, "vincent@example.fr", garage.RoleAdmin)
 		if n, err := s.CountActiveAdmins(ctx); err != nil || n != 1 {
 			t.Fatalf("admins %d %v", n, err)
 		}
 		list, err := s.ListUsers(ctx)
-		if err != nil || len(list) != 2 || list[0].Role != store.RoleAdmin {
+		if err != nil || len(list) != 2 || list[0].Role != garage.RoleAdmin {
 			t.Fatalf("list %v %v", list, err)
 		}
 		if err := s.SetPasswordHash(ctx, u.ID, "new", t0.Add(time.Hour)); err != nil {
@@ -128,9 +129,9 @@ func TestUsers(t *testing.T) {
 func TestSessions(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		u := newUser(t, s, "a@example.fr", store.RoleEmployee)
-		sess := &store.Session{TokenHash: "h1", UserID: u.ID, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(12 * time.Hour)}
-		if err := s.CreateSession(ctx, sess); err != nil {
+		u := newUser(t, s, "a@example.fr", garage.RoleEmployee)
+		sess := &garage.Session{TokenHash: "h1", UserID: u.ID, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(12 * time.Hour)}
+		if err := s.CreateSession(ctx, sess, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		idle := 2 * time.Hour
@@ -173,14 +174,14 @@ func TestSessions(t *testing.T) {
 		}
 		// Revocation of every session of a user.
 		for _, h := range []string{"h2", "h3"} {
-			if err := s.CreateSession(ctx, &store.Session{TokenHash: h, UserID: u.ID, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour)}); err != nil {
+			if err := s.CreateSession(ctx, &garage.Session{TokenHash: h, UserID: u.ID, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour)}, garage.Actor{}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if n, err := s.DeleteUserSessions(ctx, u.ID); err != nil || n != 3 {
 			t.Fatalf("revoked %d %v", n, err)
 		}
-		if err := s.CreateSession(ctx, &store.Session{TokenHash: "old", UserID: u.ID, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour)}); err != nil {
+		if err := s.CreateSession(ctx, &garage.Session{TokenHash: "old", UserID: u.ID, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour)}, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		if n, err := s.DeleteStaleSessions(ctx, t0.Add(2*time.Hour), t0); err != nil || n != 1 {
@@ -192,11 +193,11 @@ func TestSessions(t *testing.T) {
 func TestInactiveUserHasNoSession(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		u := &store.User{Email: "off@example.fr", FirstName: "A", LastName: "B", Role: store.RoleEmployee, Active: false}
-		if err := s.CreateUser(ctx, u, t0); err != nil {
+		u := &garage.User{Email: "off@example.fr", FirstName: "A", LastName: "B", Role: garage.RoleEmployee, Active: false}
+		if err := s.CreateUser(ctx, u, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.CreateSession(ctx, &store.Session{TokenHash: "h", UserID: u.ID, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour)}); err != nil {
+		if err := s.CreateSession(ctx, &garage.Session{TokenHash: "h", UserID: u.ID, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour)}, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := s.SessionUser(ctx, "h", t0, t0.Add(-time.Hour)); !errors.Is(err, store.ErrNotFound) {
@@ -257,12 +258,12 @@ func TestGarageHoursServices(t *testing.T) {
 		if _, err := s.GarageDetails(ctx); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("empty garage: %v", err)
 		}
-		g := &store.Garage{Name: "Garage V. Parrot", Street: "12 rue X", PostalCode: "31000", City: "Toulouse", Phone: "05 61 00 00 00", Email: "contact@example.fr"}
-		if err := s.SaveGarageDetails(ctx, g, t0); err != nil {
+		g := &garage.Details{Name: "Garage V. Parrot", Street: "12 rue X", PostalCode: "31000", City: "Toulouse", Phone: "05 61 00 00 00", Email: "contact@example.fr"}
+		if err := s.SaveGarageDetails(ctx, g, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		g.City = "Toulouse Cedex"
-		if err := s.SaveGarageDetails(ctx, g, t0); err != nil {
+		if err := s.SaveGarageDetails(ctx, g, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		got, err := s.GarageDetails(ctx)
@@ -280,7 +281,7 @@ func TestGarageHoursServices(t *testing.T) {
 			}
 		}
 		want := hours.DefaultWeek()
-		if err := s.SaveOpeningHours(ctx, want); err != nil {
+		if err := s.SaveOpeningHours(ctx, want, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		got2, err := s.OpeningHours(ctx)
@@ -294,12 +295,12 @@ func TestGarageHoursServices(t *testing.T) {
 		}
 
 		price := 89
-		for _, sv := range []*store.Service{
+		for _, sv := range []*garage.Service{
 			{Title: "Vidange", Visible: true, PriceFrom: &price},
 			{Title: "Carrosserie", Visible: false},
 			{Title: "Freinage", Visible: true},
 		} {
-			if err := s.CreateService(ctx, sv, t0); err != nil {
+			if err := s.CreateService(ctx, sv, t0, garage.Actor{}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -318,11 +319,11 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		id := int64(7)
-		e := &store.AuditEntry{At: t0, ActorID: &id, ActorEmail: "a@example.fr", Action: "login.success", IP: "192.0.2.1"}
+		e := &garage.AuditEntry{At: t0, ActorID: &id, ActorEmail: "a@example.fr", Action: "login.success", IP: "192.0.2.1"}
 		if err := s.AddAudit(ctx, e); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.AddAudit(ctx, &store.AuditEntry{At: t0, Action: "login.failure", Details: `{"email":"x"}`}); err != nil {
+		if err := s.AddAudit(ctx, &garage.AuditEntry{At: t0, Action: "login.failure", Details: `{"email":"x"}`}); err != nil {
 			t.Fatal(err)
 		}
 		list, err := s.ListAudit(ctx, "", 10, 0)

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
 )
@@ -13,37 +14,37 @@ import (
 func TestAccountTokens(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		u := newUser(t, s, "new@example.fr", store.RoleEmployee)
-		if err := s.CreateSession(ctx, &store.Session{TokenHash: "sess", UserID: u.ID, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour)}); err != nil {
+		u := newUser(t, s, "new@example.fr", garage.RoleEmployee)
+		if err := s.CreateSession(ctx, &garage.Session{TokenHash: "sess", UserID: u.ID, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour)}, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.CreateAccountToken(ctx, "old", u.ID, store.TokenInvite, t0, 72*time.Hour); err != nil {
+		if err := s.SendAccountLink(ctx, u.ID, garage.AccountLink{TokenHash: "old", Purpose: garage.TokenInvite}, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		// A new invitation revokes the previous link.
-		if err := s.CreateAccountToken(ctx, "tok", u.ID, store.TokenInvite, t0, 72*time.Hour); err != nil {
+		if err := s.SendAccountLink(ctx, u.ID, garage.AccountLink{TokenHash: "tok", Purpose: garage.TokenInvite}, t0, garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.AccountTokenUser(ctx, "old", store.TokenInvite, t0); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.AccountTokenUser(ctx, "old", garage.TokenInvite, t0); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("revoked token: %v", err)
 		}
-		if got, err := s.AccountTokenUser(ctx, "tok", store.TokenInvite, t0.Add(time.Hour)); err != nil || got.ID != u.ID {
+		if got, err := s.AccountTokenUser(ctx, "tok", garage.TokenInvite, t0.Add(time.Hour)); err != nil || got.ID != u.ID {
 			t.Fatalf("peek: %v %v", got, err)
 		}
-		if _, err := s.AccountTokenUser(ctx, "tok", store.TokenReset, t0); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.AccountTokenUser(ctx, "tok", garage.TokenReset, t0); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("wrong purpose accepted: %v", err)
 		}
-		if _, err := s.UseAccountTokenAndSetPassword(ctx, "tok", store.TokenInvite, "h", t0.Add(73*time.Hour)); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.UseAccountTokenAndSetPassword(ctx, "tok", garage.TokenInvite, "h", t0.Add(73*time.Hour), garage.Actor{}); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("expired token used: %v", err)
 		}
-		got, err := s.UseAccountTokenAndSetPassword(ctx, "tok", store.TokenInvite, "newhash", t0.Add(time.Hour))
+		got, err := s.UseAccountTokenAndSetPassword(ctx, "tok", garage.TokenInvite, "newhash", t0.Add(time.Hour), garage.Actor{})
 		if err != nil || got.PasswordHash != "newhash" {
 			t.Fatalf("use: %v %v", got, err)
 		}
 		if _, _, err := s.SessionUser(ctx, "sess", t0, t0.Add(-time.Hour)); !errors.Is(err, store.ErrNotFound) {
 			t.Fatal("sessions survive a password set by token")
 		}
-		if _, err := s.UseAccountTokenAndSetPassword(ctx, "tok", store.TokenInvite, "again", t0.Add(time.Hour)); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.UseAccountTokenAndSetPassword(ctx, "tok", garage.TokenInvite, "again", t0.Add(time.Hour), garage.Actor{}); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("token used twice: %v", err)
 		}
 		if got, _ := s.UserByID(ctx, u.ID); got.PasswordHash != "newhash" {
@@ -58,7 +59,7 @@ func TestAccountTokens(t *testing.T) {
 func TestOutboxEnqueue(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		m := &store.OutboxMail{Kind: "account.invite", To: "léa@example.fr", ToName: "Léa Martin", Subject: "Votre accès à l'espace du garage", Text: "Bonjour Léa"}
+		m := &garage.OutboxMail{Kind: "account.invite", To: "léa@example.fr", ToName: "Léa Martin", Subject: "Votre accès à l'espace du garage", Text: "Bonjour Léa"}
 		if err := s.EnqueueMail(ctx, m, t0); err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/web/views"
 )
@@ -39,9 +40,9 @@ func (a *app) soldSince(ctx context.Context) (time.Time, error) {
 	return since, nil
 }
 
-// occasionsPage is the public car list. The same handler renders the full
+// carList is the public car list. The same handler renders the full
 // page or, for cars.js, only the results fragment.
-func (a *app) occasionsPage(w http.ResponseWriter, r *http.Request) {
+func (a *app) carList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	f, s, bad := parseCarQuery(r.URL.Query())
 	if bad != nil {
@@ -83,10 +84,10 @@ func (a *app) occasionsPage(w http.ResponseWriter, r *http.Request) {
 		a.render(w, r, http.StatusOK, views.CarResults(s))
 		return
 	}
-	desc := "Véhicules d'occasion contrôlés du Garage V. Parrot à Toulouse : " + views.ResultCount(s.Total) +
+	desc := "Véhicules d'occasion contrôlés du " + garage.DefaultName + " à Toulouse : " + views.ResultCount(s.Total) +
 		", filtrez par prix, kilométrage, année, marque et énergie."
 	if s.Total == 0 {
-		desc = "Les véhicules d'occasion du Garage V. Parrot à Toulouse."
+		desc = "Les véhicules d'occasion du " + garage.DefaultName + " à Toulouse."
 	}
 	p, err := a.page(r, "occasions", "Véhicules d'occasion", desc)
 	if err != nil {
@@ -133,7 +134,7 @@ func (a *app) carPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := a.store.CarByID(ctx, id)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && c.Status == store.CarDraft) {
+	if errors.Is(err, store.ErrNotFound) || (err == nil && c.Status == garage.CarDraft) {
 		a.errorPage(w, r, http.StatusNotFound)
 		return
 	}
@@ -141,13 +142,13 @@ func (a *app) carPage(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	if c.Status == store.CarArchived {
+	if c.Status == garage.CarArchived {
 		a.carGone(w, r, c)
 		return
 	}
 	if slugPart != c.Slug {
 		w.Header().Set("Cache-Control", "no-cache")
-		http.Redirect(w, r, c.Path(), http.StatusMovedPermanently)
+		http.Redirect(w, r, views.CarPath(c), http.StatusMovedPermanently)
 		return
 	}
 	d := &views.CarDetail{Car: c}
@@ -170,20 +171,20 @@ func (a *app) carPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // carDescription is the meta description of a car page.
-func carDescription(c *store.Car) string {
+func carDescription(c *garage.Car) string {
 	parts := []string{c.DisplayTitle()}
 	if c.RegYear > 0 {
 		parts = append(parts, strconv.Itoa(c.RegYear))
 	}
 	parts = append(parts, views.CarMileage(c))
 	if c.Fuel != "" {
-		parts = append(parts, store.OptionLabel(store.Fuels(), c.Fuel))
+		parts = append(parts, garage.OptionLabel(garage.Fuels(), c.Fuel))
 	}
 	if c.Gearbox != "" {
-		parts = append(parts, "boîte "+strings.ToLower(store.OptionLabel(store.Gearboxes(), c.Gearbox)))
+		parts = append(parts, "boîte "+strings.ToLower(garage.OptionLabel(garage.Gearboxes(), c.Gearbox)))
 	}
-	s := strings.Join(parts, ", ") + " : " + views.Price(c.Price) + " TTC au Garage V. Parrot, Toulouse."
-	if c.Status == store.CarSold {
+	s := strings.Join(parts, ", ") + " : " + views.Price(c.Price) + " TTC au " + garage.DefaultName + ", Toulouse."
+	if c.Status == garage.CarSold {
 		s = "Vendu — " + s
 	}
 	return s
@@ -191,13 +192,13 @@ func carDescription(c *store.Car) string {
 
 // carGone answers 410 for an archived car, with up to three similar cars
 // still for sale (same make first, then the newest).
-func (a *app) carGone(w http.ResponseWriter, r *http.Request, c *store.Car) {
+func (a *app) carGone(w http.ResponseWriter, r *http.Request, c *garage.Car) {
 	ctx := r.Context()
-	published := []store.CarStatus{store.CarPublished}
-	similar, _, err := a.store.ListCars(ctx, store.CarFilter{Statuses: published, Make: c.Make, Limit: 3, NoCount: true})
+	published := []garage.CarStatus{garage.CarPublished}
+	similar, _, err := a.store.ListCars(ctx, garage.CarFilter{Statuses: published, Make: c.Make, Limit: 3, NoCount: true})
 	if err == nil && len(similar) < 3 {
-		var more []*store.Car
-		more, _, err = a.store.ListCars(ctx, store.CarFilter{Statuses: published, Limit: 6, NoCount: true})
+		var more []*garage.Car
+		more, _, err = a.store.ListCars(ctx, garage.CarFilter{Statuses: published, Limit: 6, NoCount: true})
 		for _, m := range more {
 			if len(similar) < 3 && (c.Make == "" || !strings.EqualFold(m.Make, c.Make)) {
 				similar = append(similar, m)

@@ -10,32 +10,33 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/store/storetest"
+	"github.com/vparrot/garage/internal/web/views"
 )
 
 // addCar stores a car directly with the given status (and one photo row).
-func (e *env) addCar(c *store.Car, status store.CarStatus, at time.Time) *store.Car {
+func (e *env) addCar(c *garage.Car, status garage.CarStatus, at time.Time) *garage.Car {
 	e.t.Helper()
 	ctx := context.Background()
 	c.Status = status
-	if status != store.CarDraft {
+	if status != garage.CarDraft {
 		c.PublishedAt = at
 	}
-	if status == store.CarSold {
+	if status == garage.CarSold {
 		c.SoldAt = at
 	}
-	if err := e.store.CreateCar(ctx, c, at); err != nil {
+	if err := e.store.CreateCar(ctx, c, nil, at, garage.Actor{}); err != nil {
 		e.t.Fatal(err)
 	}
-	if err := e.store.AddCarPhotos(ctx, c.ID, []*store.CarPhoto{{Key: "cars/p" + itoa(int(c.ID)), Width: 1280, Height: 960}}, at); err != nil {
+	if err := e.store.AddCarPhotos(ctx, c.ID, []*garage.CarPhoto{{Key: "cars/p" + itoa(int(c.ID)), Width: 1280, Height: 960}}, at, garage.Actor{}); err != nil {
 		e.t.Fatal(err)
 	}
 	return c
 }
 
-func car(mk, model, version string, price, year, km int, fuel, gearbox string) *store.Car {
-	return &store.Car{Make: mk, Model: model, Version: version, Price: price, RegYear: year, RegMonth: 5, Mileage: km,
+func car(mk, model, version string, price, year, km int, fuel, gearbox string) *garage.Car {
+	return &garage.Car{Make: mk, Model: model, Version: version, Price: price, RegYear: year, RegMonth: 5, Mileage: km,
 		Fuel: fuel, Gearbox: gearbox, CritAir: "1", Colour: "Blanc", Description: "Très bon état.\nGarantie 6 mois."}
 }
 
@@ -44,11 +45,11 @@ func TestPublicCarList(t *testing.T) {
 		t.Run(string(engine), func(t *testing.T) {
 			e := newEnv(t, engine)
 			now := e.clock.Now()
-			clio := e.addCar(car("Renault", "Clio", "V TCe 90 Zen", 15490, 2022, 21000, "essence", "manuelle"), store.CarPublished, now.Add(-48*time.Hour))
-			e.addCar(car("Peugeot", "3008", "1.5 BlueHDi 130 GT", 27900, 2021, 64000, "diesel", "automatique"), store.CarPublished, now.Add(-24*time.Hour))
-			e.addCar(car("Dacia", "Sandero", "Stepway", 9990, 2017, 98000, "essence", "manuelle"), store.CarSold, now.Add(-10*24*time.Hour))
-			e.addCar(car("Fiat", "500", "1.2 Lounge", 6990, 2015, 110000, "essence", "manuelle"), store.CarSold, now.Add(-40*24*time.Hour))
-			e.addCar(car("Toyota", "Yaris", "Hybride", 18000, 2023, 9000, "hybride", "automatique"), store.CarDraft, now)
+			clio := e.addCar(car("Renault", "Clio", "V TCe 90 Zen", 15490, 2022, 21000, "essence", "manuelle"), garage.CarPublished, now.Add(-48*time.Hour))
+			e.addCar(car("Peugeot", "3008", "1.5 BlueHDi 130 GT", 27900, 2021, 64000, "diesel", "automatique"), garage.CarPublished, now.Add(-24*time.Hour))
+			e.addCar(car("Dacia", "Sandero", "Stepway", 9990, 2017, 98000, "essence", "manuelle"), garage.CarSold, now.Add(-10*24*time.Hour))
+			e.addCar(car("Fiat", "500", "1.2 Lounge", 6990, 2015, 110000, "essence", "manuelle"), garage.CarSold, now.Add(-40*24*time.Hour))
+			e.addCar(car("Toyota", "Yaris", "Hybride", 18000, 2023, 9000, "hybride", "automatique"), garage.CarDraft, now)
 			c := e.client()
 
 			res := e.get(c, "/occasions")
@@ -135,7 +136,7 @@ func TestPublicCarList(t *testing.T) {
 
 			// Home page: recent cars and a link to the list.
 			home := e.get(c, "/")
-			if !strings.Contains(home.body, "Nos dernières occasions") || !strings.Contains(home.body, clio.Path()) {
+			if !strings.Contains(home.body, "Nos dernières occasions") || !strings.Contains(home.body, views.CarPath(clio)) {
 				t.Errorf("home lacks recent cars")
 			}
 		})
@@ -149,22 +150,22 @@ func TestPublicCarPage(t *testing.T) {
 			now := e.clock.Now()
 			clio := car("Renault", "Clio", "V TCe 90 Zen", 15490, 2022, 21000, "essence", "manuelle")
 			clio.Description = "Une <b>belle</b> voiture </script><script>alert(1)</script>"
-			e.addCar(clio, store.CarPublished, now.Add(-time.Hour))
-			if err := e.store.SetCarEquipment(context.Background(), clio.ID, nil, []string{"Climatisation automatique", "GPS"}); err != nil {
+			e.addCar(clio, garage.CarPublished, now.Add(-time.Hour))
+			if err := e.store.SetCarEquipment(context.Background(), clio.ID, &garage.CarEquipment{NewNames: []string{"Climatisation automatique", "GPS"}}, time.Time{}, garage.Actor{}); err != nil {
 				t.Fatal(err)
 			}
-			sold := e.addCar(car("Dacia", "Sandero", "Stepway", 9990, 2017, 98000, "essence", "manuelle"), store.CarSold, now.Add(-50*24*time.Hour))
-			gone := e.addCar(car("Renault", "Twingo", "III SCe 65", 7990, 2018, 70000, "essence", "manuelle"), store.CarArchived, now)
-			draft := e.addCar(car("Toyota", "Yaris", "Hybride", 18000, 2023, 9000, "hybride", "automatique"), store.CarDraft, now)
+			sold := e.addCar(car("Dacia", "Sandero", "Stepway", 9990, 2017, 98000, "essence", "manuelle"), garage.CarSold, now.Add(-50*24*time.Hour))
+			gone := e.addCar(car("Renault", "Twingo", "III SCe 65", 7990, 2018, 70000, "essence", "manuelle"), garage.CarArchived, now)
+			draft := e.addCar(car("Toyota", "Yaris", "Hybride", 18000, 2023, 9000, "hybride", "automatique"), garage.CarDraft, now)
 			c := e.client()
 
-			res := e.get(c, clio.Path())
+			res := e.get(c, views.CarPath(clio))
 			if res.StatusCode != http.StatusOK {
 				t.Fatalf("car page: %d", res.StatusCode)
 			}
 			for _, want := range []string{"Renault Clio V TCe 90 Zen", "15\u202f490\u202f€", "21\u202f000\u202fkm", "Climatisation automatique",
 				"Caractéristiques", `id="contact-voiture"`, `data-subject="Annonce n° ` + itoa(int(clio.ID)) + ` — Renault Clio V TCe 90 Zen"`,
-				"05 61 00 00 00", "Horaires", `rel="canonical" href="` + e.app.cfg.PublicURL + clio.Path() + `"`, `<meta name="description"`,
+				"05 61 00 00 00", "Horaires", `rel="canonical" href="` + e.app.cfg.PublicURL + views.CarPath(clio) + `"`, `<meta name="description"`,
 				"data-gallery", "&lt;b&gt;belle&lt;/b&gt;"} {
 				if !strings.Contains(res.body, want) {
 					t.Errorf("car page lacks %q", want)
@@ -203,26 +204,26 @@ func TestPublicCarPage(t *testing.T) {
 
 			// Wrong or missing slug: 301 to the canonical URL.
 			for _, p := range []string{"/occasions/" + itoa(int(clio.ID)), "/occasions/" + itoa(int(clio.ID)) + "-peugeot-208"} {
-				if r := e.get(c, p); r.StatusCode != http.StatusMovedPermanently || r.Header.Get("Location") != clio.Path() {
+				if r := e.get(c, p); r.StatusCode != http.StatusMovedPermanently || r.Header.Get("Location") != views.CarPath(clio) {
 					t.Errorf("%s: %d %q", p, r.StatusCode, r.Header.Get("Location"))
 				}
 			}
 			// Sold long ago: the page stays, marked sold.
-			if r := e.get(c, sold.Path()); r.StatusCode != http.StatusOK || !strings.Contains(r.body, "Vendu") || !strings.Contains(r.body, "SoldOut") {
+			if r := e.get(c, views.CarPath(sold)); r.StatusCode != http.StatusOK || !strings.Contains(r.body, "Vendu") || !strings.Contains(r.body, "SoldOut") {
 				t.Errorf("sold car page: %d", r.StatusCode)
 			}
 			// Archived: 410 with similar cars.
-			if r := e.get(c, gone.Path()); r.StatusCode != http.StatusGone || !strings.Contains(r.body, "plus disponible") || !strings.Contains(r.body, clio.Path()) {
+			if r := e.get(c, views.CarPath(gone)); r.StatusCode != http.StatusGone || !strings.Contains(r.body, "plus disponible") || !strings.Contains(r.body, views.CarPath(clio)) {
 				t.Errorf("archived car: %d %s", r.StatusCode, r.body)
 			}
-			for _, p := range []string{draft.Path(), "/occasions/999999-x", "/occasions/abc", "/occasions/-1", "/occasions/0"} {
+			for _, p := range []string{views.CarPath(draft), "/occasions/999999-x", "/occasions/abc", "/occasions/-1", "/occasions/0"} {
 				if r := e.get(c, p); r.StatusCode != http.StatusNotFound {
 					t.Errorf("%s: %d, want 404", p, r.StatusCode)
 				}
 			}
 
 			// sitemap.xml: static pages, published and recently sold cars only.
-			recent := e.addCar(car("Citroën", "C3", "PureTech 83 Shine", 11990, 2020, 45000, "essence", "manuelle"), store.CarSold, now.Add(-5*24*time.Hour))
+			recent := e.addCar(car("Citroën", "C3", "PureTech 83 Shine", 11990, 2020, 45000, "essence", "manuelle"), garage.CarSold, now.Add(-5*24*time.Hour))
 			sm := e.get(c, "/sitemap.xml")
 			var set struct {
 				URLs []struct {
@@ -236,7 +237,7 @@ func TestPublicCarPage(t *testing.T) {
 			for _, u := range set.URLs {
 				locs[strings.TrimPrefix(u.Loc, e.app.cfg.PublicURL)] = true
 			}
-			if !locs["/"] || !locs["/occasions"] || !locs[clio.Path()] || !locs[recent.Path()] || locs[sold.Path()] || locs[gone.Path()] || locs[draft.Path()] {
+			if !locs["/"] || !locs["/occasions"] || !locs[views.CarPath(clio)] || !locs[views.CarPath(recent)] || locs[views.CarPath(sold)] || locs[views.CarPath(gone)] || locs[views.CarPath(draft)] {
 				t.Fatalf("sitemap URLs: %v", locs)
 			}
 			if r := e.get(c, "/robots.txt"); !strings.Contains(r.body, "Sitemap: ") {

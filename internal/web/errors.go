@@ -2,17 +2,11 @@ package web
 
 import (
 	"context"
-	"database/sql/driver"
 	"errors"
-	"io"
-	"net"
 	"net/http"
-	"strings"
-	"syscall"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
-
+	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/web/views"
 )
 
@@ -58,7 +52,7 @@ func (a *app) serverError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	status := http.StatusInternalServerError
-	if unavailable(err) {
+	if store.IsUnavailable(err) {
 		// The database is down or overloaded: say so, and when to retry;
 		// the pool reconnects by itself when it is back.
 		status = http.StatusServiceUnavailable
@@ -89,22 +83,6 @@ func (a *app) serverError(w http.ResponseWriter, r *http.Request, err error) {
 // statusClientClosedRequest is nginx's 499: the client closed the connection before the answer. It keeps
 // these requests out of the 5xx counts that alerts watch.
 const statusClientClosedRequest = 499
-
-// unavailable reports whether err means the database cannot be reached or
-// answered too late, rather than a bug.
-func unavailable(err error) bool {
-	var connectErr *pgconn.ConnectError
-	var netErr net.Error
-	switch {
-	case errors.As(err, &connectErr), errors.As(err, &netErr),
-		errors.Is(err, context.DeadlineExceeded), errors.Is(err, driver.ErrBadConn),
-		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET):
-		return true
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "conn closed") ||
-		strings.Contains(msg, "failed to connect") || strings.Contains(msg, "unexpected EOF")
-}
 
 type byteSink struct{ b []byte }
 

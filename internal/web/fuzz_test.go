@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/garage"
 )
 
 // FuzzParseCarQuery: whatever the query string, the filter parser either
@@ -94,15 +94,15 @@ func FuzzParseCarForm(f *testing.F) {
 		if err := r.ParseForm(); err != nil {
 			return
 		}
-		c := &store.Car{}
-		cf, _, _ := parseCarForm(r, c, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
+		c := &garage.Car{}
+		cf, _ := parseCarForm(r, c, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
 		if len(cf.Errors) > 0 {
 			return
 		}
 		if c.Price < 0 || c.Price > 5_000_000 || c.Mileage < 0 || c.Mileage > 2_000_000 || c.RegMonth < 0 || c.RegMonth > 12 {
 			t.Fatalf("accepted out-of-bounds numbers: %+v", c)
 		}
-		if c.Fuel != "" && !store.HasOption(store.Fuels(), c.Fuel) || c.Gearbox != "" && !store.HasOption(store.Gearboxes(), c.Gearbox) {
+		if c.Fuel != "" && !garage.HasOption(garage.Fuels(), c.Fuel) || c.Gearbox != "" && !garage.HasOption(garage.Gearboxes(), c.Gearbox) {
 			t.Fatalf("accepted an unknown choice: %q %q", c.Fuel, c.Gearbox)
 		}
 		for _, v := range []string{c.Make, c.Model, c.Version} {
@@ -134,7 +134,7 @@ func FuzzParseReviewForm(f *testing.F) {
 			}
 			return
 		}
-		if rv.Rating < 1 || rv.Rating > 5 || rv.Status == store.TestimonialApproved {
+		if rv.Rating < 1 || rv.Rating > 5 || rv.Status == garage.TestimonialApproved {
 			t.Fatalf("accepted %+v", rv)
 		}
 		if strings.ContainsRune(rv.Name, 0) || !utf8.ValidString(rv.Comment) {

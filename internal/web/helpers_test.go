@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vparrot/garage/internal/config"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/hours"
 	"github.com/vparrot/garage/internal/password"
 	"github.com/vparrot/garage/internal/photo"
@@ -156,27 +157,27 @@ func seed(t *testing.T, s *store.Store) {
 	h := testHasher()
 	for _, u := range []struct {
 		email, pw string
-		role      store.Role
-	}{{adminEmail, adminPassword, store.RoleAdmin}, {employeeEmail, employeePass, store.RoleEmployee}} {
+		role      garage.Role
+	}{{adminEmail, adminPassword, garage.RoleAdmin}, {employeeEmail, employeePass, garage.RoleEmployee}} {
 		hash, err := h.Hash(ctx, u.pw)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.CreateUser(ctx, &store.User{Email: u.email, PasswordHash: hash, FirstName: "Prénom", LastName: "Nom", Role: u.role, Active: true}, time.Now()); err != nil {
+		if err := s.CreateUser(ctx, &garage.User{Email: u.email, PasswordHash: hash, FirstName: "Prénom", LastName: "Nom", Role: u.role, Active: true}, time.Now(), garage.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := s.SaveGarageDetails(ctx, &store.Garage{Name: "Garage V. Parrot", Street: "1 rue du Test", PostalCode: "31000", City: "Toulouse", Phone: "05 61 00 00 00", Email: "contact@garage-parrot.test"}, time.Now()); err != nil {
+	if err := s.SaveGarageDetails(ctx, &garage.Details{Name: "Garage V. Parrot", Street: "1 rue du Test", PostalCode: "31000", City: "Toulouse", Phone: "05 61 00 00 00", Email: "contact@garage-parrot.test"}, time.Now(), garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveOpeningHours(ctx, hours.DefaultWeek()); err != nil {
+	if err := s.SaveOpeningHours(ctx, hours.DefaultWeek(), time.Time{}, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	price := 89
-	if err := s.CreateService(ctx, &store.Service{Title: "Freinage", Description: "Plaquettes et disques.", Visible: true, PriceFrom: &price}, time.Now()); err != nil {
+	if err := s.CreateService(ctx, &garage.Service{Title: "Freinage", Description: "Plaquettes et disques.", Visible: true, PriceFrom: &price}, time.Now(), garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateService(ctx, &store.Service{Title: "Service caché", Visible: false}, time.Now()); err != nil {
+	if err := s.CreateService(ctx, &garage.Service{Title: "Service caché", Visible: false}, time.Now(), garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -269,4 +270,17 @@ func (e *env) auditActions(t *testing.T) []string {
 		out = append(out, a.Action)
 	}
 	return out
+}
+
+// sendAccountLink queues a single-use link for u, as the staff pages do.
+func (e *env) sendAccountLink(t *testing.T, u *garage.User, purpose garage.TokenPurpose) {
+	t.Helper()
+	ctx := context.Background()
+	link, err := e.app.newAccountLink(ctx, u, purpose)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.SendAccountLink(ctx, u.ID, link, e.clock.Now(), garage.Actor{}); err != nil {
+		t.Fatal(err)
+	}
 }

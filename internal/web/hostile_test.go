@@ -18,7 +18,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/web/views"
 )
 
 // hostileValues are the building blocks of the generated payloads:
@@ -137,13 +139,13 @@ func TestHostileInputOnEveryForm(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	ctx := context.Background()
 	now := e.clock.Now()
-	clio := e.addCar(car("Renault", "Clio", "V TCe 90 Zen", 15490, 2022, 21000, "essence", "manuelle"), store.CarPublished, now)
-	msg := &store.Message{LastName: "Dupré", FirstName: "Hélène", Email: "h@exemple.fr", Subject: "Essai", Body: "Bonjour"}
+	clio := e.addCar(car("Renault", "Clio", "V TCe 90 Zen", 15490, 2022, 21000, "essence", "manuelle"), garage.CarPublished, now)
+	msg := &garage.Message{LastName: "Dupré", FirstName: "Hélène", Email: "h@exemple.fr", Subject: "Essai", Body: "Bonjour"}
 	if err := e.store.CreateMessage(ctx, msg, nil, now); err != nil {
 		t.Fatal(err)
 	}
-	review := &store.Testimonial{Name: "Paul", Comment: "Très bien", Rating: 5}
-	if err := e.store.CreateTestimonial(ctx, review, now); err != nil {
+	review := &garage.Testimonial{Name: "Paul", Comment: "Très bien", Rating: 5}
+	if err := e.store.CreateTestimonial(ctx, review, now, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	services, _ := e.store.ListServices(ctx, false)
@@ -156,7 +158,7 @@ func TestHostileInputOnEveryForm(t *testing.T) {
 	}{
 		{"/connexion", "/connexion", true},
 		{"/contact", "/contact", true},
-		{clio.Path(), "/contact", true},
+		{views.CarPath(clio), "/contact", true},
 		{"/avis", "/avis", true},
 		{"/mot-de-passe-oublie", "/mot-de-passe-oublie", true},
 		{"/admin/voitures/nouvelle", "/admin/voitures/nouvelle", false},

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -219,20 +218,4 @@ func isTrusted(addr netip.Addr, trusted []netip.Prefix) bool {
 		}
 	}
 	return false
-}
-
-// parseForm reads a urlencoded form body of at most maxFormBytes. It
-// reports false after writing a 413 or 400 page.
-func (a *app) parseForm(w http.ResponseWriter, r *http.Request) bool {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			a.errorPage(w, r, http.StatusRequestEntityTooLarge)
-			return false
-		}
-		a.errorPage(w, r, http.StatusBadRequest)
-		return false
-	}
-	return true
 }

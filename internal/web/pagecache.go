@@ -358,7 +358,7 @@ func (a *app) serveCached(w http.ResponseWriter, r *http.Request, p *cachedPage)
 		etag = p.gzETag
 	}
 	h.Set("ETag", etag)
-	if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, etag) {
+	if match := r.Header.Get("If-None-Match"); match != "" && ui.ETagMatches(match, etag) {
 		h.Del("Content-Type")
 		h.Del("Content-Length")
 		w.WriteHeader(http.StatusNotModified)
@@ -392,18 +392,6 @@ var bodyBuffers = sync.Pool{New: func() any { return new([]byte) }}
 const maxPooledBody = 256 << 10
 
 func (a *app) newStamp(purpose string) string { return a.forms.Stamp(purpose, a.now()) }
-
-// etagMatches implements If-None-Match's weak comparison for one stored tag.
-func etagMatches(header, etag string) bool {
-	weak := strings.TrimPrefix(etag, "W/")
-	for part := range strings.SplitSeq(header, ",") {
-		part = strings.TrimSpace(part)
-		if part == "*" || strings.TrimPrefix(part, "W/") == weak {
-			return true
-		}
-	}
-	return false
-}
 
 // copyHeader puts a stored page's header fields into a response. The value slices are shared, with their
 // capacity cut to their length: an Add on the response appends to a new array, a Set replaces the slice,

@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/vparrot/garage/internal/config"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/photostore"
 	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/web/views"
 )
 
 // TestPhotoPublicBaseURL: with PHOTO_PUBLIC_BASE_URL, pages link the photos there, the CSP lets images (and
@@ -19,13 +21,13 @@ import (
 func TestPhotoPublicBaseURL(t *testing.T) {
 	const base = "https://cdn.example.fr/garage"
 	e := newEnv(t, store.SQLite, func(c *config.Config) { c.Photos.PublicBaseURL = base })
-	clio := e.addCar(car("Renault", "Clio", "V TCe 90 Zen", 15490, 2022, 21000, "essence", "manuelle"), store.CarPublished, e.clock.Now().Add(-time.Hour))
+	clio := e.addCar(car("Renault", "Clio", "V TCe 90 Zen", 15490, 2022, 21000, "essence", "manuelle"), garage.CarPublished, e.clock.Now().Add(-time.Hour))
 	key := "cars/p" + itoa(int(clio.ID))
 	if err := e.app.photos.Put(context.Background(), photostore.VariantKey(key, "card"), []byte("jpeg"), ""); err != nil {
 		t.Fatal(err)
 	}
 	c := e.client()
-	for _, path := range []string{clio.Path(), "/occasions"} {
+	for _, path := range []string{views.CarPath(clio), "/occasions"} {
 		res := e.get(c, path)
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("%s: %d", path, res.StatusCode)
@@ -39,7 +41,7 @@ func TestPhotoPublicBaseURL(t *testing.T) {
 		}
 	}
 	// Search engines get the same address in the car's structured data.
-	if res := e.get(c, clio.Path()); !strings.Contains(res.body, `"`+base+"/"+key+`-large.jpg"`) {
+	if res := e.get(c, views.CarPath(clio)); !strings.Contains(res.body, `"`+base+"/"+key+`-large.jpg"`) {
 		t.Error("the car's JSON-LD does not give its photos at the public base URL")
 	}
 	if res := e.get(c, "/photos/"+photostore.VariantKey(key, "card")); res.StatusCode != http.StatusOK || res.body != "jpeg" {
@@ -48,8 +50,8 @@ func TestPhotoPublicBaseURL(t *testing.T) {
 
 	// Without it: /photos/ links and the site's own images only.
 	e = newEnv(t, store.SQLite)
-	clio = e.addCar(car("Renault", "Clio", "V TCe 90 Zen", 15490, 2022, 21000, "essence", "manuelle"), store.CarPublished, e.clock.Now().Add(-time.Hour))
-	res := e.get(e.client(), clio.Path())
+	clio = e.addCar(car("Renault", "Clio", "V TCe 90 Zen", 15490, 2022, 21000, "essence", "manuelle"), garage.CarPublished, e.clock.Now().Add(-time.Hour))
+	res := e.get(e.client(), views.CarPath(clio))
 	if !strings.Contains(res.body, `src="/photos/cars/p`) || !strings.Contains(res.Header.Get("Content-Security-Policy"), "img-src 'self' data:;") {
 		t.Errorf("default: CSP %q", res.Header.Get("Content-Security-Policy"))
 	}

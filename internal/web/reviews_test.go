@@ -2,12 +2,14 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/store/storetest"
 )
@@ -31,7 +33,7 @@ func validReview(comment string) url.Values {
 	return url.Values{"nom": {"Hélène D."}, "note": {"4"}, "commentaire": {comment}, "date_experience": {"2026-02-20"}, "email": {"helene@exemple.fr"}}
 }
 
-func (e *env) testimonials(t *testing.T) []*store.Testimonial {
+func (e *env) testimonials(t *testing.T) []*garage.Testimonial {
 	t.Helper()
 	list, err := e.store.ListTestimonialsForModeration(context.Background(), 1000, 0)
 	if err != nil {
@@ -74,7 +76,7 @@ func TestReviewIsPublicOnlyOnceApproved(t *testing.T) {
 				t.Fatal("no confirmation")
 			}
 			list := e.testimonials(t)
-			if len(list) != 1 || list[0].Status != store.TestimonialPending || list[0].Rating != 4 || list[0].Email != "helene@exemple.fr" {
+			if len(list) != 1 || list[0].Status != garage.TestimonialPending || list[0].Rating != 4 || list[0].Email != "helene@exemple.fr" {
 				t.Fatalf("stored %+v", list)
 			}
 			for path, body := range e.publicPages(t) {
@@ -102,7 +104,7 @@ func TestReviewIsPublicOnlyOnceApproved(t *testing.T) {
 				t.Error("the author's e-mail is shown")
 			}
 			// A second, better review changes the average.
-			addReview(t, e, "Zoé", 5, store.TestimonialApproved)
+			addReview(t, e, "Zoé", 5, garage.TestimonialApproved)
 			if home := e.get(e.client(), "/avis"); !strings.Contains(home.body, "4,5 / 5") || !strings.Contains(home.body, "(2 avis)") {
 				t.Error("average not updated")
 			}
@@ -125,7 +127,7 @@ func TestReviewIsPublicOnlyOnceApproved(t *testing.T) {
 				t.Fatalf("rejection mail %+v", mails)
 			}
 			got, _ := e.store.TestimonialByID(context.Background(), list[0].ID)
-			if got.RejectGround != "publicite" || got.Status != store.TestimonialRejected {
+			if got.RejectGround != "publicite" || got.Status != garage.TestimonialRejected {
 				t.Fatalf("stored %+v", got)
 			}
 			if res := e.postForm(emp, "/admin/avis/"+id+"/refuser", url.Values{"motif": {"parce que"}}); res.StatusCode != http.StatusUnprocessableEntity {
@@ -137,7 +139,7 @@ func TestReviewIsPublicOnlyOnceApproved(t *testing.T) {
 			if res := e.postForm(emp, "/admin/avis/"+id+"/supprimer", nil); res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("delete: %d", res.StatusCode)
 			}
-			if _, err := e.store.TestimonialByID(context.Background(), list[0].ID); err != store.ErrNotFound {
+			if _, err := e.store.TestimonialByID(context.Background(), list[0].ID); !errors.Is(err, store.ErrNotFound) {
 				t.Fatalf("after delete: %v", err)
 			}
 			if res := e.postForm(emp, "/admin/avis/"+id+"/approuver", nil); res.StatusCode != http.StatusNotFound {
@@ -160,10 +162,10 @@ func TestReviewIsPublicOnlyOnceApproved(t *testing.T) {
 	}
 }
 
-func addReview(t *testing.T, e *env, name string, rating int, status string) *store.Testimonial {
+func addReview(t *testing.T, e *env, name string, rating int, status garage.TestimonialStatus) *garage.Testimonial {
 	t.Helper()
-	r := &store.Testimonial{Name: name, Comment: "Très bon garage, je recommande.", Rating: rating, Status: status}
-	if err := e.store.CreateTestimonial(context.Background(), r, e.clock.Now()); err != nil {
+	r := &garage.Testimonial{Name: name, Comment: "Très bon garage, je recommande.", Rating: rating, Status: status}
+	if err := e.store.CreateTestimonial(context.Background(), r, e.clock.Now(), garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	return r
@@ -177,10 +179,10 @@ func TestReviewFormRefusesBadInputAndEscapesHTML(t *testing.T) {
 		{"note", "6", "Choisissez une note de 1 à 5 étoiles."},
 		{"note", "4.5", "Choisissez une note de 1 à 5 étoiles."},
 		{"commentaire", "", "L&#39;avis est obligatoire."},
-		{"commentaire", strings.Repeat("a", 2001), "L&#39;avis est trop long"},
+		{"commentaire", strings.Repeat("a", 2001), "L&#39;avis ne doit pas dépasser 2000 caractères."},
 		{"nom", "", "Le nom est obligatoire."},
 		{"date_experience", "2027-01-01", "ne peut pas être dans le futur"},
-		{"date_experience", "hier", "n&#39;est pas valide"},
+		{"date_experience", "hier", "n&#39;est pas une date valide"},
 		{"email", "pas une adresse", "L&#39;adresse e-mail n&#39;est pas valide"},
 	} {
 		form := validReview("Un avis tout à fait correct.")
@@ -240,7 +242,7 @@ func TestStaffAddsAnOfflineReviewPublishedAtOnce(t *testing.T) {
 		t.Fatalf("add: %d %s", res.StatusCode, res.body)
 	}
 	list := e.testimonials(t)
-	if len(list) != 1 || list[0].Status != store.TestimonialApproved || list[0].Source != "staff" || list[0].CreatedBy == nil || list[0].PublishedAt == nil {
+	if len(list) != 1 || list[0].Status != garage.TestimonialApproved || list[0].Source != "staff" || list[0].CreatedBy == nil || list[0].PublishedAt == nil {
 		t.Fatalf("stored %+v", list)
 	}
 	if home := e.get(e.client(), "/"); !strings.Contains(home.body, "travail soigné") {

@@ -2,8 +2,9 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 
-	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/garage"
 )
 
 // access is the least role a route requires (SPEC.md §6).
@@ -22,6 +23,17 @@ func (a access) String() string {
 	return [...]string{"public", "staff", "admin"}[a]
 }
 
+// allows reports whether u (nil for a visitor) may use a route of access a.
+func (a access) allows(u *garage.User) bool {
+	switch a {
+	case public:
+		return true
+	case staff:
+		return u != nil
+	}
+	return u != nil && u.IsAdmin()
+}
+
 // route is one entry of the application's HTTP surface.
 type route struct {
 	pattern string
@@ -29,106 +41,116 @@ type route struct {
 	handler http.Handler
 }
 
-// routes is the whole HTTP surface of the application: every pattern with
-// the role it requires. State changes only happen on POST.
+// routes is the whole HTTP surface of the application, by area: every
+// pattern with the role it requires. State changes only happen on POST.
+// Handlers are named {noun}{Action}; those of POST routes end in Post.
 func (a *app) routes() []route {
+	h := func(f http.HandlerFunc) http.Handler { return f }
 	return []route{
-		// Public site.
-		{"GET /{$}", public, a.cached(a.home)},
-		{"GET /services", public, a.cached(a.servicesPage)},
-		{"GET /occasions", public, a.cached(a.occasionsPage)},
-		{"GET /robots.txt", public, http.HandlerFunc(a.robots)},
+		// Public pages.
+		{"GET /{$}", public, a.cached(a.homePage)},
+		{"GET /services", public, a.cached(a.serviceList)},
+		{"GET /mentions-legales", public, a.cached(a.legalNoticePage)},
+		{"GET /confidentialite", public, a.cached(a.privacyPage)},
+		{"GET /sitemap.xml", public, a.cached(a.sitemapXML)},
+		{"GET /robots.txt", public, h(a.robotsTXT)},
 
-		// Contact and lead inbox (issue 4).
-		{"GET /contact", public, a.cached(a.contactPage)},
-		{"POST /contact", public, http.HandlerFunc(a.contactPost)},
-		{"GET /contact/merci", public, http.HandlerFunc(a.contactThanks)},
-		{"GET /admin/messages", staff, http.HandlerFunc(a.adminInbox)},
-		{"GET /admin/messages/export.csv", staff, http.HandlerFunc(a.adminMessagesExport)},
-		{"GET /admin/messages/{id}", staff, http.HandlerFunc(a.adminMessage)},
-		{"POST /admin/messages/{id}", staff, http.HandlerFunc(a.adminMessagePost)},
-
-		// Testimonials (issue 5).
-		{"GET /avis", public, a.cached(a.reviewsPage)},
-		{"POST /avis", public, http.HandlerFunc(a.reviewPost)},
-		{"GET /avis/merci", public, http.HandlerFunc(a.reviewThanks)},
-		{"GET /avis/moderation", public, a.cached(a.reviewsModeration)},
-		{"GET /admin/avis", staff, http.HandlerFunc(a.adminReviews)},
-		{"GET /admin/avis/nouveau", staff, http.HandlerFunc(a.adminReviewNew)},
-		{"POST /admin/avis/nouveau", staff, http.HandlerFunc(a.adminReviewNewPost)},
-		{"POST /admin/avis/{id}/approuver", staff, a.moderate(store.TestimonialApproved)},
-		{"POST /admin/avis/{id}/refuser", staff, a.moderate(store.TestimonialRejected)},
-		{"POST /admin/avis/{id}/en-attente", staff, a.moderate(store.TestimonialPending)},
-		{"POST /admin/avis/{id}/supprimer", staff, http.HandlerFunc(a.adminReviewDelete)},
-		// Used cars: public pages.
+		// Used cars.
+		{"GET /occasions", public, a.cached(a.carList)},
 		{"GET /occasions/{ref}", public, a.cached(a.carPage)},
-		{"GET /sitemap.xml", public, a.cached(a.sitemap)},
 		{"GET /photos/", public, a.photoFiles()},
 
-		// Staff login.
-		{"GET /connexion", public, http.HandlerFunc(a.loginForm)},
-		{"POST /connexion", public, http.HandlerFunc(a.loginPost)},
-		{"POST /deconnexion", public, http.HandlerFunc(a.logoutPost)},
+		// Contact.
+		{"GET /contact", public, a.cached(a.contactPage)},
+		{"POST /contact", public, h(a.contactPagePost)},
+		{"GET /contact/merci", public, h(a.contactThanks)},
 
-		// Accounts by e-mail: password reset and invitations (issue 4).
-		{"GET /mot-de-passe-oublie", public, http.HandlerFunc(a.forgotForm)},
-		{"POST /mot-de-passe-oublie", public, http.HandlerFunc(a.forgotPost)},
-		{"GET /reinitialiser/{token}", public, http.HandlerFunc(accountLink{a, store.TokenReset}.show)},
-		{"POST /reinitialiser/{token}", public, http.HandlerFunc(accountLink{a, store.TokenReset}.save)},
-		{"GET /invitation/{token}", public, http.HandlerFunc(accountLink{a, store.TokenInvite}.show)},
-		{"POST /invitation/{token}", public, http.HandlerFunc(accountLink{a, store.TokenInvite}.save)},
+		// Reviews.
+		{"GET /avis", public, a.cached(a.reviewList)},
+		{"POST /avis", public, h(a.reviewCreatePost)},
+		{"GET /avis/merci", public, h(a.reviewThanks)},
+		{"GET /avis/moderation", public, a.cached(a.reviewRulesPage)},
 
-		// Back office.
-		{"GET /admin", staff, http.HandlerFunc(a.adminHome)},
-		{"GET /admin/journal", adminOnly, http.HandlerFunc(a.adminJournal)},
+		// Staff login, password reset and invitations.
+		{"GET /connexion", public, h(a.loginPage)},
+		{"POST /connexion", public, h(a.loginPagePost)},
+		{"POST /deconnexion", public, h(a.logoutPost)},
+		{"GET /mot-de-passe-oublie", public, h(a.passwordForgotPage)},
+		{"POST /mot-de-passe-oublie", public, h(a.passwordForgotPagePost)},
+		{"GET /reinitialiser/{token}", public, h(passwordLink{a, garage.TokenReset}.page)},
+		{"POST /reinitialiser/{token}", public, h(passwordLink{a, garage.TokenReset}.pagePost)},
+		{"GET /invitation/{token}", public, h(passwordLink{a, garage.TokenInvite}.page)},
+		{"POST /invitation/{token}", public, h(passwordLink{a, garage.TokenInvite}.pagePost)},
 
-		// Owner's back office (issue 6): hours, services, garage details, staff, own account.
-		{"GET /admin/horaires", adminOnly, http.HandlerFunc(a.adminHours)},
-		{"POST /admin/horaires", adminOnly, http.HandlerFunc(a.adminHoursPost)},
-		{"POST /admin/horaires/exceptions", adminOnly, http.HandlerFunc(a.adminExceptionPost)},
-		{"POST /admin/horaires/exceptions/{id}/supprimer", adminOnly, http.HandlerFunc(a.adminExceptionDelete)},
-		{"POST /admin/horaires/feries", adminOnly, http.HandlerFunc(a.adminHolidaysImport)},
-		{"GET /admin/services", adminOnly, http.HandlerFunc(a.adminServices)},
-		{"POST /admin/services", adminOnly, http.HandlerFunc(a.adminServiceCreate)},
-		{"GET /admin/services/{id}", adminOnly, http.HandlerFunc(a.adminServiceEdit)},
-		{"POST /admin/services/{id}", adminOnly, http.HandlerFunc(a.adminServiceUpdate)},
-		{"POST /admin/services/{id}/deplacer", adminOnly, http.HandlerFunc(a.adminServiceMove)},
-		{"POST /admin/services/{id}/visibilite", adminOnly, http.HandlerFunc(a.adminServiceVisibility)},
-		{"POST /admin/services/{id}/supprimer", adminOnly, http.HandlerFunc(a.adminServiceDelete)},
-		{"POST /admin/services/{id}/image", adminOnly, http.HandlerFunc(a.adminServiceImagePost)},
-		{"POST /admin/services/{id}/image/supprimer", adminOnly, http.HandlerFunc(a.adminServiceImageDelete)},
-		{"GET /admin/garage", adminOnly, http.HandlerFunc(a.adminGarage)},
-		{"POST /admin/garage", adminOnly, http.HandlerFunc(a.adminGaragePost)},
-		{"GET /admin/comptes", adminOnly, http.HandlerFunc(a.adminStaff)},
-		{"POST /admin/comptes", adminOnly, http.HandlerFunc(a.adminStaffInvite)},
-		{"POST /admin/comptes/{id}/role", adminOnly, http.HandlerFunc(a.adminStaffRole)},
-		{"POST /admin/comptes/{id}/desactiver", adminOnly, http.HandlerFunc(a.adminStaffDisable)},
-		{"POST /admin/comptes/{id}/reactiver", adminOnly, http.HandlerFunc(a.adminStaffEnable)},
-		{"POST /admin/comptes/{id}/supprimer", adminOnly, http.HandlerFunc(a.adminStaffDelete)},
-		{"POST /admin/comptes/{id}/invitation", adminOnly, http.HandlerFunc(a.adminStaffResend)},
-		{"GET /admin/compte", staff, http.HandlerFunc(a.adminAccount)},
-		{"POST /admin/compte/nom", staff, http.HandlerFunc(a.adminAccountName)},
-		{"POST /admin/compte/mot-de-passe", staff, http.HandlerFunc(a.adminAccountPassword)},
-		{"POST /admin/compte/sessions", staff, http.HandlerFunc(a.adminAccountSessions)},
-		{"GET /mentions-legales", public, a.cached(a.legalNotice)},
-		{"GET /confidentialite", public, a.cached(a.privacyPage)},
-		// Used cars: back office (employees and administrator).
-		{"GET /admin/voitures", staff, http.HandlerFunc(a.adminCars)},
-		{"GET /admin/equipements", staff, http.HandlerFunc(a.adminEquipment)},
-		{"POST /admin/equipements/{id}", staff, http.HandlerFunc(a.adminEquipmentRename)},
-		{"POST /admin/equipements/{id}/supprimer", staff, http.HandlerFunc(a.adminEquipmentDelete)},
-		{"GET /admin/voitures/nouvelle", staff, http.HandlerFunc(a.adminCarNew)},
-		{"POST /admin/voitures/nouvelle", staff, http.HandlerFunc(a.adminCarCreatePost)},
-		{"GET /admin/voitures/{id}", staff, http.HandlerFunc(a.adminCarEdit)},
-		{"POST /admin/voitures/{id}", staff, http.HandlerFunc(a.adminCarSavePost)},
-		{"POST /admin/voitures/{id}/statut", staff, http.HandlerFunc(a.adminCarStatusPost)},
-		{"POST /admin/voitures/{id}/supprimer", staff, http.HandlerFunc(a.adminCarDeletePost)},
-		{"POST /admin/voitures/{id}/photos", staff, http.HandlerFunc(a.adminCarPhotosPost)},
-		{"POST /admin/voitures/{id}/photos/{photo}", staff, http.HandlerFunc(a.adminCarPhotoPost)},
+		// Back office: dashboard, own account, audit log.
+		{"GET /admin", staff, h(a.dashboardPage)},
+		{"GET /admin/compte", staff, h(a.accountEdit)},
+		{"POST /admin/compte/nom", staff, h(a.accountNamePost)},
+		{"POST /admin/compte/mot-de-passe", staff, h(a.accountPasswordPost)},
+		{"POST /admin/compte/sessions", staff, h(a.accountSessionsPost)},
+		{"GET /admin/journal", adminOnly, h(a.journalList)},
+
+		// Back office: messages.
+		{"GET /admin/messages", staff, h(a.messageList)},
+		{"GET /admin/messages/export.csv", staff, h(a.messageExport)},
+		{"GET /admin/messages/{id}", staff, h(a.messageEdit)},
+		{"POST /admin/messages/{id}", staff, h(a.messageEditPost)},
+
+		// Back office: reviews.
+		{"GET /admin/avis", staff, h(a.reviewAdminList)},
+		{"GET /admin/avis/nouveau", staff, h(a.reviewNew)},
+		{"POST /admin/avis/nouveau", staff, h(a.reviewNewPost)},
+		{"POST /admin/avis/{id}/approuver", staff, a.reviewModeratePost(garage.TestimonialApproved)},
+		{"POST /admin/avis/{id}/refuser", staff, a.reviewModeratePost(garage.TestimonialRejected)},
+		{"POST /admin/avis/{id}/en-attente", staff, a.reviewModeratePost(garage.TestimonialPending)},
+		{"POST /admin/avis/{id}/supprimer", staff, h(a.reviewDeletePost)},
+
+		// Back office: cars, their photos and the equipment vocabulary.
+		{"GET /admin/voitures", staff, h(a.carAdminList)},
+		{"GET /admin/voitures/nouvelle", staff, h(a.carNew)},
+		{"POST /admin/voitures/nouvelle", staff, h(a.carNewPost)},
+		{"GET /admin/voitures/{id}", staff, h(a.carEdit)},
+		{"POST /admin/voitures/{id}", staff, h(a.carEditPost)},
+		{"POST /admin/voitures/{id}/statut", staff, h(a.carStatusPost)},
+		{"POST /admin/voitures/{id}/supprimer", staff, h(a.carDeletePost)},
+		{"POST /admin/voitures/{id}/photos", staff, h(a.carPhotoAddPost)},
+		{"POST /admin/voitures/{id}/photos/{photo}", staff, h(a.carPhotoChangePost)},
+		{"GET /admin/equipements", staff, h(a.equipmentList)},
+		{"POST /admin/equipements/{id}", staff, h(a.equipmentRenamePost)},
+		{"POST /admin/equipements/{id}/supprimer", staff, h(a.equipmentDeletePost)},
+
+		// Back office: opening hours and their exceptions.
+		{"GET /admin/horaires", adminOnly, h(a.hoursEdit)},
+		{"POST /admin/horaires", adminOnly, h(a.hoursEditPost)},
+		{"POST /admin/horaires/exceptions", adminOnly, h(a.exceptionCreatePost)},
+		{"POST /admin/horaires/exceptions/{id}/supprimer", adminOnly, h(a.exceptionDeletePost)},
+		{"POST /admin/horaires/feries", adminOnly, h(a.holidaysImportPost)},
+
+		// Back office: services.
+		{"GET /admin/services", adminOnly, h(a.serviceAdminList)},
+		{"POST /admin/services", adminOnly, h(a.serviceCreatePost)},
+		{"GET /admin/services/{id}", adminOnly, h(a.serviceEdit)},
+		{"POST /admin/services/{id}", adminOnly, h(a.serviceEditPost)},
+		{"POST /admin/services/{id}/deplacer", adminOnly, h(a.serviceMovePost)},
+		{"POST /admin/services/{id}/visibilite", adminOnly, h(a.serviceVisibilityPost)},
+		{"POST /admin/services/{id}/supprimer", adminOnly, h(a.serviceDeletePost)},
+		{"POST /admin/services/{id}/image", adminOnly, h(a.serviceImagePost)},
+		{"POST /admin/services/{id}/image/supprimer", adminOnly, h(a.serviceImageDeletePost)},
+
+		// Back office: the garage's details, staff accounts.
+		{"GET /admin/garage", adminOnly, h(a.garageEdit)},
+		{"POST /admin/garage", adminOnly, h(a.garageEditPost)},
+		{"GET /admin/comptes", adminOnly, h(a.staffList)},
+		{"POST /admin/comptes", adminOnly, h(a.staffInvitePost)},
+		{"POST /admin/comptes/{id}/role", adminOnly, h(a.staffRolePost)},
+		{"POST /admin/comptes/{id}/desactiver", adminOnly, h(a.staffDisablePost)},
+		{"POST /admin/comptes/{id}/reactiver", adminOnly, h(a.staffEnablePost)},
+		{"POST /admin/comptes/{id}/supprimer", adminOnly, h(a.staffDeletePost)},
+		{"POST /admin/comptes/{id}/invitation", adminOnly, h(a.staffResendPost)},
 
 		// Operations and assets.
-		{"GET /healthz", public, http.HandlerFunc(a.healthz)},
-		{"GET /readyz", public, http.HandlerFunc(a.readyz)},
+		{"GET /healthz", public, h(a.healthz)},
+		{"GET /readyz", public, h(a.readyz)},
 		{"GET /static/", public, a.assets.Handler()},
 		{"GET /favicon.ico", public, a.assets.ServeRootFile("favicon.ico")},
 		{"GET /site.webmanifest", public, a.assets.ServeRootFile("site.webmanifest")},
@@ -152,7 +174,7 @@ func (a *app) guardRoute(rt route) http.Handler {
 				a.errorPage(w, r, http.StatusUnauthorized)
 				return
 			}
-			if rt.access == adminOnly && !u.IsAdmin() {
+			if !rt.access.allows(u) {
 				a.errorPage(w, r, http.StatusForbidden)
 				return
 			}
@@ -160,4 +182,13 @@ func (a *app) guardRoute(rt route) http.Handler {
 		}
 		rt.handler.ServeHTTP(w, r)
 	})
+}
+
+// mayOpen reports whether u may open path with GET, by the rule of the
+// route that serves it: the back office's navigation shows a link only to
+// those its route lets in.
+func (a *app) mayOpen(u *garage.User, path string) bool {
+	_, pattern := a.mux.Handler(&http.Request{Method: http.MethodGet, URL: &url.URL{Path: path}})
+	rule, ok := a.access[pattern]
+	return ok && rule.allows(u)
 }

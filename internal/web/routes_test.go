@@ -3,10 +3,12 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/vparrot/garage/internal/config"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/store/storetest"
 )
 
@@ -55,7 +57,7 @@ var expectedAccess = map[string]access{
 	"GET /favicon.ico":               public,
 	"GET /site.webmanifest":          public,
 
-	// Owner's back office (issue 6).
+	// Hours, services, garage details, staff accounts: the administrator only; own account: every staff member.
 	"GET /admin/horaires":                            adminOnly,
 	"POST /admin/horaires":                           adminOnly,
 	"POST /admin/horaires/exceptions":                adminOnly,
@@ -271,6 +273,37 @@ func TestNoDebugEndpoints(t *testing.T) {
 		for _, p := range []string{"/debug/pprof/", "/debug/pprof/heap", "/debug/pprof/cmdline", "/debug/vars", "/metrics", "/.env", "/data/garage.db"} {
 			if res := e.get(e.client(), p); res.StatusCode != http.StatusNotFound {
 				t.Errorf("production=%v %s: %d", prod, p, res.StatusCode)
+			}
+		}
+	}
+}
+
+// TestBackOfficeMenuFollowsTheRouteTable: the back office's menu links to
+// every page the route table lets the user open, and to no other.
+func TestBackOfficeMenuFollowsTheRouteTable(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	for _, who := range []struct {
+		email, password string
+		role            garage.Role
+	}{{adminEmail, adminPassword, garage.RoleAdmin}, {employeeEmail, employeePass, garage.RoleEmployee}} {
+		page := e.get(e.loggedIn(who.email, who.password), "/admin")
+		start := strings.Index(page.body, `<nav class="admin-nav"`)
+		if start < 0 {
+			t.Fatalf("%s: no back-office menu", who.role)
+		}
+		nav := page.body[start : start+strings.Index(page.body[start:], "</nav>")]
+		shown := map[string]bool{}
+		for _, m := range regexp.MustCompile(`href="(/admin[^"#?]*)"`).FindAllStringSubmatch(nav, -1) {
+			shown[m[1]] = true
+		}
+		u := &garage.User{Role: who.role}
+		for _, rt := range e.app.routes() {
+			method, path, _ := strings.Cut(rt.pattern, " ")
+			if method != http.MethodGet || !strings.HasPrefix(path, "/admin") || strings.ContainsAny(path, "{.") || strings.HasSuffix(path, "/nouvelle") || strings.HasSuffix(path, "/nouveau") {
+				continue // pages reached from another page, not from the menu
+			}
+			if allowed := rt.access.allows(u); shown[path] != allowed {
+				t.Errorf("%s: menu link to %s shown=%v, but its route allows=%v", who.role, path, shown[path], allowed)
 			}
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/vparrot/garage/internal/config"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/hours"
 	"github.com/vparrot/garage/internal/metrics"
 	"github.com/vparrot/garage/internal/password"
@@ -76,6 +77,7 @@ type app struct {
 	forms    *spam.Signer      // signed form-render times
 	sessions *sessionManager
 	mux      *http.ServeMux
+	access   map[string]access // each route pattern's rule, for mayOpen
 	photos   photostore.Store
 	photoPro *photo.Processor
 	pages    *pageCache // public pages, see pagecache.go
@@ -124,8 +126,10 @@ func newApp(d Deps) (*app, http.Handler, error) {
 	}
 	a.forms = spam.NewSigner(formKey)
 	mux := http.NewServeMux()
+	a.access = map[string]access{}
 	for _, rt := range a.routes() {
 		mux.Handle(rt.pattern, a.guardRoute(rt))
+		a.access[rt.pattern] = rt.access
 	}
 	a.mux = mux
 
@@ -222,6 +226,7 @@ func (a *app) page(r *http.Request, nav, title, description string) (*views.Page
 		Asset:       a.assets.Path,
 		RequestID:   requestID(ctx),
 		User:        currentUser(ctx),
+		MayOpen:     func(path string) bool { return a.mayOpen(currentUser(ctx), path) },
 		Maintenance: a.maintenanceBanner(ctx),
 	}
 	if r.URL.Path != "" && nav != "" && !isAdminPath(r.URL.Path) {
@@ -230,7 +235,7 @@ func (a *app) page(r *http.Request, nav, title, description string) (*views.Page
 	g, err := a.store.GarageDetails(ctx)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		g = &store.Garage{Name: "Garage V. Parrot"}
+		g = &garage.Details{Name: garage.DefaultName}
 	case err != nil:
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/store"
 )
 
@@ -41,18 +42,18 @@ func hashToken(token string) string {
 }
 
 type sessionCtx struct {
-	session *store.Session
-	user    *store.User
+	session *garage.Session
+	user    *garage.User
 }
 
-func sessionFrom(ctx context.Context) *store.Session {
+func sessionFrom(ctx context.Context) *garage.Session {
 	if sc, ok := ctx.Value(keySession).(*sessionCtx); ok {
 		return sc.session
 	}
 	return nil
 }
 
-func currentUser(ctx context.Context) *store.User {
+func currentUser(ctx context.Context) *garage.User {
 	if sc, ok := ctx.Value(keySession).(*sessionCtx); ok {
 		return sc.user
 	}
@@ -81,7 +82,7 @@ func (a *app) loadSession(next http.Handler) http.Handler {
 	})
 }
 
-func (m *sessionManager) lookup(ctx context.Context, token string) (*store.Session, *store.User, error) {
+func (m *sessionManager) lookup(ctx context.Context, token string) (*garage.Session, *garage.User, error) {
 	now := m.now()
 	h := hashToken(token)
 	sess, user, err := m.store.SessionUser(ctx, h, now, now.Add(-m.idle))
@@ -97,24 +98,20 @@ func (m *sessionManager) lookup(ctx context.Context, token string) (*store.Sessi
 	return sess, user, nil
 }
 
-// start creates a new session for user (a fresh token at every login) and
-// sets its cookie.
-func (m *sessionManager) start(ctx context.Context, w http.ResponseWriter, userID int64) error {
-	return m.startWithFlash(ctx, w, userID, "")
-}
-
-// startWithFlash is start with a flash message for the first page.
-func (m *sessionManager) startWithFlash(ctx context.Context, w http.ResponseWriter, userID int64, flash string) error {
+// start creates a new session for user (a fresh token at every login),
+// with a flash message for its first page if any, and sets its cookie. With
+// an actor, the store audits it as a login.
+func (m *sessionManager) start(ctx context.Context, w http.ResponseWriter, userID int64, flash string, by garage.Actor) error {
 	var b [32]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return err
 	}
 	token := base64.RawURLEncoding.EncodeToString(b[:])
 	now := m.now()
-	err := m.store.CreateSession(ctx, &store.Session{
+	err := m.store.CreateSession(ctx, &garage.Session{
 		TokenHash: hashToken(token), UserID: userID,
 		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(m.absolute), Flash: flash,
-	})
+	}, by)
 	if err != nil {
 		return err
 	}

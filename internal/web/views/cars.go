@@ -5,25 +5,24 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/vparrot/garage/internal/format"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/photostore"
-	"github.com/vparrot/garage/internal/store"
 )
 
 // CarForm is what the back-office car form shows: the values as typed
 // (kept on a 422), an error per field, the equipment vocabulary, and for an
 // existing car its photos and what blocks its publication.
 type CarForm struct {
-	Car       *store.Car // nil for a new car
+	Car       *garage.Car // nil for a new car
 	Values    map[string]string
 	Errors    map[string]string
-	Vocab     []*store.Equipment
+	Vocab     []*garage.Equipment
 	Checked   map[int64]bool
 	NewEquip  string
-	Photos    []*store.CarPhoto
+	Photos    []*garage.CarPhoto
 	Missing   []string // French publication problems, shown after a refused publication
 	StatusErr string
 	PhotoErr  string // a refused upload, in French
@@ -37,14 +36,14 @@ func (f *CarForm) Action() string {
 	if f.Car == nil {
 		return "/admin/voitures/nouvelle"
 	}
-	return "/admin/voitures/" + strconv.FormatInt(f.Car.ID, 10)
+	return AdminCarPath(f.Car.ID)
 }
 
 // CarListData is the back-office car list.
 type CarListData struct {
-	Cars     []*store.Car
+	Cars     []*garage.Car
 	Total    int
-	Counts   map[store.CarStatus]int
+	Counts   map[garage.CarStatus]int
 	Query    string
 	Status   string
 	Sort     string
@@ -83,30 +82,26 @@ func StatusLink(st string) string {
 }
 
 // nextStatuses are the status buttons offered for a car, with their labels.
-func nextStatuses(c *store.Car) []store.Option {
-	labels := map[store.CarStatus]string{
-		store.CarPublished: "Publier",
-		store.CarSold:      "Marquer comme vendu",
-		store.CarArchived:  "Archiver",
-		store.CarDraft:     "Repasser en brouillon",
+func nextStatuses(c *garage.Car) []garage.Option {
+	labels := map[garage.CarStatus]string{
+		garage.CarPublished: "Publier",
+		garage.CarSold:      "Marquer comme vendu",
+		garage.CarArchived:  "Archiver",
+		garage.CarDraft:     "Repasser en brouillon",
 	}
-	if c.Status == store.CarSold {
-		labels[store.CarPublished] = "Remettre en vente"
+	if c.Status == garage.CarSold {
+		labels[garage.CarPublished] = "Remettre en vente"
 	}
-	var out []store.Option
-	for _, st := range []store.CarStatus{store.CarPublished, store.CarSold, store.CarArchived, store.CarDraft} {
-		if store.CanTransition(c.Status, st) {
-			out = append(out, store.Option{Code: string(st), Label: labels[st]})
+	var out []garage.Option
+	for _, st := range []garage.CarStatus{garage.CarPublished, garage.CarSold, garage.CarArchived, garage.CarDraft} {
+		if garage.CanTransition(c.Status, st) {
+			out = append(out, garage.Option{Code: string(st), Label: labels[st]})
 		}
 	}
 	return out
 }
 
-func carID(c *store.Car) string { return strconv.FormatInt(c.ID, 10) }
-
-func photoAction(c *store.Car, p *store.CarPhoto) string {
-	return "/admin/voitures/" + carID(c) + "/photos/" + strconv.FormatInt(p.ID, 10)
-}
+func carID(c *garage.Car) string { return strconv.FormatInt(c.ID, 10) }
 
 type photoBaseKey struct{}
 
@@ -143,7 +138,7 @@ func PhotoSrcset(ctx context.Context, key string) string {
 }
 
 // CarYear is "06/2021" or "2021".
-func CarYear(c *store.Car) string {
+func CarYear(c *garage.Car) string {
 	if c.RegYear == 0 {
 		return ""
 	}
@@ -154,7 +149,7 @@ func CarYear(c *store.Car) string {
 }
 
 // CarMileage is "38 500 km", with "(non garanti)" when so marked.
-func CarMileage(c *store.Car) string {
+func CarMileage(c *garage.Car) string {
 	if c.MileageUnverified {
 		if c.Mileage == 0 {
 			return "Kilométrage non garanti"
@@ -164,16 +159,14 @@ func CarMileage(c *store.Car) string {
 	return format.Km(c.Mileage)
 }
 
-func statusClass(st store.CarStatus) string { return "status status-" + string(st) }
-
-func join(list []string) string { return strings.Join(list, " ; ") }
+func statusClass(st garage.CarStatus) string { return "status status-" + string(st) }
 
 // CarSearch is the public car list: the filters as understood (Values holds
 // the normalised query), the facets for the form, and one page of cars.
 type CarSearch struct {
 	Values        url.Values
-	Facets        *store.CarFacets
-	Cars          []*store.Car
+	Facets        *garage.CarFacets
+	Cars          []*garage.Car
 	Total         int
 	Page          int
 	Pages         int
@@ -222,7 +215,7 @@ func (s *CarSearch) Filtered() bool {
 // rangeDim describes one two-handle range of the filter form.
 type rangeDim struct {
 	Dim, Legend, Unit string
-	Bounds            store.Range
+	Bounds            garage.Range
 	Step              int
 }
 

@@ -13,7 +13,7 @@ import (
 	"strconv"
 
 	"github.com/vparrot/garage/internal/format"
-	"github.com/vparrot/garage/internal/store"
+	"github.com/vparrot/garage/internal/garage"
 )
 
 // CarsPage is the public list of cars with its filter form. The form is a
@@ -80,7 +80,7 @@ func CarsPage(p *Page, s *CarSearch) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			for _, code := range s.Facets.Fuels {
-				templ_7745c5c3_Err = option(code, store.OptionLabel(store.Fuels(), code), s.V("energie")).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = option(code, garage.OptionLabel(garage.Fuels(), code), s.V("energie")).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -94,7 +94,7 @@ func CarsPage(p *Page, s *CarSearch) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			for _, code := range s.Facets.Gearboxes {
-				templ_7745c5c3_Err = option(code, store.OptionLabel(store.Gearboxes(), code), s.V("boite")).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = option(code, garage.OptionLabel(garage.Gearboxes(), code), s.V("boite")).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -103,7 +103,7 @@ func CarsPage(p *Page, s *CarSearch) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			for _, o := range store.CarSorts() {
+			for _, o := range garage.CarSorts() {
 				templ_7745c5c3_Err = option(o.Code, o.Label, sortValue(s)).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -158,7 +158,7 @@ func sortValue(s *CarSearch) string {
 	if v := s.V("tri"); v != "" {
 		return v
 	}
-	return string(store.SortNewest)
+	return string(garage.SortNewest)
 }
 
 func rangeFilter(s *CarSearch, d rangeDim) templ.Component {
@@ -735,7 +735,7 @@ func CarResults(s *CarSearch) templ.Component {
 }
 
 // CarCard is one car in a list.
-func CarCard(c *store.Car) templ.Component {
+func CarCard(c *garage.Car) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -757,9 +757,9 @@ func CarCard(c *store.Car) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var42 string
-		templ_7745c5c3_Var42, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(c.Path())).ResolveURL(ctx)
+		templ_7745c5c3_Var42, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(CarPath(c))).ResolveURL(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/cars_public.templ`, Line: 130, Col: 58}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/cars_public.templ`, Line: 130, Col: 60}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var42)
 		if templ_7745c5c3_Err != nil {
@@ -823,7 +823,7 @@ func CarCard(c *store.Car) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if c.Status == store.CarSold {
+		if c.Status == garage.CarSold {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 68, "<span class=\"badge badge-sold\">Vendu</span>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -834,9 +834,9 @@ func CarCard(c *store.Car) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var46 string
-		templ_7745c5c3_Var46, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(c.Path())).ResolveURL(ctx)
+		templ_7745c5c3_Var46, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(CarPath(c))).ResolveURL(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/cars_public.templ`, Line: 141, Col: 62}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/cars_public.templ`, Line: 141, Col: 64}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var46)
 		if templ_7745c5c3_Err != nil {
@@ -849,7 +849,7 @@ func CarCard(c *store.Car) templ.Component {
 		var templ_7745c5c3_Var47 string
 		templ_7745c5c3_Var47, templ_7745c5c3_Err = templ.JoinStringErrs(c.DisplayTitle())
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/cars_public.templ`, Line: 141, Col: 83}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/cars_public.templ`, Line: 141, Col: 85}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var47))
 		if templ_7745c5c3_Err != nil {
@@ -878,9 +878,9 @@ func CarCard(c *store.Car) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var49 string
-			templ_7745c5c3_Var49, templ_7745c5c3_Err = templ.JoinStringErrs(store.OptionLabel(store.Fuels(), c.Fuel))
+			templ_7745c5c3_Var49, templ_7745c5c3_Err = templ.JoinStringErrs(garage.OptionLabel(garage.Fuels(), c.Fuel))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/cars_public.templ`, Line: 145, Col: 50}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/cars_public.templ`, Line: 145, Col: 52}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var49))
 			if templ_7745c5c3_Err != nil {
@@ -914,9 +914,9 @@ func CarCard(c *store.Car) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var51 string
-			templ_7745c5c3_Var51, templ_7745c5c3_Err = templ.JoinStringErrs(store.OptionLabel(store.Gearboxes(), c.Gearbox))
+			templ_7745c5c3_Var51, templ_7745c5c3_Err = templ.JoinStringErrs(garage.OptionLabel(garage.Gearboxes(), c.Gearbox))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/cars_public.templ`, Line: 149, Col: 57}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/cars_public.templ`, Line: 149, Col: 59}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var51))
 			if templ_7745c5c3_Err != nil {
@@ -932,9 +932,9 @@ func CarCard(c *store.Car) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var52 string
-		templ_7745c5c3_Var52, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(c.Path())).ResolveURL(ctx)
+		templ_7745c5c3_Var52, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(CarPath(c))).ResolveURL(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/cars_public.templ`, Line: 152, Col: 69}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/cars_public.templ`, Line: 152, Col: 71}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var52)
 		if templ_7745c5c3_Err != nil {
@@ -947,7 +947,7 @@ func CarCard(c *store.Car) templ.Component {
 		var templ_7745c5c3_Var53 string
 		templ_7745c5c3_Var53, templ_7745c5c3_Err = templ.JoinStringErrs(c.DisplayTitle())
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/cars_public.templ`, Line: 152, Col: 131}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/cars_public.templ`, Line: 152, Col: 133}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var53))
 		if templ_7745c5c3_Err != nil {
@@ -962,7 +962,7 @@ func CarCard(c *store.Car) templ.Component {
 }
 
 // RecentCars is the home page's selection of recent cars.
-func RecentCars(cars []*store.Car) templ.Component {
+func RecentCars(cars []*garage.Car) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1001,9 +1001,9 @@ func RecentCars(cars []*store.Car) templ.Component {
 
 // CarDetail is what a car page shows.
 type CarDetail struct {
-	Car       *store.Car
-	Photos    []*store.CarPhoto
-	Equipment []*store.Equipment
+	Car       *garage.Car
+	Photos    []*garage.CarPhoto
+	Equipment []*garage.Equipment
 	JSONLD    any
 	Contact   ContactFormData // the contact form, its subject filled in from the car
 }
@@ -1073,7 +1073,7 @@ func CarPage(p *Page, d *CarDetail) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if d.Car.Status == store.CarSold {
+			if d.Car.Status == garage.CarSold {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 87, "<p class=\"badge badge-sold\">Vendu</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -1123,9 +1123,9 @@ func CarPage(p *Page, d *CarDetail) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var62 string
-			templ_7745c5c3_Var62, templ_7745c5c3_Err = templ.JoinStringErrs(store.OptionLabel(store.Fuels(), d.Car.Fuel))
+			templ_7745c5c3_Var62, templ_7745c5c3_Err = templ.JoinStringErrs(garage.OptionLabel(garage.Fuels(), d.Car.Fuel))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/cars_public.templ`, Line: 198, Col: 120}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/cars_public.templ`, Line: 198, Col: 122}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var62))
 			if templ_7745c5c3_Err != nil {
@@ -1136,9 +1136,9 @@ func CarPage(p *Page, d *CarDetail) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var63 string
-			templ_7745c5c3_Var63, templ_7745c5c3_Err = templ.JoinStringErrs(store.OptionLabel(store.Gearboxes(), d.Car.Gearbox))
+			templ_7745c5c3_Var63, templ_7745c5c3_Err = templ.JoinStringErrs(garage.OptionLabel(garage.Gearboxes(), d.Car.Gearbox))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/cars_public.templ`, Line: 198, Col: 179}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/cars_public.templ`, Line: 198, Col: 183}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var63))
 			if templ_7745c5c3_Err != nil {
@@ -1611,7 +1611,7 @@ func gallery(d *CarDetail) templ.Component {
 	})
 }
 
-func carSpecs(c *store.Car) templ.Component {
+func carSpecs(c *garage.Car) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1652,11 +1652,11 @@ func carSpecs(c *store.Car) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = specRow("Énergie", store.OptionLabel(store.Fuels(), c.Fuel)).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = specRow("Énergie", garage.OptionLabel(garage.Fuels(), c.Fuel)).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = specRow("Boîte de vitesses", store.OptionLabel(store.Gearboxes(), c.Gearbox)).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = specRow("Boîte de vitesses", garage.OptionLabel(garage.Gearboxes(), c.Gearbox)).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1672,7 +1672,7 @@ func carSpecs(c *store.Car) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = specRow("Carrosserie", store.OptionLabel(store.BodyTypes(), c.BodyType)).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = specRow("Carrosserie", garage.OptionLabel(garage.BodyTypes(), c.BodyType)).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1692,7 +1692,7 @@ func carSpecs(c *store.Car) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = specRow("Crit'Air", store.OptionLabel(store.CritAirClasses(), c.CritAir)).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = specRow("Crit'Air", garage.OptionLabel(garage.CritAirClasses(), c.CritAir)).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1767,7 +1767,7 @@ func specRow(label, value string) templ.Component {
 
 // CarGonePage answers for an archived car: it is no longer for sale, here
 // are similar ones.
-func CarGonePage(p *Page, c *store.Car, similar []*store.Car) templ.Component {
+func CarGonePage(p *Page, c *garage.Car, similar []*garage.Car) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -3,8 +3,8 @@
 package views
 
 import (
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/hours"
-	"github.com/vparrot/garage/internal/store"
 )
 
 // Page carries what every page's layout needs.
@@ -14,12 +14,15 @@ type Page struct {
 	Canonical   string // absolute URL, empty to omit
 	Nav         string // current section: "home", "services", "occasions", "avis", "contact", or an admin key
 	Asset       func(name string) string
-	Garage      *store.Garage
+	Garage      *garage.Details
 	Week        hours.Week
 	TodayIndex  int    // Monday = 0
 	OpenStatus  string // "Ouvert jusqu'à 18 h 00"
 	IsOpen      bool
-	User        *store.User // nil for visitors
+	User        *garage.User // nil for visitors
+	// MayOpen reports whether the user may open a path of the site (by its
+	// route's rule): the back office's navigation shows only those links.
+	MayOpen     func(path string) bool
 	Flash       string
 	Maintenance string // banner text, empty when none
 	RequestID   string
@@ -28,7 +31,7 @@ type Page struct {
 	// (e.g. "messages": unread messages).
 	Counters map[string]int
 
-	// Owner's back office (issue 6).
+	// The footer's coming closures and special hours, and the page's structured data.
 	Exceptions []hours.Exception // closures and special hours of the coming weeks
 	JSONLD     string            // structured data (JSON, HTML-safe), empty to omit
 }
@@ -46,25 +49,20 @@ var mainNav = []navItem{
 	{"contact", "/contact", "Contact"},
 }
 
-// adminNavItem is a link of the back office; AdminOnly links are shown to
-// administrators only (the routes enforce the same rule on the server).
-type adminNavItem struct {
-	Key, Href, Label string
-	AdminOnly        bool
-}
-
-var adminNav = []adminNavItem{
-	{"dashboard", "/admin", "Tableau de bord", false},
-	{"messages", "/admin/messages", "Messages", false},
-	{"avis", "/admin/avis", "Avis clients", false},
-	{"voitures", "/admin/voitures", "Voitures", false},
-	{"equipements", "/admin/equipements", "Équipements", false},
-	{"journal", "/admin/journal", "Journal d'activité", true},
-	{"horaires", "/admin/horaires", "Horaires", true},
-	{"services-admin", "/admin/services", "Services", true},
-	{"garage", "/admin/garage", "Coordonnées du garage", true},
-	{"comptes", "/admin/comptes", "Comptes du personnel", true},
-	{"compte", "/admin/compte", "Mon compte", false},
+// adminNav are the links of the back office's menu. Each is shown to whom
+// its route lets in (Page.MayOpen), the rule the server enforces.
+var adminNav = []navItem{
+	{"dashboard", "/admin", "Tableau de bord"},
+	{"messages", "/admin/messages", "Messages"},
+	{"avis", "/admin/avis", "Avis clients"},
+	{"voitures", "/admin/voitures", "Voitures"},
+	{"equipements", "/admin/equipements", "Équipements"},
+	{"journal", "/admin/journal", "Journal d'activité"},
+	{"horaires", "/admin/horaires", "Horaires"},
+	{"services-admin", "/admin/services", "Services"},
+	{"garage", "/admin/garage", "Coordonnées du garage"},
+	{"comptes", "/admin/comptes", "Comptes du personnel"},
+	{"compte", "/admin/compte", "Mon compte"},
 }
 
 // badgeLabels completes a navigation badge's number for screen readers.
@@ -73,31 +71,21 @@ var badgeLabels = map[string]string{
 	"avis":     " en attente",
 }
 
-func (p *Page) adminLinks() []adminNavItem {
-	var out []adminNavItem
+func (p *Page) adminLinks() []navItem {
+	var out []navItem
 	for _, it := range adminNav {
-		if it.AdminOnly && (p.User == nil || !p.User.IsAdmin()) {
-			continue
+		if p.MayOpen != nil && p.MayOpen(it.Href) {
+			out = append(out, it)
 		}
-		out = append(out, it)
 	}
 	return out
 }
 
 func (p *Page) fullTitle() string {
-	name := "Garage V. Parrot"
-	if p.Garage != nil && p.Garage.Name != "" {
-		name = p.Garage.Name
-	}
 	if p.Title == "" {
-		return name
+		return p.garageName()
 	}
-	return p.Title + " — " + name
+	return p.Title + " — " + p.garageName()
 }
 
-func (p *Page) garageName() string {
-	if p.Garage != nil && p.Garage.Name != "" {
-		return p.Garage.Name
-	}
-	return "Garage V. Parrot"
-}
+func (p *Page) garageName() string { return p.Garage.DisplayName() }

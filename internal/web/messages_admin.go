@@ -1,0 +1,161 @@
+package web
+
+import (
+	"encoding/csv"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/vparrot/garage/internal/format"
+	"github.com/vparrot/garage/internal/garage"
+	"github.com/vparrot/garage/internal/hours"
+	"github.com/vparrot/garage/internal/web/views"
+)
+
+const (
+	inboxPageSize = 50
+	maxExportRows = 100000
+)
+
+// statusFilter reads ?statut=; ok is false for an unknown status.
+func statusFilter(r *http.Request) (garage.MessageStatus, bool) {
+	st := garage.MessageStatus(r.URL.Query().Get("statut"))
+	return st, st == "" || st.Valid()
+}
+
+func (a *app) messageList(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	status, ok := statusFilter(r)
+	if !ok {
+		a.errorPage(w, r, http.StatusBadRequest)
+		return
+	}
+	page, ok := a.pageParam(w, r)
+	if !ok {
+		return
+	}
+	p, err := a.page(r, "messages", "Messages", "")
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	p.NoIndex = true
+	d := views.InboxData{Status: status, Page: page}
+	if d.Counts, err = a.store.CountMessagesByStatus(ctx); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	filter := status
+	if filter == "" {
+		filter = garage.MessagesOpen // "À traiter": neither done nor spam
+	}
+	list, err := a.store.ListMessages(ctx, filter, inboxPageSize+1, (page-1)*inboxPageSize)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	if len(list) > inboxPageSize {
+		d.HasNext, list = true, list[:inboxPageSize]
+	}
+	d.Messages = list
+	a.render(w, r, http.StatusOK, views.AdminInbox(p, d))
+}
+
+func (a *app) messageEdit(w http.ResponseWriter, r *http.Request) {
+	m, ok := byPathID(a, w, r, a.store.MessageByID)
+	if !ok {
+		return
+	}
+	if m.ReadAt == nil {
+		if err := a.store.MarkMessageRead(r.Context(), m.ID, a.now()); err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+	}
+	a.renderMessageEdit(w, r, http.StatusOK, m, views.MessageForm{Status: m.Status, Note: m.Note})
+}
+
+func (a *app) renderMessageEdit(w http.ResponseWriter, r *http.Request, status int, m *garage.Message, f views.MessageForm) {
+	p, err := a.page(r, "messages", "Message de "+m.FullName(), "")
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	p.NoIndex = true
+	a.render(w, r, status, views.AdminMessage(p, m, f))
+}
+
+// messageEditPost changes a message's status and internal note.
+func (a *app) messageEditPost(w http.ResponseWriter, r *http.Request) {
+	if !a.parseForm(w, r) {
+		return
+	}
+	m, ok := byPathID(a, w, r, a.store.MessageByID)
+	if !ok {
+		return
+	}
+	v := garage.NewValidator()
+	f := views.MessageForm{Status: garage.MessageStatus(r.PostForm.Get("statut"))}
+	v.Choose("statut", f.Status.Valid())
+	f.Note = v.Text("note", "La note", r.PostForm.Get("note"), false, 0, garage.MessageMaxNote)
+	if !v.Valid() {
+		if v.Has("statut") {
+			f.Status = m.Status
+		}
+		f.Error = v.First("statut", "note")
+		a.renderMessageEdit(w, r, http.StatusUnprocessableEntity, m, f)
+		return
+	}
+	if _, err := a.store.UpdateMessage(r.Context(), m.ID, f.Status, f.Note, a.now(), a.actor(r)); err != nil {
+		a.storeError(w, r, err)
+		return
+	}
+	a.flash(r, "Message mis à jour.")
+	http.Redirect(w, r, views.AdminMessagePath(m.ID), http.StatusSeeOther)
+}
+
+// messageExport downloads the messages (of one status, or all) as a
+// CSV file a French spreadsheet opens correctly: UTF-8 with a BOM, ';'
+// separators, CRLF line ends, and formula-looking cells neutralised.
+func (a *app) messageExport(w http.ResponseWriter, r *http.Request) {
+	status, ok := statusFilter(r)
+	if !ok {
+		a.errorPage(w, r, http.StatusBadRequest)
+		return
+	}
+	list, err := a.store.ListMessages(r.Context(), status, maxExportRows, 0)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	a.audit(r, "message.export", "", map[string]string{"status": string(status), "rows": strconv.Itoa(len(list))})
+	name := "messages-" + a.now().In(hours.Paris()).Format("2006-01-02") + ".csv"
+	h := w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	_, _ = w.Write([]byte("\uFEFF"))
+	cw := csv.NewWriter(w)
+	cw.Comma, cw.UseCRLF = ';', true
+	_ = cw.Write([]string{"N°", "Reçu le", "Nom", "Prénom", "E-mail", "Téléphone", "Sujet", "Message", "Annonce", "Statut", "Note interne"})
+	for _, m := range list {
+		car := ""
+		if m.CarID != nil {
+			car = strconv.FormatInt(*m.CarID, 10)
+		}
+		row := []string{strconv.FormatInt(m.ID, 10), format.DateTime(m.CreatedAt.In(hours.Paris())), m.LastName, m.FirstName,
+			m.Email, m.Phone, m.Subject, m.Body, car, m.Status.Label(), m.Note}
+		for i := range row {
+			row[i] = csvSafe(row[i])
+		}
+		_ = cw.Write(row)
+	}
+	cw.Flush()
+}
+
+// csvSafe keeps a spreadsheet from reading a cell as a formula.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
