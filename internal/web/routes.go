@@ -36,7 +36,7 @@ func (a *app) routes() []route {
 		// Public site.
 		{"GET /{$}", public, a.cached(a.home)},
 		{"GET /services", public, a.cached(a.servicesPage)},
-		{"GET /occasions", public, a.cached(a.occasionsPage)},
+		{"GET /occasions", public, a.cached(a.occasionsPage, carQueryParams...)},
 		{"GET /robots.txt", public, http.HandlerFunc(a.robots)},
 
 		// Contact and lead inbox (issue 4).
@@ -49,7 +49,7 @@ func (a *app) routes() []route {
 		{"POST /admin/messages/{id}", staff, http.HandlerFunc(a.adminMessagePost)},
 
 		// Testimonials (issue 5).
-		{"GET /avis", public, a.cached(a.reviewsPage)},
+		{"GET /avis", public, a.cached(a.reviewsPage, "page")},
 		{"POST /avis", public, http.HandlerFunc(a.reviewPost)},
 		{"GET /avis/merci", public, http.HandlerFunc(a.reviewThanks)},
 		{"GET /avis/moderation", public, a.cached(a.reviewsModeration)},
