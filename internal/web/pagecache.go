@@ -6,7 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
-	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -232,9 +232,10 @@ func (a *app) cached(next http.HandlerFunc, params ...string) http.Handler {
 	})
 }
 
-// cacheKey is the key of r's page: its path, those of params it has (sorted, without the empty ones:
-// "?marque=" means no make), and whether cars.js asks for the results fragment. It also returns those
-// parameters as a query, and false when r may not use the cache.
+// cacheKey is the key of r's page: its path, those of params it has, sorted by name (without the empty
+// ones: "?marque=" means no make), and whether cars.js asks for the results fragment. It also returns
+// those parameters as a query, and false when r may not use the cache. The parameters are kept as they
+// came, without decoding: the page is rendered with exactly what its key holds.
 func (a *app) cacheKey(r *http.Request, params []string) (key, query string, ok bool) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return "", "", false
@@ -244,13 +245,19 @@ func (a *app) cacheKey(r *http.Request, params []string) (key, query string, ok 
 	}
 	key = r.URL.Path
 	if r.URL.RawQuery != "" && len(params) > 0 {
-		q, kept := r.URL.Query(), url.Values{}
-		for _, name := range params {
-			if vs := q[name]; len(vs) > 1 || len(vs) == 1 && vs[0] != "" {
-				kept[name] = vs
+		var buf [16]string
+		kept := buf[:0]
+		for pair := range strings.SplitSeq(r.URL.RawQuery, "&") {
+			if name, value, _ := strings.Cut(pair, "="); value != "" && slices.Contains(params, name) && len(kept) < len(buf) {
+				kept = append(kept, pair)
 			}
 		}
-		if query = kept.Encode(); query != "" {
+		slices.SortStableFunc(kept, func(a, b string) int { // the values of one name keep their order
+			na, _, _ := strings.Cut(a, "=")
+			nb, _, _ := strings.Cut(b, "=")
+			return strings.Compare(na, nb)
+		})
+		if query = strings.Join(kept, "&"); query != "" {
 			key += "?" + query
 		}
 	}
