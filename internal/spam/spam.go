@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -41,15 +40,7 @@ func (v Verdict) String() string {
 
 // Signer signs and checks form-render times with HMAC-SHA256.
 type Signer struct {
-	key  []byte
-	last sync.Map // purpose → *stamped, the last stamp made for it
-}
-
-// stamped is a stamp with its second: the token only changes once a second, so a busy page computes its
-// HMAC once a second instead of once per visitor.
-type stamped struct {
-	sec   int64
-	token string
+	key []byte
 }
 
 // NewSigner returns a signer with key (the application's SECRET_KEY, or a
@@ -59,16 +50,11 @@ func NewSigner(key []byte) *Signer {
 }
 
 // Stamp returns the token to put in a form rendered at t for purpose
-// (e.g. "contact"): the Unix time and its MAC.
+// (e.g. "contact"): the Unix time and its MAC. It only changes once a
+// second, which the page cache relies on.
 func (s *Signer) Stamp(purpose string, t time.Time) string {
-	sec := t.Unix()
-	if v, ok := s.last.Load(purpose); ok && v.(*stamped).sec == sec {
-		return v.(*stamped).token
-	}
-	ts := strconv.FormatInt(sec, 10)
-	token := ts + "." + s.mac(purpose, ts)
-	s.last.Store(purpose, &stamped{sec: sec, token: token})
-	return token
+	ts := strconv.FormatInt(t.Unix(), 10)
+	return ts + "." + s.mac(purpose, ts)
 }
 
 func (s *Signer) mac(purpose, ts string) string {

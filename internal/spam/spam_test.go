@@ -33,7 +33,7 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-// Stamps are kept for the second they were made in: never given to another purpose or another second.
+// A stamp is the same for a whole second (the page cache shares it), never for another purpose or second.
 func TestStampReuseIsPerPurposeAndSecond(t *testing.T) {
 	s := NewSigner([]byte("clé de test"))
 	at := time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)

@@ -36,8 +36,7 @@ type Store struct {
 	engine Engine
 	path   string // SQLite file path; empty for PostgreSQL
 
-	sqliteVersion sqliteVersionReader // ContentVersion's SQLite connection (see content_version.go)
-	versions      freshReads
+	version *versionReads // see ContentVersion
 }
 
 // sqlitePragmas are applied to every SQLite connection. busy_timeout comes
@@ -80,7 +79,6 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 		db.SetMaxIdleConns(min(10, maxConns))
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		s = &Store{db: db, engine: Postgres}
-		s.versions.maxLag = PostgresVersionLag
 	} else {
 		path := SQLitePath(databaseURL)
 		if path == "" {
@@ -97,6 +95,7 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 		db.SetMaxIdleConns(8)
 		s = &Store{db: db, engine: SQLite, path: path}
 	}
+	s.version = newVersionReads(ContentVersionLag)
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	for attempt := 0; ; attempt++ {
@@ -151,7 +150,6 @@ func (s *Store) Ping(ctx context.Context) (err error) {
 
 // Close closes the pool.
 func (s *Store) Close() error {
-	s.sqliteVersion.close()
 	return s.db.Close()
 }
 

@@ -30,6 +30,11 @@ var carRangeParams = []struct {
 	{"annee", "annee_min", "annee_max", func(f *garage.CarFilter, lo, hi *int) { f.YearMin, f.YearMax = lo, hi }},
 }
 
+// carQueryParams are the parameters the car list reads (parseCarQuery, wantsFragment): its cached pages are
+// keyed on them alone.
+var carQueryParams = []string{"prix_min", "prix_max", "km_min", "km_max", "annee_min", "annee_max",
+	"marque", "energie", "boite", "tri", "page", "fragment"}
+
 // badParam is a parameter the list cannot understand, with a French message.
 type badParam struct{ msg string }
 

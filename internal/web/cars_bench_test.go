@@ -79,9 +79,7 @@ func BenchmarkCachedPageOwnWork(b *testing.B) {
 	for _, engine := range storetest.Engines() {
 		b.Run(string(engine), func(b *testing.B) {
 			s := storetest.Open(b, engine)
-			if engine == store.Postgres {
-				s.SetContentVersionLag(store.PostgresVersionLag) // as in production (storetest makes stores strict)
-			}
+			s.SetContentVersionLag(store.ContentVersionLag) // as in production (storetest makes stores strict)
 			storetest.BulkCars(b, s, 200)
 			_, h := benchApp(b, s)
 			for _, tc := range []struct{ name, url, xrw string }{

@@ -27,7 +27,7 @@ func wantsFragment(r *http.Request) bool {
 // for the page cache, the page expires when the oldest of those cars leaves the list.
 func (a *app) soldSince(ctx context.Context) (time.Time, error) {
 	window := soldBadgeDays * 24 * time.Hour
-	since := a.renderNow(ctx).Add(-window)
+	since := a.now().Add(-window)
 	if renderingForCache(ctx) {
 		leaves, err := a.store.FirstSoldCarLeaving(ctx, since, window)
 		if err != nil {

@@ -6,41 +6,32 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"golang.org/x/sync/singleflight"
-
 	"github.com/vparrot/garage/ui"
 )
 
-// The public pages are rendered once and then served from memory until what they show changes. A page
-// depends on three things besides its URL:
+// The public pages are rendered once and then served from memory until what they show changes. Besides
+// its key (the path, the query parameters its handler reads, and whether cars.js asks for the results
+// fragment), a page depends on:
 //
-//   - the content in the database (cars, photos, reviews, hours, services, the garage's details): the
-//     store's content version, bumped by triggers in the same transaction as any such change, is read at
-//     every request (see store.ContentVersion), so a page is never older than the last committed change
-//     made through this instance, nor, on PostgreSQL, than one made on another instance more than
-//     store.PostgresVersionLag ago (on SQLite, at all);
-//   - the time: a page is rendered for one instant (renderNow), and the code that turns that instant into
-//     words or into a query says when its output changes next (expires): the next opening or closing and
-//     midnight for the hours in the layout, the start of an announced maintenance, the moment the oldest
-//     sold car shown leaves the list. The page is served until the earliest of those moments, and at most
-//     maxPageLife;
-//   - the visitor: only anonymous requests (no session cookie at all) use the cache, and the anti-spam
-//     form-render time of the contact and review forms is left as a placeholder in the stored page and
-//     filled in fresh for every visitor.
+//   - the content in the database: the store's content version, which triggers bump with every change a
+//     public page shows, is asked for at every request (see store.ContentVersion), and a newer one empties
+//     the cache;
+//   - the time: what a handler derives from the clock, it says when it changes next (expires): the next
+//     opening or closing and midnight for the hours in the layout, the start of an announced maintenance,
+//     the moment the oldest sold car shown leaves the list. A page is served until the earliest of those
+//     moments, and at most maxPageLife;
+//   - the visitor: only anonymous requests (no session cookie) use the cache, and the anti-spam stamps of
+//     the forms are placeholders in the stored page, filled in with the stamp of the current second.
 //
-// Everything else a handler reads is in the key: the path, the query (normalised) and the
-// X-Requested-With header that selects the car list's results fragment. Only 200 answers are stored, and
-// not those a handler marked "Cache-Control: no-store". Stored pages are also kept gzip-compressed, for
-// the browsers that accept it (pagegzip.go).
+// Only 200 answers are stored, and not those a handler marked "Cache-Control: no-store".
 
-// pageCacheMaxBytes bounds the memory of stored pages (a list page is about 20 kB, a car page 25 kB).
+// pageCacheMaxBytes bounds the memory of stored pages (a list page is about 20 kB, a car page 13 kB).
 const pageCacheMaxBytes = 8 << 20
 
 // pageCacheMaxKey is the longest key stored: longer URLs are served, never kept.
@@ -50,35 +41,36 @@ const pageCacheMaxKey = 512
 // time-dependent line ever forget to say when it changes (TestPageCacheMatchesAFreshRender looks for them).
 const maxPageLife = time.Hour
 
+// gzipMinBytes: smaller pages are sent as they are.
+const gzipMinBytes = 1024
+
 type cachedPage struct {
-	status int
-	owner  *http.Request // the request that rendered it
-	header http.Header   // what the handler set (not the middleware's headers)
-	body   []byte        // with stamp placeholders
-	etag   string        // of the body as stored
-	gzETag string        // of the compressed body, when gz is set
-	text   stampedText   // the body cut at its form-stamp placeholders
-	gz     *gzipPage     // the compressed body, nil when not worth it (pagegzip.go)
-	until  time.Time     // the first instant at which the page may read differently
+	header       http.Header // what the handler set (not the middleware's headers)
+	body         []byte      // as rendered, with a placeholder for each form stamp
+	stamped      bool        // whether body has placeholders
+	etag, gzETag string      // of body, and of its compressed form
+	until        time.Time   // the first instant at which the page may read differently
+	hits         int         // visits served from the cache; guarded by pageCache.mu
+
+	mu     sync.Mutex
+	second int64  // the second whose stamps plain holds
+	plain  []byte // body with that second's stamps (body itself when it has none)
+	gz     []byte // plain compressed, made when first asked for
+}
+
+func newCachedPage(header http.Header, body []byte, until time.Time) *cachedPage {
+	sum := sha256.Sum256(body)
+	tag := `W/"` + base64.RawURLEncoding.EncodeToString(sum[:18])
+	return &cachedPage{header: header, body: body, until: until, etag: tag + `"`, gzETag: tag + `-gz"`,
+		stamped: bytes.Contains(body, []byte(stampPlaceholder))}
 }
 
 // freshAt says whether the page is still what a render at now would give (the content version aside).
 func (p *cachedPage) freshAt(now time.Time) bool { return now.Before(p.until) }
 
-// memSize is what the page holds in memory: its body and its compressed copy.
-func (p *cachedPage) memSize() int {
-	n := len(p.body)
-	if p.gz != nil {
-		n += len(p.gz.whole)
-		for _, d := range p.gz.deflated {
-			n += len(d)
-		}
-	}
-	return n
-}
-
-// gzipMinBytes: smaller pages are sent as they are.
-const gzipMinBytes = 1024
+// memSize is what the page is counted for: its body, and about as much for its copy with stamps and its
+// compressed copy.
+func (p *cachedPage) memSize() int { return 2 * len(p.body) }
 
 type pageCache struct {
 	mu      sync.Mutex
@@ -87,60 +79,66 @@ type pageCache struct {
 	size    int
 	max     int
 	maxLife time.Duration // maxPageLife, longer in a test that looks for undeclared changes
-	flight  singleflight.Group
 }
 
 func newPageCache(maxBytes int) *pageCache {
 	return &pageCache{entries: map[string]*cachedPage{}, max: maxBytes, maxLife: maxPageLife}
 }
 
-// get returns the page stored under key for the content version, if it is still fresh at now. A newer
-// version empties the cache: the pages of older ones can never be asked for again.
+// get returns the page stored under key for the content version, if it is still fresh at now, and counts
+// the visit. A newer version empties the cache: the pages of older ones can never be asked for again.
 func (c *pageCache) get(version int64, key string, now time.Time) *cachedPage {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.advance(version)
-	if version != c.version {
+	p := c.entries[key]
+	if version != c.version || p == nil || !p.freshAt(now) {
 		return nil
 	}
-	if p := c.entries[key]; p != nil && p.freshAt(now) {
-		return p
-	}
-	return nil
+	p.hits++
+	return p
 }
 
-// put stores p, rendered for the content version, unless it is no longer fresh at now, or the budget is
-// spent even without the pages that have expired.
+// put stores p, rendered for the content version, unless it is no longer fresh at now or a fresh page is
+// there already. To make room it drops expired pages first, then those visited least: a flood of URLs
+// that nobody asks for twice only ever replaces its own pages.
 func (c *pageCache) put(version int64, key string, p *cachedPage, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.advance(version)
-	if version != c.version || !p.freshAt(now) {
+	if version != c.version || !p.freshAt(now) || p.memSize() > c.max {
 		return
 	}
 	if old := c.entries[key]; old != nil {
 		if old.freshAt(now) {
 			return
 		}
-		c.remove(key, old)
+		c.remove(key)
 	}
-	if c.size+p.memSize() > c.max {
-		for k, old := range c.entries {
-			if !old.freshAt(now) {
-				c.remove(k, old)
-			}
-		}
-		if c.size+p.memSize() > c.max {
-			return
-		}
+	for c.size+p.memSize() > c.max {
+		c.remove(c.victim(now))
 	}
 	c.entries[key] = p
 	c.size += p.memSize()
 }
 
-func (c *pageCache) remove(key string, p *cachedPage) {
+// victim is the key of an expired page, or else of the page visited least.
+func (c *pageCache) victim(now time.Time) string {
+	var key string
+	for k, p := range c.entries {
+		if !p.freshAt(now) {
+			return k
+		}
+		if key == "" || p.hits < c.entries[key].hits {
+			key = k
+		}
+	}
+	return key
+}
+
+func (c *pageCache) remove(key string) {
+	c.size -= c.entries[key].memSize()
 	delete(c.entries, key)
-	c.size -= p.memSize()
 }
 
 func (c *pageCache) advance(version int64) {
@@ -151,39 +149,19 @@ func (c *pageCache) advance(version int64) {
 	}
 }
 
-// renderClock is the time of a page rendered for the cache: the instant it is rendered for, and the first
-// instant at which it may read differently.
-type renderClock struct {
-	now, until time.Time
-}
+// pageLife is carried by the context of a page rendered for the cache.
+type pageLife struct{ until time.Time }
 
-// renderNow is the time a handler renders for: the render's instant for the page cache, else the clock.
-// Whatever a handler derives from it that can change while the content stays the same, it declares with
-// expires.
-func (a *app) renderNow(ctx context.Context) time.Time {
-	if c := renderClockFrom(ctx); c != nil {
-		return c.now
-	}
-	return a.now()
-}
-
-// expires says that what the page shows, derived from renderNow, changes at t.
+// expires says that what the page being rendered shows changes at t. Outside the page cache it does nothing.
 func expires(ctx context.Context, t time.Time) {
-	c := renderClockFrom(ctx)
-	if c == nil {
-		return
-	}
-	if !t.After(c.now) {
-		t = c.now // already changing: the page is not kept
-	}
-	if t.Before(c.until) {
-		c.until = t
+	if l, ok := ctx.Value(keyPageCache).(*pageLife); ok && t.Before(l.until) {
+		l.until = t
 	}
 }
 
-func renderClockFrom(ctx context.Context) *renderClock {
-	c, _ := ctx.Value(keyPageCache).(*renderClock)
-	return c
+func renderingForCache(ctx context.Context) bool {
+	_, ok := ctx.Value(keyPageCache).(*pageLife)
+	return ok
 }
 
 // stampPlaceholder stands for a form-render time in a stored page; it survives HTML escaping unchanged.
@@ -198,12 +176,23 @@ func (a *app) formStamp(r *http.Request, purpose string) string {
 	return a.forms.Stamp(purpose, a.now())
 }
 
-func renderingForCache(ctx context.Context) bool { return renderClockFrom(ctx) != nil }
+// withStamps returns body with the stamps of now in place of its placeholders (body itself when it has
+// none).
+func (a *app) withStamps(body []byte, now time.Time) []byte {
+	for _, purpose := range []string{contactForm, reviewForm} {
+		if placeholder := []byte(stampPlaceholder + purpose); bytes.Contains(body, placeholder) {
+			body = bytes.ReplaceAll(body, placeholder, []byte(a.forms.Stamp(purpose, now)))
+		}
+	}
+	return body
+}
 
-// cached serves next's page from the page cache when the request allows it (see above).
-func (a *app) cached(next http.HandlerFunc) http.Handler {
+// cached serves next's page from the page cache when the request allows it (see above). The query
+// parameters that next reads are params: the others are left out of the key, and out of the request next
+// renders, so that URLs with made-up parameters share one page.
+func (a *app) cached(next http.HandlerFunc, params ...string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		key, ok := a.cacheKey(r)
+		key, query, ok := a.cacheKey(r, params)
 		if !ok {
 			next(w, r)
 			return
@@ -213,185 +202,115 @@ func (a *app) cached(next http.HandlerFunc) http.Handler {
 			next(w, r) // the handler meets the same error and answers it properly
 			return
 		}
-		if p := a.pages.get(version, key, a.now()); p != nil {
+		now := a.now()
+		if p := a.pages.get(version, key, now); p != nil {
 			a.metrics.PageCache(true)
 			a.serveCached(w, r, p)
 			return
 		}
 		a.metrics.PageCache(false)
-		// One render per page and version, however many visitors ask for it at the same moment (the first
-		// request after a change or after a page expired): the others wait for it.
-		v, _, _ := a.pages.flight.Do(strconv.FormatInt(version, 10)+"/"+key, func() (any, error) {
-			// The page outlives the request that renders it: it does not stop when that visitor leaves.
-			ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), requestTimeout)
-			defer cancel()
-			clock := &renderClock{now: a.now()}
-			clock.until = clock.now.Add(a.pages.maxLife)
-			rec := &pageRecorder{header: http.Header{}}
-			next(rec, r.WithContext(context.WithValue(ctx, keyPageCache, clock)))
-			p := &cachedPage{header: rec.header, body: rec.body.Bytes(), status: rec.status, owner: r, until: clock.until}
-			if p.status == 0 {
-				p.status = http.StatusOK
-			}
-			if p.status == http.StatusOK {
-				p.text = splitStamps(p.body)
-				sum := sha256.Sum256(p.body)
-				p.etag = `W/"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
-				if len(p.body) >= gzipMinBytes {
-					if gz, err := newGzipPageOf(p.text); err == nil {
-						p.gz, p.gzETag = gz, strings.TrimSuffix(p.etag, `"`)+`-gz"`
-					}
-				}
-				if !strings.Contains(p.header.Get("Cache-Control"), "no-store") {
-					a.pages.put(version, key, p, a.now())
-				}
-			}
-			return p, nil
-		})
-		p := v.(*cachedPage)
-		if p.status == http.StatusOK && p.freshAt(a.now()) {
-			a.serveCached(w, r, p)
+		life := &pageLife{until: now.Add(a.pages.maxLife)}
+		render := r.WithContext(context.WithValue(r.Context(), keyPageCache, life))
+		u := *r.URL
+		u.RawQuery = query
+		render.URL = &u
+		rec := &pageRecorder{header: http.Header{}}
+		next(rec, render)
+		rec.WriteHeader(http.StatusOK) // what net/http answers for a handler that wrote nothing
+		if rec.status != http.StatusOK {
+			// A redirect or an error page (with its request reference): answered, never kept.
+			copyHeader(w.Header(), rec.header)
+			w.WriteHeader(rec.status)
+			_, _ = w.Write(a.withStamps(rec.body.Bytes(), a.now()))
 			return
 		}
-		if p.owner != r || p.status == http.StatusOK {
-			// Not a page to share (a redirect, an error page with its request reference), or a page that no
-			// longer holds now (rendered for an instant before one of its lines changed): render it for this
-			// request.
-			next(w, r)
-			return
+		p := newCachedPage(rec.header, rec.body.Bytes(), life.until)
+		if !strings.Contains(p.header.Get("Cache-Control"), "no-store") {
+			a.pages.put(version, key, p, a.now())
 		}
-		copyHeader(w.Header(), p.header)
-		w.WriteHeader(p.status)
-		_, _ = w.Write(splitStamps(p.body).fill(nil, a.newStamp))
+		a.serveCached(w, r, p)
 	})
 }
 
-// cacheKey is the key of r's page, and false when r may not use the cache.
-func (a *app) cacheKey(r *http.Request) (string, bool) {
+// cacheKey is the key of r's page: its path, those of params it has, sorted by name (without the empty
+// ones: "?marque=" means no make), and whether cars.js asks for the results fragment. It also returns
+// those parameters as a query, and false when r may not use the cache. The parameters are kept as they
+// came, without decoding: the page is rendered with exactly what its key holds.
+func (a *app) cacheKey(r *http.Request, params []string) (key, query string, ok bool) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		return "", false
+		return "", "", false
 	}
 	if _, err := r.Cookie(a.sessions.cookieName); err == nil {
-		return "", false // staff see their own name and links: never cached
+		return "", "", false // staff see their own name and links: never cached
 	}
-	xrw := r.Header.Get("X-Requested-With")
-	if r.URL.RawQuery == "" && xrw == "" && len(r.URL.Path) <= pageCacheMaxKey {
-		return r.URL.Path, true // most visits: nothing to normalise
-	}
-	query, ok := plainQuery(r.URL.RawQuery)
-	if !ok {
-		query = normalQuery(r.URL.Query())
-	}
-	var b strings.Builder
-	b.Grow(len(r.URL.Path) + 1 + len(query) + len(xrw) + 5)
-	b.WriteString(r.URL.Path)
-	if query != "" {
-		b.WriteByte('?')
-		b.WriteString(query)
-	}
-	if xrw != "" {
-		b.WriteString("#xrw=")
-		b.WriteString(url.QueryEscape(xrw))
-	}
-	if b.Len() > pageCacheMaxKey {
-		return "", false
-	}
-	return b.String(), true
-}
-
-// normalQuery is the query of a page's key: sorted by key, without the parameters given once and empty
-// ("?marque=" means the same as no marque).
-func normalQuery(q url.Values) string {
-	for k, vs := range q {
-		if len(vs) == 1 && vs[0] == "" {
-			delete(q, k)
+	key = r.URL.Path
+	if r.URL.RawQuery != "" && len(params) > 0 {
+		var buf [16]string
+		kept := buf[:0]
+		for pair := range strings.SplitSeq(r.URL.RawQuery, "&") {
+			if name, value, _ := strings.Cut(pair, "="); value != "" && slices.Contains(params, name) && len(kept) < len(buf) {
+				kept = append(kept, pair)
+			}
+		}
+		slices.SortStableFunc(kept, func(a, b string) int { // the values of one name keep their order
+			na, _, _ := strings.Cut(a, "=")
+			nb, _, _ := strings.Cut(b, "=")
+			return strings.Compare(na, nb)
+		})
+		if query = strings.Join(kept, "&"); query != "" {
+			key += "?" + query
 		}
 	}
-	return q.Encode()
-}
-
-// plainQuery is normalQuery(url.ParseQuery(raw)) without decoding or a map, for the queries the site's own
-// links and filter form produce: every parameter "key=value", both made only of the characters that
-// escaping leaves alone, and no value empty. It reports false for anything else, which takes the slow
-// path. (Parsing and encoding the query was a third of a cached filtered page's own work.)
-func plainQuery(raw string) (string, bool) {
-	var buf [16]string
-	pairs := buf[:0]
-	for raw != "" {
-		var pair string
-		pair, raw, _ = strings.Cut(raw, "&")
-		k, v, ok := strings.Cut(pair, "=")
-		if !ok || k == "" || v == "" || !unescaped(k) || !unescaped(v) || len(pairs) == len(buf) {
-			return "", false
-		}
-		pairs = append(pairs, pair)
+	if r.Header.Get("X-Requested-With") == "fetch" { // see wantsFragment
+		key += "#fragment"
 	}
-	// Encode sorts by key, and keeps the order of a key's values: a stable sort on the keys alone.
-	slices.SortStableFunc(pairs, func(a, b string) int {
-		ka, _, _ := strings.Cut(a, "=")
-		kb, _, _ := strings.Cut(b, "=")
-		return strings.Compare(ka, kb)
-	})
-	return strings.Join(pairs, "&"), true
+	return key, query, len(key) <= pageCacheMaxKey
 }
 
-// unescaped reports whether s is made only of the characters url.QueryEscape leaves as they are.
-func unescaped(s string) bool {
-	for i := range len(s) {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~') {
-			return false
-		}
-	}
-	return true
-}
-
+// serveCached answers r with p: 304 when the browser has it already, else p with the stamps of the current
+// second, compressed when the browser accepts gzip.
 func (a *app) serveCached(w http.ResponseWriter, r *http.Request, p *cachedPage) {
 	h := w.Header()
 	copyHeader(h, p.header)
-	etag := p.etag
-	gzipped := p.gz != nil && ui.AcceptsGzip(r.Header.Values("Accept-Encoding"))
-	if p.gz != nil {
+	etag, gz := p.etag, false
+	if len(p.body) >= gzipMinBytes {
 		h.Add("Vary", "Accept-Encoding")
-	}
-	if gzipped {
-		etag = p.gzETag
+		if gz = ui.AcceptsGzip(r.Header.Values("Accept-Encoding")); gz {
+			etag = p.gzETag
+		}
 	}
 	h.Set("ETag", etag)
 	if match := r.Header.Get("If-None-Match"); match != "" && ui.ETagMatches(match, etag) {
 		h.Del("Content-Type")
-		h.Del("Content-Length")
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	// A page with stamps is assembled per visitor in a pooled buffer; one without is sent from the stored
-	// bytes, which must never become a pooled buffer.
-	assembled := len(p.text.purposes) > 0
-	buf := bodyBuffers.Get().(*[]byte)
-	var body []byte
-	if gzipped {
+	body := a.cachedBody(p, gz)
+	if gz {
 		h.Set("Content-Encoding", "gzip")
-		body = p.gz.body(*buf, a.newStamp)
-	} else {
-		body = p.text.fill(*buf, a.newStamp) // the stored bytes themselves when the page has no stamps
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(body) // a Writer never keeps the slice it is given: the buffer can be reused
-	if assembled && cap(body) <= maxPooledBody {
-		*buf = body[:0]
-	}
-	bodyBuffers.Put(buf)
+	_, _ = w.Write(body)
 }
 
-// bodyBuffers hold the pages whose form stamps are filled in per visitor: without them, every view of a
-// car page allocated its 12 kB again, and the garbage collector took a fifth of the server's time.
-var bodyBuffers = sync.Pool{New: func() any { return new([]byte) }}
-
-// maxPooledBody: a larger page gets a buffer of its own, so the pool holds no outsized buffers.
-const maxPooledBody = 256 << 10
-
-func (a *app) newStamp(purpose string) string { return a.forms.Stamp(purpose, a.now()) }
+// cachedBody is p as sent now, compressed or not. A stamp changes once a second, so each copy is made once
+// per second at most and shared by the visitors of that second.
+func (a *app) cachedBody(p *cachedPage, gz bool) []byte {
+	now := a.now()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.plain == nil || p.stamped && p.second != now.Unix() {
+		p.second, p.plain, p.gz = now.Unix(), a.withStamps(p.body, now), nil
+	}
+	if !gz {
+		return p.plain
+	}
+	if p.gz == nil {
+		p.gz = ui.Gzip(p.plain)
+	}
+	return p.gz
+}
 
 // copyHeader puts a stored page's header fields into a response. The value slices are shared, with their
 // capacity cut to their length: an Add on the response appends to a new array, a Set replaces the slice,
@@ -416,8 +335,6 @@ func (p *pageRecorder) WriteHeader(code int) {
 	}
 }
 func (p *pageRecorder) Write(b []byte) (int, error) {
-	if p.status == 0 {
-		p.status = http.StatusOK
-	}
+	p.WriteHeader(http.StatusOK)
 	return p.body.Write(b)
 }

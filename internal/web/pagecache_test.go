@@ -1,19 +1,15 @@
 package web
 
 import (
-	"bytes"
 	"compress/gzip"
 	"context"
 	"io"
-	"math/rand/v2"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -94,7 +90,7 @@ func TestPageCacheIsNeverStaleAcrossInstances(t *testing.T) {
 			}
 
 			// A review approved elsewhere appears on the home page at once; a pending one never does.
-			e.get(visitor, "/") // in the cache before the review
+			e.get(visitor, "/") // cached before the review arrives
 			r := addReview(t, e, "Mireille Testavis", 5, garage.TestimonialPending)
 			home := e.get(visitor, "/")
 			if strings.Contains(home.body, "Mireille Testavis") {
@@ -196,45 +192,6 @@ func TestPageCacheIsOnlyForAnonymousVisitors(t *testing.T) {
 	}
 }
 
-// Visitors who ask for the same page at the same moment (the first visits after a change) wait for one
-// render instead of each running the queries.
-func TestPageCacheRendersAPageOnceForConcurrentVisitors(t *testing.T) {
-	e := newEnv(t, store.SQLite)
-	var renders atomic.Int32
-	release := make(chan struct{})
-	h := e.app.cached(func(w http.ResponseWriter, r *http.Request) {
-		renders.Add(1)
-		<-release
-		_, _ = w.Write([]byte("<p>page</p>"))
-	})
-	const visitors = 20
-	var wg sync.WaitGroup
-	bodies := make([]string, visitors)
-	for i := range visitors {
-		wg.Go(func() {
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/page", nil))
-			bodies[i] = rec.Body.String()
-		})
-	}
-	// Let the requests pile up behind the first render, then finish it. Whenever a request comes, it
-	// either waits for that render or finds its result in the cache.
-	for renders.Load() == 0 {
-		time.Sleep(time.Millisecond)
-	}
-	time.Sleep(20 * time.Millisecond)
-	close(release)
-	wg.Wait()
-	for i, b := range bodies {
-		if b != "<p>page</p>" {
-			t.Fatalf("visitor %d got %q", i, b)
-		}
-	}
-	if n := renders.Load(); n != 1 {
-		t.Errorf("%d renders for %d simultaneous visitors", n, visitors)
-	}
-}
-
 // Browsers that accept gzip get the cached page compressed, with a fresh stamp in each copy.
 func TestPageCacheSendsGzipWithFreshStamps(t *testing.T) {
 	e := newEnv(t, store.SQLite)
@@ -292,80 +249,123 @@ func TestPageCacheSendsGzipWithFreshStamps(t *testing.T) {
 	}
 }
 
-func TestGzipPageWithStampsAnywhere(t *testing.T) {
-	big := strings.Repeat("<p>Bonjour le garage</p>", 500)
-	for _, body := range []string{
-		stampPlaceholder + contactForm + big,
-		big + stampPlaceholder + reviewForm,
-		big + stampPlaceholder + contactForm + stampPlaceholder + contactForm + "<br>" + stampPlaceholder + reviewForm + big,
-		"<a>" + stampPlaceholder + contactForm + "</a>",
-	} {
-		g, err := newGzipPageOf(splitStamps([]byte(body)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := 0
-		stamp := func(p string) string { n++; return p + "-" + strings.Repeat("x", n*7) }
-		out := g.body(nil, stamp)
-		zr, err := gzip.NewReader(bytes.NewReader(out))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := io.ReadAll(zr)
-		if err != nil {
-			t.Fatalf("decompress: %v", err)
-		}
-		n = 0
-		want := body
-		for {
-			i := strings.Index(want, stampPlaceholder)
-			if i < 0 {
-				break
-			}
-			p := stampPurposeAt([]byte(want[i+len(stampPlaceholder):]))
-			want = want[:i] + stamp(p) + want[i+len(stampPlaceholder)+len(p):]
-		}
-		if string(got) != want {
-			t.Errorf("decompressed %d bytes, want %d", len(got), len(want))
-		}
-	}
-}
-
 // The cache stays within its byte budget, serves a page until it expires, makes room by dropping expired
-// pages, and forgets older content versions.
+// pages first, then the pages visited least, and forgets older content versions.
 func TestPageCacheBoundsExpiryAndVersions(t *testing.T) {
-	c := newPageCache(100)
+	c := newPageCache(200) // a page of n bytes counts for 2n
 	t0 := time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)
-	page := func(n int, until time.Duration) *cachedPage {
-		return &cachedPage{body: make([]byte, n), until: t0.Add(until)}
+	page := func(n int, until time.Time) *cachedPage { return &cachedPage{body: make([]byte, n), until: until} }
+	kept := func(key string, at time.Time) bool { return c.get(1, key, at) != nil }
+	c.put(1, "/a", page(60, t0.Add(time.Hour)), t0)
+	c.put(1, "/b", page(30, t0.Add(time.Hour)), t0)
+	if !kept("/a", t0) || !kept("/b", t0) || c.size != 180 {
+		t.Fatalf("a %v, b %v, size %d", kept("/a", t0), kept("/b", t0), c.size)
 	}
-	c.put(1, "/a", page(60, time.Hour), t0)
-	c.put(1, "/b", page(60, time.Hour), t0) // over budget: not kept
-	if c.get(1, "/a", t0) == nil || c.get(1, "/b", t0) != nil || c.size != 60 {
-		t.Fatalf("budget: a %v, b %v, size %d", c.get(1, "/a", t0) != nil, c.get(1, "/b", t0) != nil, c.size)
-	}
-	if c.get(1, "/a", t0.Add(time.Hour-time.Nanosecond)) == nil || c.get(1, "/a", t0.Add(time.Hour)) != nil {
+	if !kept("/a", t0.Add(time.Hour-time.Nanosecond)) || kept("/a", t0.Add(time.Hour)) {
 		t.Fatal("the page is not served exactly until it expires")
 	}
-	c.put(1, "/late", page(10, time.Minute), t0.Add(time.Minute)) // finished after it expired
-	if c.get(1, "/late", t0) != nil {
+	c.put(1, "/late", page(10, t0.Add(time.Minute)), t0.Add(time.Minute)) // finished after it expired
+	if kept("/late", t0) {
 		t.Fatal("a page that had already expired was stored")
 	}
-	later := t0.Add(2 * time.Hour)
-	c.put(1, "/b", &cachedPage{body: make([]byte, 60), until: later.Add(time.Hour)}, later) // room made by dropping /a
-	if c.get(1, "/b", later) == nil || c.size != 60 {
-		t.Fatalf("the expired page did not make room: size %d", c.size)
+	c.put(1, "/huge", page(101, t0.Add(time.Hour)), t0)
+	if kept("/huge", t0) || !kept("/a", t0) {
+		t.Fatal("a page over the whole budget was stored, or made room")
 	}
-	c.put(1, "/b", &cachedPage{body: []byte("x"), until: later.Add(time.Hour)}, later) // a fresh page is kept
-	if p := c.get(1, "/b", later); p == nil || len(p.body) != 60 {
+	// /a was visited more than /b: /c takes the place of /b.
+	c.put(1, "/c", page(40, t0.Add(time.Hour)), t0)
+	if !kept("/a", t0) || kept("/b", t0) || !kept("/c", t0) || c.size != 200 {
+		t.Fatalf("visited least: a %v, b %v, c %v, size %d", kept("/a", t0), kept("/b", t0), kept("/c", t0), c.size)
+	}
+	// An expired page makes room before any fresh one, however often visited.
+	c.put(1, "/d", page(20, t0.Add(2*time.Hour)), t0.Add(time.Hour+time.Minute))
+	later := t0.Add(time.Hour + time.Minute)
+	c.put(1, "/c", page(40, later.Add(time.Hour)), later) // /c expired with /a: replaced
+	if kept("/a", later) || !kept("/c", later) || !kept("/d", later) {
+		t.Fatal("the expired pages did not make room")
+	}
+	c.put(1, "/c", &cachedPage{body: []byte("x"), until: later.Add(time.Hour)}, later) // a fresh page is kept
+	if p := c.get(1, "/c", later); p == nil || len(p.body) != 40 {
 		t.Fatal("a fresh page was replaced")
 	}
-	if c.get(2, "/b", later) != nil || c.size != 0 {
+	if c.get(2, "/c", later) != nil || c.size != 0 {
 		t.Fatal("a new content version kept the old pages")
 	}
 	c.put(1, "/old", &cachedPage{body: []byte("x"), until: later.Add(time.Hour)}, later) // rendered for the older version
 	if c.get(1, "/old", later) != nil || c.get(2, "/old", later) != nil {
 		t.Fatal("a page of an older version was stored")
+	}
+}
+
+// Parameters a page does not read stay out of its key, so that made-up URLs share one page; the filters
+// of the car list are in it whatever their order, without the empty ones.
+func TestPageCacheKeysOnTheParametersTheHandlerReads(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	e.addCar(car("Peugeot", "308", "BlueHDi 130", 17990, 2020, 52000, "diesel", "manuelle"), garage.CarPublished, e.clock.Now())
+	visitor := e.client()
+	for _, tc := range []struct{ urls []string }{
+		{[]string{"/occasions", "/occasions?junk=1", "/occasions?utm_source=x&marque=", "/occasions?Marque=Peugeot"}},
+		{[]string{"/occasions?marque=Peugeot&tri=prix", "/occasions?tri=prix&junk=2&marque=Peugeot&page="}},
+		{[]string{"/", "/?prix_min=1000", "/?page=2&x=%zz"}},
+		{[]string{"/avis?page=1", "/avis?page=1&junk=3"}},
+	} {
+		before := e.cachedPages()
+		first := e.get(visitor, tc.urls[0])
+		for _, u := range tc.urls[1:] {
+			if res := e.get(visitor, u); res.StatusCode != first.StatusCode || jetonRe.ReplaceAllString(res.body, "") != jetonRe.ReplaceAllString(first.body, "") {
+				t.Errorf("%s: another page than %s", u, tc.urls[0])
+			}
+		}
+		if n := e.cachedPages() - before; n != 1 {
+			t.Errorf("%v: %d pages stored, want 1", tc.urls, n)
+		}
+	}
+	// The filters and the fragment are in the key.
+	all := e.get(visitor, "/occasions")
+	if diesel := e.get(visitor, "/occasions?energie=essence"); diesel.body == all.body {
+		t.Error("a filter shares the page of the whole list")
+	}
+	for _, h := range []string{"fetch", "other"} {
+		frag := e.getWith(visitor, "/occasions", http.Header{"X-Requested-With": {h}})
+		if isPage := strings.Contains(frag.body, "<html"); isPage != (h != "fetch") {
+			t.Errorf("X-Requested-With %q: full page %v", h, isPage)
+		}
+	}
+}
+
+// Issue 21: a flood of URLs that nobody asks for twice (made-up parameters, then real filters with
+// made-up values) neither fills the cache for good nor pushes out the pages visitors ask for.
+func TestPageCacheKeepsVisitedPagesUnderAFlood(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	e.addCar(car("Peugeot", "308", "BlueHDi 130", 17990, 2020, 52000, "diesel", "manuelle"), garage.CarPublished, e.clock.Now())
+	visitor := e.client()
+	popular := "/occasions?energie=diesel&tri=prix"
+	for range 3 {
+		e.get(visitor, popular)
+	}
+	stored := func(key string) *cachedPage {
+		e.app.pages.mu.Lock()
+		defer e.app.pages.mu.Unlock()
+		return e.app.pages.entries[key]
+	}
+	e.app.pages.max = 20 * stored(popular).memSize() // twenty list pages
+	for i := range 600 {
+		e.get(visitor, "/occasions?junk="+strconv.Itoa(i))
+	}
+	if n := e.cachedPages(); n != 2 {
+		t.Errorf("%d pages after 600 made-up parameters, want 2 (the list and the popular filter)", n)
+	}
+	for i := range 600 {
+		e.get(visitor, "/occasions?prix_min="+strconv.Itoa(1000+i))
+	}
+	if stored(popular) == nil {
+		t.Error("the flood pushed out the page visitors ask for")
+	}
+	// A new real filter is still stored and served from the cache after the flood.
+	fresh := "/occasions?boite=manuelle"
+	e.get(visitor, fresh)
+	if stored(fresh) == nil {
+		t.Error("after the flood, a new filter is not stored")
 	}
 }
 
@@ -387,40 +387,66 @@ func TestPageCacheAnswersHead(t *testing.T) {
 	}
 }
 
-// Pages with stamps are assembled in pooled buffers; the stored bytes of the pages without stamps, sent
-// as they are, must never end up as one of those buffers.
-func TestPageCachePooledBuffersLeaveStoredPagesIntact(t *testing.T) {
+// Many visitors at once, in both encodings, while the clock moves: every one gets the page whole, with a
+// stamp of its second (under -race, this holds the per-second copies), and what a response adds to the
+// stored header never shows in the next.
+func TestPageCacheServesConcurrentVisitors(t *testing.T) {
 	e := newEnv(t, store.SQLite)
 	c := e.addCar(car("Peugeot", "308", "BlueHDi 130", 17990, 2020, 52000, "diesel", "manuelle"), garage.CarPublished, e.clock.Now())
 	visitor := e.client()
-	encodings := []http.Header{{"Accept-Encoding": {"identity"}}, {"Accept-Encoding": {"gzip"}}}
 	paths := []string{"/occasions", "/contact", "/", views.CarPath(c), "/avis"}
-	first := map[string]string{}
-	for round := range 20 {
-		for _, path := range paths {
-			for i, h := range encodings {
-				res := e.getWith(visitor, path, h)
+	want, vary := map[string]string{}, map[string]string{}
+	for _, path := range paths {
+		res := e.getWith(visitor, path, http.Header{"Accept-Encoding": {"identity"}})
+		want[path], vary[path] = jetonRe.ReplaceAllString(res.body, ""), strings.Join(res.Header.Values("Vary"), ",")
+	}
+	var wg sync.WaitGroup
+	fails := make(chan string, 1)
+	fail := func(msg string) {
+		select {
+		case fails <- msg:
+		default:
+		}
+	}
+	for i := range 8 {
+		wg.Go(func() {
+			for round := range 30 {
+				path := paths[(i+round)%len(paths)]
+				enc := []string{"identity", "gzip"}[i%2]
+				if i == 0 {
+					e.clock.Advance(300 * time.Millisecond)
+				}
+				res := e.getWith(visitor, path, http.Header{"Accept-Encoding": {enc}})
 				body := res.body
-				if i == 1 {
+				if enc == "gzip" {
 					zr, err := gzip.NewReader(strings.NewReader(body))
 					if err != nil {
-						t.Fatalf("round %d, %s: %v", round, path, err)
+						fail(path + ": " + err.Error())
+						return
 					}
 					b, err := io.ReadAll(zr)
 					if err != nil {
-						t.Fatalf("round %d, %s: %v", round, path, err)
+						fail(path + ": " + err.Error())
+						return
 					}
 					body = string(b)
 				}
-				// The stored header is shared with the responses: what a response adds stays in it.
-				body = jetonRe.ReplaceAllString(body, "") + "\nVary: " + strings.Join(res.Header.Values("Vary"), ",")
-				key := path + h.Get("Accept-Encoding")
-				if want, ok := first[key]; ok && body != want {
-					t.Fatalf("round %d: %s (%s) changed between two views", round, path, h.Get("Accept-Encoding"))
+				if strings.Contains(body, stampPlaceholder) || jetonRe.ReplaceAllString(body, "") != want[path] {
+					fail(path + " (" + enc + "): not the page")
+					return
 				}
-				first[key] = body
+				if v := strings.Join(res.Header.Values("Vary"), ","); v != vary[path] {
+					fail(path + ": Vary " + v + ", first " + vary[path])
+					return
+				}
 			}
-		}
+		})
+	}
+	wg.Wait()
+	select {
+	case msg := <-fails:
+		t.Fatal(msg)
+	default:
 	}
 }
 
@@ -534,91 +560,37 @@ func firstDiff(a, b string) string {
 	return "cached: …" + a[from:min(len(a), i+120)] + "…\nfresh:  …" + b[from:min(len(b), i+120)] + "…"
 }
 
-// The key of a filtered page is made without decoding the query when it is plain: it must be the very key
-// the decoding path gives, so that two URLs share a page exactly when they mean the same filters.
-func TestPlainQueryKeysLikeTheDecodingPath(t *testing.T) {
-	for _, raw := range []string{
-		"prix_min=10000&prix_max=25000&km_max=100000&annee_min=2018&energie=diesel&tri=prix&page=2",
-		"marque=Peugeot&boite=automatique", "tri=km&prix_max=12000", "page=2", "a=2&a=1&b=0", "b=1&a=2&b=0",
-		"a-b=1&a=2", "a.b=1&a=2&a~=3&a_=4", "x=1&x=1",
-	} {
-		got, ok := plainQuery(raw)
-		if !ok {
-			t.Errorf("%q: not taken as plain", raw)
-			continue
-		}
-		q, _ := url.ParseQuery(raw)
-		if want := normalQuery(q); got != want {
-			t.Errorf("%q: key %q, the decoding path gives %q", raw, got, want)
-		}
-	}
-	// Anything that needs decoding, or an empty value that the key drops, takes the decoding path.
-	for _, raw := range []string{
-		"marque=", "marque", "marque=&tri=prix", "a=1&&b=2", "=1", "marque=Citro%C3%ABn", "marque=Alfa+Romeo",
-		"m%61rque=Fiat", "a=1;b=2", "a=b=c", "q=é", strings.Repeat("a=1&", 17) + "a=1",
-	} {
-		if k, ok := plainQuery(raw); ok {
-			t.Errorf("%q: taken as plain, key %q", raw, k)
-		}
-	}
-	// Random queries over an alphabet that mixes plain and special characters.
-	rng := rand.New(rand.NewPCG(1, 2))
-	plain := 0
-	const alphabet = "ab_-.~09Z=&%+;é"
-	for range 50000 {
-		var b strings.Builder
-		for range rng.IntN(24) {
-			b.WriteString(string([]rune(alphabet)[rng.IntN(len([]rune(alphabet)))]))
-		}
-		raw := b.String()
-		got, ok := plainQuery(raw)
-		if !ok {
-			continue
-		}
-		plain++
-		q, err := url.ParseQuery(raw)
-		if err != nil {
-			t.Fatalf("%q: taken as plain, but does not parse: %v", raw, err)
-		}
-		if want := normalQuery(q); got != want {
-			t.Fatalf("%q: key %q, the decoding path gives %q", raw, got, want)
-		}
-	}
-	if plain < 1000 {
-		t.Errorf("only %d random queries were plain: the comparison proves little", plain)
-	}
-}
-
-// Two instances with their own connections to one database: a change made through an instance's forms
-// shows on its own pages at once, whatever the lag, and on the other's (with the store's real lag:
-// PostgreSQL a few milliseconds, SQLite none) once the lag has passed.
-func TestPageCacheFollowsAnotherInstanceWithinTheLag(t *testing.T) {
+// Two instances with their own connections to one database. A change made through an instance's forms
+// shows on its own pages at once, however long its store's lag (here an hour); the other instance, whose
+// store reads the version at every request here, shows it at its next request. (How far behind the
+// database the version may be with the real lag, store.ContentVersionLag, is tested in the store.)
+func TestPageCacheShowsAnInstancesOwnChangesAtOnce(t *testing.T) {
 	for _, engine := range storetest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
 			ctx := context.Background()
 			u := storetest.URL(t, engine)
-			open := func() *store.Store {
+			open := func(lag time.Duration) *store.Store {
 				s, err := store.Open(ctx, u)
 				if err != nil {
 					t.Fatal(err)
 				}
 				t.Cleanup(func() { s.Close() })
+				s.SetContentVersionLag(lag)
 				return s
 			}
-			sa := open()
+			sa := open(time.Hour)
 			if err := sa.Migrate(ctx); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := sa.InitRoles(ctx); err != nil {
 				t.Fatal(err)
 			}
-			// A's own changes must show at once through its forms alone: its lag is made an hour long.
-			sa.SetContentVersionLag(time.Hour)
 			clock := &testClock{t: time.Date(2026, 3, 4, 10, 0, 0, 0, hours.Paris())}
 			a := newEnvOn(t, sa, clock)
 			seed(t, sa)
-			b := newEnvOn(t, open(), clock)
+			b := newEnvOn(t, open(0), clock)
 			clio := a.addCar(car("Renault", "Clio", "TCe 90", 13990, 2021, 31000, "essence", "manuelle"), garage.CarPublished, clock.Now())
+			sa.ContentChanged() // added behind the web layer's back
 
 			visitor := a.client()
 			for _, e := range []*env{a, b} {
@@ -630,12 +602,10 @@ func TestPageCacheFollowsAnotherInstanceWithinTheLag(t *testing.T) {
 			if res := a.postForm(emp, "/admin/voitures/"+itoa(int(clio.ID))+"/statut", url.Values{"from": {"published"}, "to": {"sold"}}); res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("sell: %d %s", res.StatusCode, res.body)
 			}
-			if p := a.get(visitor, views.CarPath(clio)); !strings.Contains(p.body, "Vendu") {
-				t.Error("the instance that sold the car still shows it for sale")
-			}
-			time.Sleep(2 * store.PostgresVersionLag)
-			if p := b.get(visitor, views.CarPath(clio)); !strings.Contains(p.body, "Vendu") {
-				t.Error("the other instance still shows the car for sale once the lag has passed")
+			for name, e := range map[string]*env{"the instance that sold the car": a, "the other instance": b} {
+				if p := e.get(visitor, views.CarPath(clio)); !strings.Contains(p.body, "Vendu") {
+					t.Errorf("%s still shows it for sale", name)
+				}
 			}
 		})
 	}

@@ -56,7 +56,7 @@ func (a *app) routes() []route {
 		{"GET /robots.txt", public, h(a.robotsTXT)},
 
 		// Used cars.
-		{"GET /occasions", public, a.cached(a.carList)},
+		{"GET /occasions", public, a.cached(a.carList, carQueryParams...)},
 		{"GET /occasions/{ref}", public, a.cached(a.carPage)},
 		{"GET /photos/", public, a.photoFiles()},
 
@@ -66,7 +66,7 @@ func (a *app) routes() []route {
 		{"GET /contact/merci", public, h(a.contactThanks)},
 
 		// Reviews.
-		{"GET /avis", public, a.cached(a.reviewList)},
+		{"GET /avis", public, a.cached(a.reviewList, "page")},
 		{"POST /avis", public, h(a.reviewCreatePost)},
 		{"GET /avis/merci", public, h(a.reviewThanks)},
 		{"GET /avis/moderation", public, a.cached(a.reviewRulesPage)},

@@ -245,7 +245,7 @@ func (a *app) page(r *http.Request, nav, title, description string) (*views.Page
 		return nil, err
 	}
 	p.Week = week
-	now := a.renderNow(ctx).In(hours.Paris())
+	now := a.now().In(hours.Paris())
 	// Today's line, the exceptions to come and the days in the status line change at midnight; the status
 	// line at the next opening or closing.
 	y, m, d := now.Date()
@@ -295,7 +295,7 @@ func (a *app) maintenanceBanner(ctx context.Context) string {
 	if start.IsZero() {
 		return ""
 	}
-	now := a.renderNow(ctx)
+	now := a.now()
 	if now.Before(start) {
 		expires(ctx, start) // "prévue le …" becomes "en cours depuis le …"
 	}
@@ -307,7 +307,7 @@ type ctxKey int
 const (
 	keyRequestInfo ctxKey = iota
 	keySession
-	keyPageCache // the *renderClock of a page rendered for the page cache
+	keyPageCache // the *pageLife of a page rendered for the page cache
 )
 
 func withValue(ctx context.Context, k ctxKey, v any) context.Context {
