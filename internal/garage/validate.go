@@ -51,7 +51,8 @@ func (v *Validator) Has(field string) bool { _, ok := v.Errors[field]; return ok
 // The wordings of the rules.
 const (
 	msgChoose = "Choisissez une valeur dans la liste."
-	// MsgEmail and MsgPhone are the e-mail and phone rules' messages.
+	// MsgPlate, MsgEmail and MsgPhone are the plate, e-mail and phone rules' messages.
+	MsgPlate      = "L'immatriculation n'est pas valide (exemple : AB-123-CD, ou 123\u00a0ABC\u00a031 pour une ancienne plaque)."
 	MsgEmail      = "L'adresse e-mail n'est pas valide (exemple : prenom.nom@exemple.fr)."
 	MsgPhone      = "Le numéro de téléphone n'est pas valide (exemple : 06\u00a012\u00a034\u00a056\u00a078 ou +33\u00a06\u00a012\u00a034\u00a056\u00a078)."
 	msgSIRET      = "Le numéro SIRET compte 14 chiffres et sa clé de contrôle doit être juste : vérifiez-le sur votre extrait Kbis."
@@ -246,6 +247,22 @@ func msgInt(label string, min, max int, unit string) string {
 		unit = "\u202f" + unit
 	}
 	return label + " doit être un nombre entier entre " + bound(min) + " et " + bound(max) + unit + "."
+}
+
+// Plate checks a French registration plate (ParsePlate) and returns it in
+// its canonical form, or "" when it is empty or wrong.
+func (v *Validator) Plate(field, label, value string, required bool) string {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		v.Check(!required, field, msgRequired(label))
+		return ""
+	}
+	p, err := ParsePlate(value)
+	if err != nil {
+		v.Fail(field, MsgPlate)
+		return ""
+	}
+	return p
 }
 
 // Choose records the list rule's message on field unless valid: for a

@@ -69,6 +69,11 @@ func TestValidatorWording(t *testing.T) {
 	}
 	v.Int("km", "Le kilométrage", "-5", 1, 2_000_000, "km")
 	v.Int("annee", "L'année", "20 000", 1900, 2100, "")
+	if p := v.Plate("plaque", "L'immatriculation", " ab 123-cd ", true); p != "AB-123-CD" {
+		t.Errorf("Plate = %q", p)
+	}
+	v.Plate("plaque_fausse", "L'immatriculation", "AB-123", false)
+	v.Plate("plaque_vide", "L'immatriculation", "", true)
 	v.Choose("role", false)
 	v.Rating("note", "4.5")
 	v.Date("ct", "La date du contrôle technique", "2026-03-05", false, today.AddDate(-10, 0, 0), today)
@@ -78,21 +83,23 @@ func TestValidatorWording(t *testing.T) {
 		t.Error("today refused")
 	}
 	want := FieldErrors{
-		"vide":  "Le nom est obligatoire.",
-		"long":  "La rue ne doit pas dépasser 10 caractères.",
-		"ctl":   "Le sujet contient des caractères non autorisés.",
-		"court": "Le message doit compter au moins 10 caractères.",
-		"email": MsgEmail,
-		"tel":   MsgPhone,
-		"siret": msgSIRET,
-		"cp":    msgPostalCode,
-		"km":    "Le kilométrage doit être un nombre entier entre 1 et 2\u202f000\u202f000\u202fkm.",
-		"annee": "L'année doit être un nombre entier entre 1900 et 2100.",
-		"role":  msgChoose,
-		"note":  msgRating,
-		"ct":    "La date du contrôle technique ne peut pas être dans le futur.",
-		"vieux": "La date de l'expérience est trop loin dans le passé.",
-		"faux":  "La date n'est pas une date valide (jj/mm/aaaa).",
+		"vide":          "Le nom est obligatoire.",
+		"long":          "La rue ne doit pas dépasser 10 caractères.",
+		"ctl":           "Le sujet contient des caractères non autorisés.",
+		"court":         "Le message doit compter au moins 10 caractères.",
+		"email":         MsgEmail,
+		"tel":           MsgPhone,
+		"siret":         msgSIRET,
+		"cp":            msgPostalCode,
+		"km":            "Le kilométrage doit être un nombre entier entre 1 et 2\u202f000\u202f000\u202fkm.",
+		"annee":         "L'année doit être un nombre entier entre 1900 et 2100.",
+		"role":          msgChoose,
+		"plaque_fausse": MsgPlate,
+		"plaque_vide":   "L'immatriculation est obligatoire.",
+		"note":          msgRating,
+		"ct":            "La date du contrôle technique ne peut pas être dans le futur.",
+		"vieux":         "La date de l'expérience est trop loin dans le passé.",
+		"faux":          "La date n'est pas une date valide (jj/mm/aaaa).",
 	}
 	for field, msg := range want {
 		if v.Errors[field] != msg {

@@ -2,8 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"net/http"
 	"strings"
@@ -201,17 +199,16 @@ func (l passwordLink) pagePost(w http.ResponseWriter, r *http.Request) {
 // e-mail carrying it; only the token's hash is stored (store.InviteUser,
 // store.SendAccountLink).
 func (a *app) newAccountLink(ctx context.Context, u *garage.User, purpose garage.TokenPurpose) (garage.AccountLink, error) {
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
+	token, hash, err := newToken()
+	if err != nil {
 		return garage.AccountLink{}, err
 	}
-	token := base64.RawURLEncoding.EncodeToString(b[:])
 	m, err := views.RenderMail(ctx, views.AccountLinkMail{User: u, Purpose: purpose, Garage: a.garageName(ctx),
 		Link: a.cfg.PublicURL + views.AccountLinkPath(purpose, token), Expires: a.now().Add(purpose.TTL())})
 	if err != nil {
 		return garage.AccountLink{}, err
 	}
-	return garage.AccountLink{TokenHash: hashToken(token), Purpose: purpose, Mail: m}, nil
+	return garage.AccountLink{TokenHash: hash, Purpose: purpose, Mail: m}, nil
 }
 
 // garageName is the garage's name for an e-mail: its details', or the

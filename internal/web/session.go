@@ -36,6 +36,17 @@ func newSessionManager(s *store.Store, now func() time.Time, production bool) *s
 	return m
 }
 
+// newToken returns a fresh unguessable token for a link or a cookie (32
+// random bytes, URL-safe) and the hash to store instead of it.
+func newToken() (token, hash string, err error) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", "", err
+	}
+	token = base64.RawURLEncoding.EncodeToString(b[:])
+	return token, hashToken(token), nil
+}
+
 func hashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
@@ -102,14 +113,13 @@ func (m *sessionManager) lookup(ctx context.Context, token string) (*garage.Sess
 // with a flash message for its first page if any, and sets its cookie. With
 // an actor, the store audits it as a login.
 func (m *sessionManager) start(ctx context.Context, w http.ResponseWriter, userID int64, flash string, by garage.Actor) error {
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
+	token, hash, err := newToken()
+	if err != nil {
 		return err
 	}
-	token := base64.RawURLEncoding.EncodeToString(b[:])
 	now := m.now()
-	err := m.store.CreateSession(ctx, &garage.Session{
-		TokenHash: hashToken(token), UserID: userID,
+	err = m.store.CreateSession(ctx, &garage.Session{
+		TokenHash: hash, UserID: userID,
 		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(m.absolute), Flash: flash,
 	}, by)
 	if err != nil {
