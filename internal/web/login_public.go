@@ -36,8 +36,9 @@ func (a *app) renderLoginPage(w http.ResponseWriter, r *http.Request, status int
 }
 
 // loginPagePost checks the credentials. Unknown e-mail and wrong password get
-// the same answer after the same amount of work; failures are throttled per
-// IP and per account.
+// the same answer after the same amount of work; attempts are throttled per
+// IP and per account (the lower-cased e-mail), and counted in the database
+// before the password is hashed, so parallel guesses get no more tries.
 func (a *app) loginPagePost(w http.ResponseWriter, r *http.Request) {
 	if !a.parseForm(w, r) {
 		return
@@ -56,7 +57,7 @@ func (a *app) loginPagePost(w http.ResponseWriter, r *http.Request) {
 	}
 	ip := clientIPFrom(ctx)
 	account := strings.ToLower(email)
-	wait, err := a.guard.Check(ctx, ip, account)
+	wait, err := a.guard.Reserve(ctx, ip, account)
 	if err != nil {
 		a.serverError(w, r, err)
 		return
@@ -87,10 +88,6 @@ func (a *app) loginPagePost(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !ok {
-		if err := a.guard.Failure(ctx, ip, account); err != nil {
-			a.serverError(w, r, err)
-			return
-		}
 		target := ""
 		if user != nil {
 			target = garage.Target("user", user.ID)
@@ -105,7 +102,7 @@ func (a *app) loginPagePost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	if err := a.guard.Success(ctx, account); err != nil {
+	if err := a.guard.Success(ctx, ip, account); err != nil {
 		a.serverError(w, r, err)
 		return
 	}
