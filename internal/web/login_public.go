@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/vparrot/garage/internal/garage"
@@ -66,7 +67,7 @@ func (a *app) loginPagePost(w http.ResponseWriter, r *http.Request) {
 		a.audit(r, "login.throttled", "", map[string]string{"email": email})
 		a.countLogin("throttled")
 		a.log.Warn("auth throttled", "client_ip", ip, "request_id", requestID(ctx))
-		a.tooManyRequests(w, r, int(wait.Seconds()+0.999))
+		a.loginThrottled(w, r, wait)
 		return
 	}
 
@@ -163,4 +164,23 @@ func (a *app) countLogin(result string) {
 	if a.metrics != nil {
 		a.metrics.LoginAttempt(result)
 	}
+}
+
+// loginThrottledMessage tells the owner of an account someone else keeps
+// locked how to get in at once (see docs/security.md).
+const loginThrottledMessage = "Trop de tentatives de connexion pour ce compte ou depuis cette adresse : patientez quelques minutes. " +
+	"Si ce n'est pas vous, demandez un lien « Mot de passe oublié ? » : choisir un nouveau mot de passe par ce lien vous connecte aussitôt et débloque le compte."
+
+// loginThrottled answers 429 with Retry-After and the way out for the owner.
+func (a *app) loginThrottled(w http.ResponseWriter, r *http.Request, wait time.Duration) {
+	w.Header().Set("Retry-After", itoa(max(int(wait.Seconds()+0.999), 1)))
+	title := errorTexts[http.StatusTooManyRequests][0]
+	p, err := a.page(r, "", title, "")
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	p.NoIndex, p.Canonical = true, ""
+	w.Header().Set("Cache-Control", "no-store")
+	a.render(w, r, http.StatusTooManyRequests, views.ErrorPage(p, http.StatusTooManyRequests, title, loginThrottledMessage))
 }

@@ -181,6 +181,11 @@ func (l passwordLink) pagePost(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
+	// The link proves the owner holds the mailbox: failures someone else
+	// piled up on the account no longer keep them out (docs/security.md).
+	if err := a.guard.Unlock(ctx, strings.ToLower(u.Email)); err != nil {
+		a.log.Warn("login unlock failed", "request_id", requestID(ctx), "error", err.Error())
+	}
 	if !u.Active {
 		http.Redirect(w, r, "/connexion", http.StatusSeeOther)
 		return
