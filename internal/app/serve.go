@@ -256,6 +256,11 @@ func janitor(ctx context.Context, s *store.Store, log *slog.Logger) {
 		if _, err := s.DeleteLoginFailuresBefore(ctx, now.Add(-24*time.Hour)); err != nil {
 			log.Warn("janitor: login failures", "error", err.Error())
 		}
+		// Keys of stored public form submissions (retries refused): a form's
+		// stamp expires after a day, so two days is plenty.
+		if _, err := s.DeleteFormSubmissionsBefore(ctx, now.Add(-48*time.Hour)); err != nil {
+			log.Warn("janitor: form submissions", "error", err.Error())
+		}
 		if _, err := s.DeleteExpiredAccountTokens(ctx, now.Add(-7*24*time.Hour)); err != nil {
 			log.Warn("janitor: account tokens", "error", err.Error())
 		}

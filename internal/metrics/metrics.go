@@ -23,6 +23,8 @@ type Metrics struct {
 	backup   prometheus.Gauge
 	pageHit  prometheus.Counter // garage_page_cache_requests_total{result="hit"}, resolved once
 	pageMiss prometheus.Counter
+
+	storageFull *prometheus.CounterVec // garage_storage_full_total{storage}: see storage.go
 }
 
 // New registers the HTTP, runtime, process and database pool collectors.
@@ -67,6 +69,7 @@ func New(db *sql.DB) *Metrics {
 	if db != nil {
 		reg.MustRegister(collectors.NewDBStatsCollector(db, "garage"))
 	}
+	m.storageFull = newStorageFull(reg)
 	return m
 }
 

@@ -29,6 +29,12 @@ var (
 	// ErrUnavailable means the database could not be reached, or answered
 	// too late: nothing is wrong with the request, which may be tried again.
 	ErrUnavailable = errors.New("database unavailable")
+	// ErrNoSpace means a write failed for lack of space: the disk holding
+	// the database is full (SQLite SQLITE_FULL, PostgreSQL 53100 disk_full,
+	// ENOSPC), or the SQLite file reached its size limit. The transaction
+	// was rolled back, nothing stored before was lost, and the write may be
+	// tried again once space is made.
+	ErrNoSpace = errors.New("no space left for the database")
 )
 
 // wrap, deferred by a store method with a named error result, turns a
@@ -47,7 +53,8 @@ func translate(err error) error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, ErrNotFound), errors.Is(err, ErrConflict), errors.Is(err, ErrInUse), errors.Is(err, ErrUnavailable):
+	case errors.Is(err, ErrNotFound), errors.Is(err, ErrConflict), errors.Is(err, ErrInUse), errors.Is(err, ErrUnavailable),
+		errors.Is(err, ErrNoSpace):
 		return err
 	case errors.Is(err, sql.ErrNoRows):
 		return ErrNotFound
@@ -55,10 +62,36 @@ func translate(err error) error {
 		return errors.Join(ErrConflict, err)
 	case isForeignKeyViolation(err):
 		return errors.Join(ErrInUse, err)
+	case noSpace(err):
+		return errors.Join(ErrNoSpace, err)
 	case unavailable(err):
 		return errors.Join(ErrUnavailable, err)
 	}
 	return err
+}
+
+// IsNoSpace reports whether err is a write that failed for lack of space,
+// in the database (ErrNoSpace) or on any disk (ENOSPC: photos, temporary
+// files), whether or not a store method wrapped it.
+func IsNoSpace(err error) bool {
+	return err != nil && (errors.Is(err, ErrNoSpace) || noSpace(err))
+}
+
+func noSpace(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "53100" // disk_full
+	}
+	var sqliteErr *sqlite.Error
+	if errors.As(err, &sqliteErr) && sqliteErr.Code()&0xff == sqlite3.SQLITE_FULL {
+		return true
+	}
+	if errors.Is(err, syscall.ENOSPC) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "database or disk is full") || strings.Contains(msg, "No space left on device") ||
+		strings.Contains(msg, "SQLITE_FULL")
 }
 
 // IsUnavailable reports whether err means the database cannot be reached or

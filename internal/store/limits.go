@@ -83,3 +83,54 @@ func (s *Store) DeleteLoginFailuresBefore(ctx context.Context, t time.Time) (n i
 	defer wrap(&err, "delete old login failures")
 	return rowsAffected(s.db.ExecContext(ctx, `DELETE FROM login_failures WHERE last_failure_at < $1`, t.Unix()))
 }
+
+// UnhitRate takes back one hit of the counter (key, windowStart), never
+// below zero: an attempt reserved with HitRate that turned out not to count
+// (a successful login) is given back.
+func (s *Store) UnhitRate(ctx context.Context, key string, windowStart time.Time) (err error) {
+	defer wrap(&err, "give back hit")
+	_, err = s.db.ExecContext(ctx,
+		`UPDATE rate_counters SET hits = hits - 1 WHERE key = $1 AND window_start = $2 AND hits > 0`, key, windowStart.Unix())
+	return err
+}
+
+// LoginBackoff is the per-account rule ReserveLoginAttempt enforces: Free
+// attempts in a run go through at once; after n ≥ Free attempts the next one
+// waits Base·2^(n−Free), at most Max, after the last one; a run ends after
+// ResetAfter without attempt (or when cleared by a success).
+type LoginBackoff struct {
+	Free       int
+	Base, Max  time.Duration
+	ResetAfter time.Duration
+}
+
+// ReserveLoginAttempt counts one login attempt for account before its
+// password is checked, in one statement, when the account's back-off allows
+// one now; it reports whether it did. Concurrent callers, in this process
+// or another, are serialised by the database on the account's row: each
+// sees the count the previous one left, so no more attempts go through than
+// the rule allows, however many arrive at once. A refused attempt changes
+// nothing.
+func (s *Store) ReserveLoginAttempt(ctx context.Context, account string, now time.Time, rule LoginBackoff) (ok bool, err error) {
+	defer wrap(&err, "reserve login attempt")
+	// The wait after the stored count f, in seconds: 0 below Free, then Base
+	// doubling, capped at Max (the shift is bounded so it cannot overflow).
+	const wait = `(CASE WHEN login_failures.failures < $4 THEN 0
+		WHEN login_failures.failures - $4 >= 30 THEN $6
+		WHEN (CAST($5 AS BIGINT) << (login_failures.failures - $4)) > $6 THEN $6
+		ELSE CAST($5 AS BIGINT) << (login_failures.failures - $4) END)`
+	var n int
+	err = s.db.QueryRowContext(ctx,
+		`INSERT INTO login_failures (account, failures, last_failure_at) VALUES ($1, 1, $2)
+		 ON CONFLICT (account) DO UPDATE SET
+		   failures = CASE WHEN login_failures.last_failure_at < $3 THEN 1 ELSE login_failures.failures + 1 END,
+		   last_failure_at = $2
+		 WHERE login_failures.last_failure_at < $3 OR login_failures.last_failure_at + `+wait+` <= $2
+		 RETURNING failures`,
+		account, now.Unix(), now.Add(-rule.ResetAfter).Unix(), rule.Free,
+		int64(rule.Base/time.Second), int64(rule.Max/time.Second)).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}

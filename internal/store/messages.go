@@ -34,12 +34,20 @@ func scanMessage(row scanner) (*garage.Message, error) {
 // no mail). Either both are stored or neither: a message is never lost
 // and never announced without being kept.
 func (s *Store) CreateMessage(ctx context.Context, m *garage.Message, notify func(*garage.Message) (*garage.OutboxMail, error), now time.Time) (err error) {
+	return s.CreateMessageOnce(ctx, "", m, notify, now)
+}
+
+// CreateMessageOnce is CreateMessage for a visitor's form: key
+// (garage.SubmissionKey) is claimed in the same transaction, and a second
+// submission with the same key stores nothing and returns
+// ErrAlreadySubmitted.
+func (s *Store) CreateMessageOnce(ctx context.Context, key string, m *garage.Message, notify func(*garage.Message) (*garage.OutboxMail, error), now time.Time) (err error) {
 	defer wrap(&err, "create message")
 	now = now.UTC()
 	if m.Status == "" {
 		m.Status = garage.MessageNew
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTxOnce(ctx, key, now, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx,
 			`INSERT INTO messages (last_name, first_name, email, phone, subject, body, car_id, status, created_at, updated_at)
 			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,

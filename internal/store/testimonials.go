@@ -46,6 +46,14 @@ func nullID(id *int64) sql.NullInt64 {
 // Actor, nothing is audited), or one the staff received offline and enters
 // approved, published at once and audited.
 func (s *Store) CreateTestimonial(ctx context.Context, t *garage.Testimonial, now time.Time, by garage.Actor) (err error) {
+	return s.CreateTestimonialOnce(ctx, "", t, now, by)
+}
+
+// CreateTestimonialOnce is CreateTestimonial for a visitor's form: key
+// (garage.SubmissionKey) is claimed in the same transaction, and a second
+// submission with the same key stores nothing and returns
+// ErrAlreadySubmitted.
+func (s *Store) CreateTestimonialOnce(ctx context.Context, key string, t *garage.Testimonial, now time.Time, by garage.Actor) (err error) {
 	defer wrap(&err, "create testimonial")
 	now = now.UTC()
 	if t.Status == "" {
@@ -60,7 +68,7 @@ func (s *Store) CreateTestimonial(ctx context.Context, t *garage.Testimonial, no
 		p := time.Unix(now.Unix(), 0).UTC()
 		t.PublishedAt = &p
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTxOnce(ctx, key, now, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx,
 			`INSERT INTO testimonials (name, comment, rating, experience_date, email, status, source, created_by, moderated_by,
 			   published_at, created_at, updated_at)

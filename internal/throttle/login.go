@@ -10,20 +10,26 @@ import (
 // LoginCounters is the part of the store a LoginGuard needs.
 type LoginCounters interface {
 	RateCounters
+	UnhitRate(ctx context.Context, key string, windowStart time.Time) error
 	LoginFailuresFor(ctx context.Context, account string) (store.LoginFailures, error)
-	RecordLoginFailure(ctx context.Context, account string, now time.Time, resetAfter time.Duration) (int, error)
+	ReserveLoginAttempt(ctx context.Context, account string, now time.Time, rule store.LoginBackoff) (bool, error)
 	ClearLoginFailures(ctx context.Context, account string) error
 }
 
 // LoginGuard throttles password guessing, per client IP and per account,
 // without ever locking an account for good:
 //
-//   - an IP that failed IPLimit times in the current IPWindow is refused
-//     until the window ends;
+//   - an IP that made IPLimit unsuccessful attempts in the current IPWindow
+//     is refused until the window ends;
 //   - an account (any e-mail typed, existing or not, so the answer reveals
-//     nothing) gets FreeFailures free failures, then must wait BaseDelay,
-//     doubling with each further failure up to MaxDelay. A run of failures
-//     ends after a success or after ResetAfter without failure.
+//     nothing) gets FreeFailures free attempts, then must wait BaseDelay,
+//     doubling with each further attempt up to MaxDelay. A run ends after a
+//     success or after ResetAfter without attempt.
+//
+// Every attempt is counted in the database before its password is hashed
+// (Reserve), so a burst of parallel requests, on one instance or several,
+// gets no more evaluations than a patient attacker: the check and the count
+// are one statement. A success gives its attempt back (Success).
 //
 // With the defaults an account sees at most a few dozen evaluated
 // attempts per hour, far below the ~100 of the brief.
@@ -66,38 +72,54 @@ func (g *LoginGuard) Delay(n int) time.Duration {
 
 func ipKey(ip string) string { return "login:ip:" + ip }
 
-// Check says whether an attempt from ip on account may be evaluated now; if
-// not, how long to wait.
-func (g *LoginGuard) Check(ctx context.Context, ip, account string) (retryAfter time.Duration, err error) {
-	l := Limiter{Counters: g.Counters, Now: g.Now}
-	blocked, wait, err := l.Blocked(ctx, ipKey(ip), g.IPLimit, g.IPWindow)
-	if err != nil || blocked {
-		return wait, err
+func (g *LoginGuard) backoff() store.LoginBackoff {
+	return store.LoginBackoff{Free: g.FreeFailures, Base: g.BaseDelay, Max: g.MaxDelay, ResetAfter: g.ResetAfter}
+}
+
+// Reserve counts an attempt from ip on account, before its password is
+// checked. It returns 0 when the attempt may be evaluated now; otherwise how
+// long to wait, and nothing is counted for the account.
+func (g *LoginGuard) Reserve(ctx context.Context, ip, account string) (retryAfter time.Duration, err error) {
+	now := g.Now()
+	start := windowStart(now, g.IPWindow)
+	hits, err := g.Counters.HitRate(ctx, ipKey(ip), start)
+	if err != nil {
+		return 0, err
+	}
+	if hits > g.IPLimit {
+		return max(start.Add(g.IPWindow).Sub(now), time.Second), nil
+	}
+	ok, err := g.Counters.ReserveLoginAttempt(ctx, account, now, g.backoff())
+	if err != nil || ok {
+		return 0, err
+	}
+	// Refused for the account: the attempt is not evaluated, so it does not
+	// count against the IP either.
+	if err := g.Counters.UnhitRate(ctx, ipKey(ip), start); err != nil {
+		return 0, err
 	}
 	f, err := g.Counters.LoginFailuresFor(ctx, account)
 	if err != nil {
 		return 0, err
 	}
-	if f.Count == 0 || g.Now().Sub(f.Last) >= g.ResetAfter {
-		return 0, nil
+	if until := f.Last.Add(g.Delay(f.Count)); until.After(now) {
+		return until.Sub(now).Round(time.Second) + time.Second, nil
 	}
-	if until := f.Last.Add(g.Delay(f.Count)); until.After(g.Now()) {
-		return until.Sub(g.Now()).Round(time.Second) + time.Second, nil
-	}
-	return 0, nil
+	return time.Second, nil // the run changed meanwhile: try again shortly
 }
 
-// Failure records a failed attempt.
-func (g *LoginGuard) Failure(ctx context.Context, ip, account string) error {
-	now := g.Now()
-	if _, err := g.Counters.HitRate(ctx, ipKey(ip), windowStart(now, g.IPWindow)); err != nil {
+// Success gives back the attempt a correct password reserved: it does not
+// count against the IP, and it ends the account's run.
+func (g *LoginGuard) Success(ctx context.Context, ip, account string) error {
+	if err := g.Counters.UnhitRate(ctx, ipKey(ip), windowStart(g.Now(), g.IPWindow)); err != nil {
 		return err
 	}
-	_, err := g.Counters.RecordLoginFailure(ctx, account, now, g.ResetAfter)
-	return err
+	return g.Counters.ClearLoginFailures(ctx, account)
 }
 
-// Success ends the account's run of failures.
-func (g *LoginGuard) Success(ctx context.Context, account string) error {
+// Unlock ends the account's run at once: a password reset by e-mail link
+// proves the owner holds the mailbox, so an attacker's failures no longer
+// keep them out (see docs/security.md).
+func (g *LoginGuard) Unlock(ctx context.Context, account string) error {
 	return g.Counters.ClearLoginFailures(ctx, account)
 }

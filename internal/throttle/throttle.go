@@ -1,5 +1,5 @@
 // Package throttle holds the rate-limiting rules. The counters live in the
-// database (see store.HitRate and store.RecordLoginFailure), so every
+// database (see store.HitRate and store.ReserveLoginAttempt), so every
 // instance of the application enforces the same limits.
 package throttle
 

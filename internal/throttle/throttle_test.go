@@ -45,36 +45,38 @@ func TestLoginGuardPerAccount(t *testing.T) {
 		c := &clock{time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)}
 		g := throttle.NewLoginGuard(s, c.now)
 		const acct = "vincent@example.fr"
-		// Five free failures from different IPs.
+		// Five free attempts from different IPs.
 		for i := range 5 {
-			if wait, err := g.Check(ctx, "192.0.2.1", acct); wait != 0 || err != nil {
+			if wait, err := g.Reserve(ctx, "192.0.2."+string(rune('1'+i)), acct); wait != 0 || err != nil {
 				t.Fatalf("attempt %d throttled: %v %v", i+1, wait, err)
 			}
-			if err := g.Failure(ctx, "192.0.2."+string(rune('1'+i)), acct); err != nil {
-				t.Fatal(err)
-			}
 		}
-		wait, err := g.Check(ctx, "198.51.100.7", acct)
+		wait, err := g.Reserve(ctx, "198.51.100.7", acct)
 		if err != nil || wait < 29*time.Second || wait > 31*time.Second {
 			t.Fatalf("after 5 failures wait = %v (%v)", wait, err)
 		}
 		// Another account is not affected.
-		if wait, _ := g.Check(ctx, "198.51.100.7", "other@example.fr"); wait != 0 {
+		if wait, _ := g.Reserve(ctx, "198.51.100.7", "other@example.fr"); wait != 0 {
 			t.Fatalf("other account throttled %v", wait)
+		}
+		// A refused attempt does not lengthen the wait.
+		if again, _ := g.Reserve(ctx, "198.51.100.8", acct); again != wait {
+			t.Fatalf("wait grew from %v to %v", wait, again)
 		}
 		// An attacker hammering one account for an hour gets few evaluated
 		// attempts, and is never locked out for good.
 		attack := func(d time.Duration) (attempts int) {
 			end := c.t.Add(d)
 			for c.t.Before(end) {
-				if wait, _ := g.Check(ctx, "198.51.100.7", acct); wait > 0 {
+				wait, err := g.Reserve(ctx, "198.51.100.7", acct)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if wait > 0 {
 					c.advance(wait)
 					continue
 				}
 				attempts++
-				if err := g.Failure(ctx, "198.51.100.7", acct); err != nil {
-					t.Fatal(err)
-				}
 				c.advance(time.Second)
 			}
 			return attempts
@@ -89,10 +91,10 @@ func TestLoginGuardPerAccount(t *testing.T) {
 			t.Fatalf("delay cap %v", g.Delay(100))
 		}
 		// The right password still gets in once the wait is over, and clears the run.
-		if err := g.Success(ctx, acct); err != nil {
+		if err := g.Success(ctx, "198.51.100.7", acct); err != nil {
 			t.Fatal(err)
 		}
-		if wait, _ := g.Check(ctx, "198.51.100.7", acct); wait != 0 {
+		if wait, _ := g.Reserve(ctx, "198.51.100.7", acct); wait != 0 {
 			t.Fatalf("still throttled after success: %v", wait)
 		}
 	})
@@ -105,22 +107,28 @@ func TestLoginGuardPerIP(t *testing.T) {
 		g := throttle.NewLoginGuard(s, c.now)
 		for i := range 20 {
 			acct := "user" + string(rune('a'+i)) + "@example.fr"
-			if wait, _ := g.Check(ctx, "203.0.113.9", acct); wait != 0 {
+			if wait, _ := g.Reserve(ctx, "203.0.113.9", acct); wait != 0 {
 				t.Fatalf("attempt %d throttled", i+1)
 			}
-			if err := g.Failure(ctx, "203.0.113.9", acct); err != nil {
-				t.Fatal(err)
+			if i == 0 {
+				// A success gives its attempt back: it does not count.
+				if err := g.Success(ctx, "203.0.113.9", acct); err != nil {
+					t.Fatal(err)
+				}
 			}
 		}
-		wait, err := g.Check(ctx, "203.0.113.9", "new@example.fr")
+		if wait, _ := g.Reserve(ctx, "203.0.113.9", "last@example.fr"); wait != 0 {
+			t.Fatal("the 20th unsuccessful attempt is throttled")
+		}
+		wait, err := g.Reserve(ctx, "203.0.113.9", "new@example.fr")
 		if err != nil || wait <= 0 || wait > 10*time.Minute {
 			t.Fatalf("21st attempt from same IP: %v %v", wait, err)
 		}
-		if wait, _ := g.Check(ctx, "203.0.113.10", "new@example.fr"); wait != 0 {
+		if wait, _ := g.Reserve(ctx, "203.0.113.10", "new2@example.fr"); wait != 0 {
 			t.Fatal("other IP throttled")
 		}
 		c.advance(wait)
-		if wait, _ := g.Check(ctx, "203.0.113.9", "new@example.fr"); wait != 0 {
+		if wait, _ := g.Reserve(ctx, "203.0.113.9", "new@example.fr"); wait != 0 {
 			t.Fatalf("IP still blocked in next window: %v", wait)
 		}
 	})

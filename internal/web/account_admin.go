@@ -68,7 +68,7 @@ func (a *app) accountPasswordPost(w http.ResponseWriter, r *http.Request) {
 	}
 	// Guessing the current password here is throttled like the login.
 	ip, account := clientIPFrom(ctx), strings.ToLower(u.Email)
-	wait, err := a.guard.Check(ctx, ip, account)
+	wait, err := a.guard.Reserve(ctx, ip, account)
 	if err != nil {
 		a.serverError(w, r, err)
 		return
@@ -84,13 +84,15 @@ func (a *app) accountPasswordPost(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	switch {
-	case !ok:
-		v.Fail("current", "Le mot de passe actuel est incorrect.")
-		if err := a.guard.Failure(ctx, ip, account); err != nil {
+	if ok {
+		if err := a.guard.Success(ctx, ip, account); err != nil {
 			a.serverError(w, r, err)
 			return
 		}
+	}
+	switch {
+	case !ok:
+		v.Fail("current", "Le mot de passe actuel est incorrect.")
 	case password.CheckStrength(next, u.Email) != nil:
 		v.Fail("new", password.CheckStrength(next, u.Email).Error())
 	case next != confirm:

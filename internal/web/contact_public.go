@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/spam"
+	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/web/views"
 )
 
@@ -80,7 +82,17 @@ func (a *app) contactPagePost(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if err := a.store.CreateMessage(ctx, msg, notify, a.now()); err != nil {
+	carID := ""
+	if msg.CarID != nil {
+		carID = strconv.FormatInt(*msg.CarID, 10)
+	}
+	key := submissionKey(r, contactForm, msg.LastName, msg.FirstName, strings.ToLower(msg.Email), msg.Phone, msg.Subject,
+		msg.Body, carID)
+	if err := a.store.CreateMessageOnce(ctx, key, msg, notify, a.now()); errors.Is(err, store.ErrAlreadySubmitted) {
+		a.log.Info("contact message already stored", "request_id", requestID(ctx))
+		http.Redirect(w, r, "/contact/merci", http.StatusSeeOther)
+		return
+	} else if err != nil {
 		a.serverError(w, r, err)
 		return
 	}

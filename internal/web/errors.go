@@ -52,16 +52,28 @@ func (a *app) serverError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	status := http.StatusInternalServerError
-	if store.IsUnavailable(err) {
+	texts := errorTexts[status]
+	if store.IsNoSpace(err) {
+		// A disk is full: the write was rolled back, what was stored before
+		// is intact, reads go on. Say so, count it, and name what is full.
+		status, texts = http.StatusServiceUnavailable, noSpaceTexts
+		w.Header().Set("Retry-After", noSpaceRetryAfter)
+		what, where := a.fullStorage(err)
+		a.log.Error("storage full: writes refused until space is made", "storage", what, "where", where,
+			"request_id", requestID(r.Context()), "error", err.Error())
+		if a.metrics != nil {
+			a.metrics.StorageFull(what)
+		}
+	} else if store.IsUnavailable(err) {
 		// The database is down or overloaded: say so, and when to retry;
 		// the pool reconnects by itself when it is back.
 		status = http.StatusServiceUnavailable
 		w.Header().Set("Retry-After", "10")
+		texts = errorTexts[status]
 		a.log.Warn("database unavailable", "request_id", requestID(r.Context()), "error", err.Error())
 	} else {
 		a.log.Error("internal error", "request_id", requestID(r.Context()), "error", err.Error())
 	}
-	texts := errorTexts[status]
 	p := &views.Page{Title: texts[0], Asset: a.assets.Path, RequestID: requestID(r.Context()), NoIndex: true}
 	w.Header().Set("Cache-Control", "no-store")
 	var buf []byte
@@ -78,6 +90,25 @@ func (a *app) serverError(w http.ResponseWriter, r *http.Request, err error) {
 		buf = []byte("<!DOCTYPE html><html lang=\"fr\"><title>Erreur du serveur</title><p>Erreur du serveur.</p></html>")
 	}
 	_, _ = w.Write(buf)
+}
+
+// The answer to a write refused for lack of space (see serverError).
+var noSpaceTexts = [2]string{"Enregistrement impossible pour le moment",
+	"Le site ne peut pas enregistrer pour le moment, rien n'a été perdu, réessayez dans quelques minutes. " +
+		"Vous pouvez aussi nous appeler."}
+
+const noSpaceRetryAfter = "300"
+
+// fullStorage names what is full: the metric's label ("database" when the
+// store says so, "disk" for any other write) and, for the log, where.
+func (a *app) fullStorage(err error) (what, where string) {
+	if !errors.Is(err, store.ErrNoSpace) {
+		return "disk", "a local disk: the photo directory (PHOTO_DIR) or the temporary directory"
+	}
+	if a.store.Engine() == store.SQLite {
+		return "database", "the SQLite database file " + a.store.Path() + " (its disk, or its size limit)"
+	}
+	return "database", "the PostgreSQL server's disk (disk_full)"
 }
 
 // statusClientClosedRequest is nginx's 499: the client closed the connection before the answer. It keeps

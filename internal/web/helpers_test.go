@@ -216,6 +216,7 @@ func (e *env) do(c *http.Client, req *http.Request) *response {
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	e.app.deferredWork.Wait() // what a handler does after its answer (answerThen) is done too
 	return &response{Response: res, body: string(b)}
 }
 

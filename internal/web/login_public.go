@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/vparrot/garage/internal/garage"
@@ -36,8 +37,9 @@ func (a *app) renderLoginPage(w http.ResponseWriter, r *http.Request, status int
 }
 
 // loginPagePost checks the credentials. Unknown e-mail and wrong password get
-// the same answer after the same amount of work; failures are throttled per
-// IP and per account.
+// the same answer after the same amount of work; attempts are throttled per
+// IP and per account (the lower-cased e-mail), and counted in the database
+// before the password is hashed, so parallel guesses get no more tries.
 func (a *app) loginPagePost(w http.ResponseWriter, r *http.Request) {
 	if !a.parseForm(w, r) {
 		return
@@ -56,7 +58,7 @@ func (a *app) loginPagePost(w http.ResponseWriter, r *http.Request) {
 	}
 	ip := clientIPFrom(ctx)
 	account := strings.ToLower(email)
-	wait, err := a.guard.Check(ctx, ip, account)
+	wait, err := a.guard.Reserve(ctx, ip, account)
 	if err != nil {
 		a.serverError(w, r, err)
 		return
@@ -65,7 +67,7 @@ func (a *app) loginPagePost(w http.ResponseWriter, r *http.Request) {
 		a.audit(r, "login.throttled", "", map[string]string{"email": email})
 		a.countLogin("throttled")
 		a.log.Warn("auth throttled", "client_ip", ip, "request_id", requestID(ctx))
-		a.tooManyRequests(w, r, int(wait.Seconds()+0.999))
+		a.loginThrottled(w, r, wait)
 		return
 	}
 
@@ -87,10 +89,6 @@ func (a *app) loginPagePost(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !ok {
-		if err := a.guard.Failure(ctx, ip, account); err != nil {
-			a.serverError(w, r, err)
-			return
-		}
 		target := ""
 		if user != nil {
 			target = garage.Target("user", user.ID)
@@ -105,7 +103,7 @@ func (a *app) loginPagePost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	if err := a.guard.Success(ctx, account); err != nil {
+	if err := a.guard.Success(ctx, ip, account); err != nil {
 		a.serverError(w, r, err)
 		return
 	}
@@ -166,4 +164,23 @@ func (a *app) countLogin(result string) {
 	if a.metrics != nil {
 		a.metrics.LoginAttempt(result)
 	}
+}
+
+// loginThrottledMessage tells the owner of an account someone else keeps
+// locked how to get in at once (see docs/security.md).
+const loginThrottledMessage = "Trop de tentatives de connexion pour ce compte ou depuis cette adresse : patientez quelques minutes. " +
+	"Si ce n'est pas vous, demandez un lien « Mot de passe oublié ? » : choisir un nouveau mot de passe par ce lien vous connecte aussitôt et débloque le compte."
+
+// loginThrottled answers 429 with Retry-After and the way out for the owner.
+func (a *app) loginThrottled(w http.ResponseWriter, r *http.Request, wait time.Duration) {
+	w.Header().Set("Retry-After", itoa(max(int(wait.Seconds()+0.999), 1)))
+	title := errorTexts[http.StatusTooManyRequests][0]
+	p, err := a.page(r, "", title, "")
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	p.NoIndex, p.Canonical = true, ""
+	w.Header().Set("Cache-Control", "no-store")
+	a.render(w, r, http.StatusTooManyRequests, views.ErrorPage(p, http.StatusTooManyRequests, title, loginThrottledMessage))
 }

@@ -59,23 +59,40 @@ func (a *app) passwordForgotPagePost(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	u, err := a.store.UserByEmail(ctx, email)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-	case err != nil:
-		a.serverError(w, r, err)
-		return
-	case u.Active:
-		link, err := a.newAccountLink(ctx, u, garage.TokenReset)
-		if err == nil {
-			err = a.store.SendAccountLink(ctx, u.ID, link, a.now(), a.actor(r))
+	// The answer is the same whether the address has an account or not, and
+	// it leaves before anything is looked up or written: the account lookup,
+	// the token and the mail happen after it, so its timing tells nothing.
+	by := a.actor(r)
+	a.renderPasswordForgotPageThen(w, r, views.ForgotForm{Sent: true}, func(ctx context.Context) {
+		u, err := a.store.UserByEmail(ctx, email)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			return
+		case err == nil && !u.Active:
+			return
+		case err == nil:
+			var link garage.AccountLink
+			if link, err = a.newAccountLink(ctx, u, garage.TokenReset); err == nil {
+				err = a.store.SendAccountLink(ctx, u.ID, link, a.now(), by)
+			}
 		}
 		if err != nil {
-			a.serverError(w, r, err)
-			return
+			a.log.Error("password reset link not sent", "request_id", requestID(ctx), "error", err.Error())
 		}
+	})
+}
+
+// renderPasswordForgotPageThen answers like renderPasswordForgotPage (200),
+// then runs work (see answerThen).
+func (a *app) renderPasswordForgotPageThen(w http.ResponseWriter, r *http.Request, f views.ForgotForm, work func(ctx context.Context)) {
+	p, err := a.page(r, "", "Mot de passe oublié", "")
+	if err != nil {
+		a.serverError(w, r, err)
+		return
 	}
-	a.renderPasswordForgotPage(w, r, http.StatusOK, views.ForgotForm{Sent: true})
+	p.NoIndex, p.Canonical = true, ""
+	w.Header().Set("Cache-Control", "no-store")
+	a.answerThen(w, r, http.StatusOK, views.ForgotPassword(p, f), work)
 }
 
 // passwordLink handles GET and POST of /reinitialiser/{token} and
@@ -180,6 +197,11 @@ func (l passwordLink) pagePost(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		a.serverError(w, r, err)
 		return
+	}
+	// The link proves the owner holds the mailbox: failures someone else
+	// piled up on the account no longer keep them out (docs/security.md).
+	if err := a.guard.Unlock(ctx, strings.ToLower(u.Email)); err != nil {
+		a.log.Warn("login unlock failed", "request_id", requestID(ctx), "error", err.Error())
 	}
 	if !u.Active {
 		http.Redirect(w, r, "/connexion", http.StatusSeeOther)

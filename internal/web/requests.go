@@ -133,3 +133,12 @@ func (a *app) parsePublicForm(w http.ResponseWriter, r *http.Request, purpose, t
 	}
 	return true
 }
+
+// submissionKey is the idempotency key of a visitor's form that
+// parsePublicForm accepted: its purpose, its signed stamp and the normalised
+// fields (garage.SubmissionKey). Pass it to the store method that saves the
+// submission (CreateMessageOnce…); on store.ErrAlreadySubmitted, answer as
+// for the first one.
+func submissionKey(r *http.Request, purpose string, fields ...string) string {
+	return garage.SubmissionKey(purpose, r.PostForm.Get("jeton"), fields...)
+}

@@ -2,11 +2,14 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/vparrot/garage/internal/garage"
+	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/web/views"
 )
 
@@ -99,7 +102,13 @@ func (a *app) reviewCreatePost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t.Status, t.Source = garage.TestimonialPending, garage.SourceVisitor
-	if err := a.store.CreateTestimonial(ctx, t, a.now(), garage.Actor{}); err != nil { // a visitor: not audited
+	key := submissionKey(r, reviewForm, t.Name, t.Comment, strconv.Itoa(t.Rating), string(t.ExperienceDate), strings.ToLower(t.Email))
+	// A visitor: not audited.
+	if err := a.store.CreateTestimonialOnce(ctx, key, t, a.now(), garage.Actor{}); errors.Is(err, store.ErrAlreadySubmitted) {
+		a.log.Info("review already stored", "request_id", requestID(ctx))
+		http.Redirect(w, r, "/avis/merci", http.StatusSeeOther)
+		return
+	} else if err != nil {
 		a.serverError(w, r, err)
 		return
 	}

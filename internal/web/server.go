@@ -83,6 +83,11 @@ type app struct {
 	pages    *pageCache // public pages, see pagecache.go
 	draining *atomic.Bool
 	csp      string // Content-Security-Policy, with PHOTO_PUBLIC_BASE_URL's origin in img-src when set
+
+	// Work done after an answer has left (answerThen): tests wait for it,
+	// and may hold it (beforeDeferredWork) to see the answer come first.
+	deferredWork       sync.WaitGroup
+	beforeDeferredWork func()
 }
 
 // New builds the application's HTTP handler.
