@@ -48,8 +48,9 @@ type DumpVisitor interface {
 
 // skippedTables are not part of a dump: the migration history belongs to
 // the binary that restores, and the content version (a cache key) only
-// ever grows in the database it counts the changes of.
-var skippedTables = map[string]bool{"goose_db_version": true, "content_version": true}
+// ever grows in the database it counts the changes of; leases belong to the
+// instances running on that database.
+var skippedTables = map[string]bool{"goose_db_version": true, "content_version": true, "leases": true}
 
 // Dump reads every table in one consistent snapshot (a repeatable-read
 // transaction on PostgreSQL, a WAL read transaction on SQLite, so writers
