@@ -65,6 +65,7 @@ func runServe(ctx context.Context, e *env) error {
 		}()
 	}
 	log := newLogger(cfg, out)
+	log.Info("memory limit", "bytes", applyDefaultMemoryLimit(e.getenv))
 	problems := cfg.Validate()
 	for _, p := range problems {
 		if p.Fatal {

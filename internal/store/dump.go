@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vparrot/garage/internal/dburl"
 )
 
 // The dump is engine-neutral: every table is read with its columns and a
@@ -61,7 +63,7 @@ func (s *Store) Dump(ctx context.Context, v DumpVisitor) (schemaVersion int64, e
 	if s.engine == SQLite {
 		// The main pool takes the write lock at BEGIN (_txlock=immediate);
 		// a snapshot only needs a deferred read transaction.
-		ro, err := sql.Open("sqlite", "file:"+s.path+"?_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_time_format=sqlite&_txlock=deferred")
+		ro, err := sql.Open("sqlite", dburl.SQLiteDSN(s.path, "_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_time_format=sqlite&_txlock=deferred"))
 		if err != nil {
 			return 0, err
 		}
