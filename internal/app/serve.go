@@ -140,7 +140,7 @@ func serve(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Lo
 	servers := []*http.Server{srv}
 	errc := make(chan error, 3)
 	if cfg.TLSCertFile != "" {
-		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		srv.TLSConfig = serverTLSConfig()
 		go func() { errc <- srv.ServeTLS(ln, cfg.TLSCertFile, cfg.TLSKeyFile) }()
 	} else {
 		go func() { errc <- srv.Serve(ln) }()
@@ -217,6 +217,23 @@ func serve(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Lo
 	<-mailDone // a batch in progress is recorded before exit
 	log.Info("stopped")
 	return firstErr
+}
+
+// serverTLSConfig is direct TLS mode's configuration: TLS 1.2 and 1.3,
+// and in TLS 1.2 only forward-secret AEAD suites (no CBC, no RSA key
+// exchange); TLS 1.3's suites are all AEAD and not configurable.
+func serverTLSConfig() *tls.Config {
+	return &tls.Config{
+		MinVersion: tls.VersionTLS12,
+		CipherSuites: []uint16{
+			tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+			tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+			tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+			tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+			tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+			tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+		},
+	}
 }
 
 // httpsRedirect sends plain-HTTP visitors to the same page over HTTPS: to
