@@ -264,26 +264,37 @@ func janitor(ctx context.Context, s *store.Store, log *slog.Logger) {
 			return
 		case <-t.C:
 		}
-		now := time.Now()
-		if _, err := s.DeleteStaleSessions(ctx, now, now.Add(-web.SessionIdleTimeout)); err != nil {
-			log.Warn("janitor: sessions", "error", err.Error())
-		}
-		if _, err := s.DeleteRateCountersBefore(ctx, now.Add(-24*time.Hour)); err != nil {
-			log.Warn("janitor: rate counters", "error", err.Error())
-		}
-		if _, err := s.DeleteLoginFailuresBefore(ctx, now.Add(-24*time.Hour)); err != nil {
-			log.Warn("janitor: login failures", "error", err.Error())
-		}
-		if _, err := s.DeleteExpiredAccountTokens(ctx, now.Add(-7*24*time.Hour)); err != nil {
-			log.Warn("janitor: account tokens", "error", err.Error())
-		}
-		// Retention announced on the privacy page: contact messages three
-		// years after the last exchange; sent mails (copies of them) a month.
-		if _, err := s.DeleteMessagesUpdatedBefore(ctx, now.AddDate(-3, 0, 0)); err != nil {
-			log.Warn("janitor: old messages", "error", err.Error())
-		}
-		if _, err := s.DeleteFinishedMailBefore(ctx, now.AddDate(0, -1, 0)); err != nil {
-			log.Warn("janitor: sent mails", "error", err.Error())
-		}
+		janitorPass(ctx, s, log, time.Now())
+	}
+}
+
+// Retention, as the privacy page (views/legal_public.templ) announces it.
+const (
+	rateCounterRetention    = 24 * time.Hour // "des compteurs effacés au bout de 24 heures"
+	messageRetentionYears   = 3              // "trois ans après notre dernier échange"
+	sentMailRetentionMonths = 1              // "un mois après son envoi"
+)
+
+// janitorPass does one round of the janitor's deletions as of now.
+func janitorPass(ctx context.Context, s *store.Store, log *slog.Logger, now time.Time) {
+	if _, err := s.DeleteStaleSessions(ctx, now, now.Add(-web.SessionIdleTimeout)); err != nil {
+		log.Warn("janitor: sessions", "error", err.Error())
+	}
+	if _, err := s.DeleteRateCountersBefore(ctx, now.Add(-rateCounterRetention)); err != nil {
+		log.Warn("janitor: rate counters", "error", err.Error())
+	}
+	if _, err := s.DeleteLoginFailuresBefore(ctx, now.Add(-rateCounterRetention)); err != nil {
+		log.Warn("janitor: login failures", "error", err.Error())
+	}
+	if _, err := s.DeleteExpiredAccountTokens(ctx, now.Add(-7*24*time.Hour)); err != nil {
+		log.Warn("janitor: account tokens", "error", err.Error())
+	}
+	// Retention announced on the privacy page: contact messages three
+	// years after the last exchange; sent mails (copies of them) a month.
+	if _, err := s.DeleteMessagesUpdatedBefore(ctx, now.AddDate(-messageRetentionYears, 0, 0)); err != nil {
+		log.Warn("janitor: old messages", "error", err.Error())
+	}
+	if _, err := s.DeleteFinishedMailBefore(ctx, now.AddDate(0, -sentMailRetentionMonths, 0)); err != nil {
+		log.Warn("janitor: sent mails", "error", err.Error())
 	}
 }

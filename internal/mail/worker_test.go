@@ -500,3 +500,36 @@ func TestOutageRecoveryRetriesWaitingMailsSoon(t *testing.T) {
 		checkEachOnce(t, srv.Messages(), waiting+1)
 	})
 }
+
+// Issue 21: a lease that never expired went unnoticed. A worker killed mid-send leaves its mails leased;
+// they stay invisible to other workers until the lease ends, then another worker sends them, once.
+func TestLeaseOfACrashedWorkerExpires(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c := newClock()
+		for i := range 3 {
+			enqueue(t, s, &garage.OutboxMail{To: fmt.Sprintf("client%d@exemple.fr", i), Subject: "s", Text: "t"}, c.Now())
+		}
+		// The crashed worker claimed them and died before sending or recording anything.
+		claimed, err := s.ClaimMail(ctx, c.Now(), mail.DefaultLease, 10)
+		if err != nil || len(claimed) != 3 {
+			t.Fatalf("claimed %d, %v", len(claimed), err)
+		}
+		srv := mailtest.Start(t, "127.0.0.1:0")
+		w := newWorker(t, s, srv.Addr(), c)
+		c.Advance(mail.DefaultLease - time.Second)
+		if sent, err := w.RunOnce(ctx); err != nil || sent != 0 {
+			t.Fatalf("leased mails sent before the lease ended: %d, %v", sent, err)
+		}
+		c.Advance(time.Second)
+		if sent, err := w.RunOnce(ctx); err != nil || sent != 3 {
+			t.Fatalf("after the lease: sent %d, %v; want 3", sent, err)
+		}
+		for _, m := range outbox(t, s) {
+			if m.Status != "sent" {
+				t.Fatalf("mail %d: %s", m.ID, m.Status)
+			}
+		}
+		checkEachOnce(t, srv.Messages(), 3)
+	})
+}
