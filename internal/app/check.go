@@ -24,7 +24,7 @@ func runCheck(ctx context.Context, e *env) error {
 		fmt.Fprintf(e.stdout, "ERREUR : %v\n", err)
 		return exitError{1}
 	}
-	problems := checkAll(ctx, cfg)
+	problems := append(config.CommentedValues(e.getenv), checkAll(ctx, cfg)...)
 	for _, p := range problems {
 		fmt.Fprintln(e.stdout, p.String())
 	}

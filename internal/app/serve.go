@@ -66,7 +66,7 @@ func runServe(ctx context.Context, e *env) error {
 	}
 	log := newLogger(cfg, out)
 	log.Info("memory limit", "bytes", applyDefaultMemoryLimit(e.getenv))
-	problems := cfg.Validate()
+	problems := append(config.CommentedValues(e.getenv), cfg.Validate()...)
 	for _, p := range problems {
 		if p.Fatal {
 			log.Error("configuration", "problem", p.Message)
