@@ -143,7 +143,8 @@ go test -race -short -count=1 -timeout 20m ./...
 
 # The heavy tests shrink under -short; run them in full once, without the
 # race detector (which would multiply their time): 1 000 hostile payloads
-# per form, the query plan on 10 000 cars, the opening-hours property test.
+# per form, the query plan on 10 000 cars, the opening-hours property test,
+# the S3 listing past one page (1 100 uploads to versitygw).
 say "heavy tests in full"
-go test -count=1 -timeout 20m -run 'TestHostileInputOnEveryForm|TestListCarsUsesIndexes|TestStatusMatchesBruteForce' \
-	./internal/web ./internal/store ./internal/hours
+go test -count=1 -timeout 20m -run 'TestHostileInputOnEveryForm|TestListCarsUsesIndexes|TestStatusMatchesBruteForce|TestS3ListPaginates' \
+	./internal/web ./internal/store ./internal/hours ./internal/photostore

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"time"
 
 	"github.com/vparrot/garage/internal/config"
 	"github.com/vparrot/garage/internal/store"
@@ -23,7 +24,7 @@ func runCheck(ctx context.Context, e *env) error {
 		fmt.Fprintf(e.stdout, "ERREUR : %v\n", err)
 		return exitError{1}
 	}
-	problems := checkAll(ctx, cfg)
+	problems := append(config.CommentedValues(e.getenv), checkAll(ctx, cfg)...)
 	for _, p := range problems {
 		fmt.Fprintln(e.stdout, p.String())
 	}
@@ -40,6 +41,7 @@ func runCheck(ctx context.Context, e *env) error {
 // and its schema is current.
 func checkAll(ctx context.Context, cfg *config.Config) []config.Problem {
 	problems := cfg.Validate()
+	problems = append(problems, backupScheduleProblems(cfg, time.Now())...)
 	// Opening a missing SQLite file would create it (and its directory):
 	// a check must not leave an empty database behind.
 	if path := store.SQLitePath(cfg.DatabaseURL); !store.IsPostgresURL(cfg.DatabaseURL) && path != "" {

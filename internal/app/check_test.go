@@ -243,3 +243,18 @@ func TestCheckDoesNotCreateDatabase(t *testing.T) {
 		t.Errorf("check created %s (stat: %v)", dir, err)
 	}
 }
+
+// Issue 21: systemd's EnvironmentFile keeps "# comment" at the end of a
+// value; check says which variable carries one.
+func TestCheckWarnsAboutCommentsInValues(t *testing.T) {
+	t.Parallel()
+	env := prodEnv(t, migratedURL(t, store.SQLite))
+	env["MAIL_FROM"] = "Garage V. Parrot <contact@garage-parrot.fr>   # the sender"
+	r := run(t, env, "", "check")
+	if !strings.Contains(r.stdout, "AVERTISSEMENT : MAIL_FROM se termine par « ") || !strings.Contains(r.stdout, "# the sender") {
+		t.Fatalf("no warning about the comment:\n%s", r.stdout)
+	}
+	if strings.Contains(r.stdout, "AVERTISSEMENT : SECRET_KEY se termine") {
+		t.Fatalf("a value without comment reported:\n%s", r.stdout)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/vparrot/garage/internal/garage"
@@ -230,6 +231,48 @@ func TestCreateAdminBeforeInitRoles(t *testing.T) {
 			}
 			// ...and running the command again is enough.
 			mustRun(t, env, adminPassword+"\n", "create-admin", "--email", "vincent@example.test")
+		})
+	}
+}
+
+// Issue 21: concurrent "db upgrade" runs each said "migrée de la version 0
+// à la version N"; only the one that migrated may say so, the others say
+// the schema was already current.
+func TestDBUpgradeConcurrentReportsOneMigration(t *testing.T) {
+	t.Parallel()
+	for _, engine := range engines {
+		t.Run(string(engine), func(t *testing.T) {
+			t.Parallel()
+			u := storetest.URL(t, engine)
+			const runs = 4
+			results := make([]result, runs)
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			for i := range runs {
+				wg.Go(func() {
+					<-start
+					results[i] = run(t, dbEnv(u), "", "db", "upgrade")
+				})
+			}
+			close(start)
+			wg.Wait()
+			migrated, current := 0, 0
+			for _, r := range results {
+				if r.code != 0 {
+					t.Fatalf("db upgrade: %v", r)
+				}
+				switch {
+				case strings.Contains(r.stdout, "migrée de la version 0 à la version"):
+					migrated++
+				case strings.Contains(r.stdout, "déjà à jour"):
+					current++
+				default:
+					t.Errorf("db upgrade said %q", r.stdout)
+				}
+			}
+			if migrated != 1 || current != runs-1 {
+				t.Fatalf("%d runs said they migrated, %d that the schema was current; want 1 and %d", migrated, current, runs-1)
+			}
 		})
 	}
 }

@@ -19,14 +19,9 @@ func runDBUpgrade(ctx context.Context, e *env) error {
 		return err
 	}
 	defer s.Close()
-	before, _, err := s.MigrationStatus(ctx)
-	if err != nil {
-		return err
-	}
-	if err := s.Migrate(ctx); err != nil {
-		return err
-	}
-	after, _, err := s.MigrationStatus(ctx)
+	// What this run applied, not a before/after look around it: with
+	// several upgrades at once, only the one that migrated says so.
+	before, after, err := s.Upgrade(ctx)
 	if err != nil {
 		return err
 	}

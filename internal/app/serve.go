@@ -65,7 +65,8 @@ func runServe(ctx context.Context, e *env) error {
 		}()
 	}
 	log := newLogger(cfg, out)
-	problems := cfg.Validate()
+	log.Info("memory limit", "bytes", applyDefaultMemoryLimit(e.getenv))
+	problems := append(config.CommentedValues(e.getenv), cfg.Validate()...)
 	for _, p := range problems {
 		if p.Fatal {
 			log.Error("configuration", "problem", p.Message)
@@ -139,7 +140,7 @@ func serve(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Lo
 	servers := []*http.Server{srv}
 	errc := make(chan error, 3)
 	if cfg.TLSCertFile != "" {
-		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		srv.TLSConfig = serverTLSConfig()
 		go func() { errc <- srv.ServeTLS(ln, cfg.TLSCertFile, cfg.TLSKeyFile) }()
 	} else {
 		go func() { errc <- srv.Serve(ln) }()
@@ -218,6 +219,23 @@ func serve(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Lo
 	return firstErr
 }
 
+// serverTLSConfig is direct TLS mode's configuration: TLS 1.2 and 1.3,
+// and in TLS 1.2 only forward-secret AEAD suites (no CBC, no RSA key
+// exchange); TLS 1.3's suites are all AEAD and not configurable.
+func serverTLSConfig() *tls.Config {
+	return &tls.Config{
+		MinVersion: tls.VersionTLS12,
+		CipherSuites: []uint16{
+			tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+			tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+			tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+			tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+			tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+			tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+		},
+	}
+}
+
 // httpsRedirect sends plain-HTTP visitors to the same page over HTTPS: to
 // PUBLIC_URL when it is set, otherwise to the host they asked for.
 func httpsRedirect(cfg *config.Config) http.Handler {
@@ -246,31 +264,42 @@ func janitor(ctx context.Context, s *store.Store, log *slog.Logger) {
 			return
 		case <-t.C:
 		}
-		now := time.Now()
-		if _, err := s.DeleteStaleSessions(ctx, now, now.Add(-web.SessionIdleTimeout)); err != nil {
-			log.Warn("janitor: sessions", "error", err.Error())
-		}
-		if _, err := s.DeleteRateCountersBefore(ctx, now.Add(-24*time.Hour)); err != nil {
-			log.Warn("janitor: rate counters", "error", err.Error())
-		}
-		if _, err := s.DeleteLoginFailuresBefore(ctx, now.Add(-24*time.Hour)); err != nil {
-			log.Warn("janitor: login failures", "error", err.Error())
-		}
-		// Keys of stored public form submissions (retries refused): a form's
-		// stamp expires after a day, so two days is plenty.
-		if _, err := s.DeleteFormSubmissionsBefore(ctx, now.Add(-48*time.Hour)); err != nil {
-			log.Warn("janitor: form submissions", "error", err.Error())
-		}
-		if _, err := s.DeleteExpiredAccountTokens(ctx, now.Add(-7*24*time.Hour)); err != nil {
-			log.Warn("janitor: account tokens", "error", err.Error())
-		}
-		// Retention announced on the privacy page: contact messages three
-		// years after the last exchange; sent mails (copies of them) a month.
-		if _, err := s.DeleteMessagesUpdatedBefore(ctx, now.AddDate(-3, 0, 0)); err != nil {
-			log.Warn("janitor: old messages", "error", err.Error())
-		}
-		if _, err := s.DeleteFinishedMailBefore(ctx, now.AddDate(0, -1, 0)); err != nil {
-			log.Warn("janitor: sent mails", "error", err.Error())
-		}
+		janitorPass(ctx, s, log, time.Now())
+	}
+}
+
+// Retention, as the privacy page (views/legal_public.templ) announces it.
+const (
+	rateCounterRetention    = 24 * time.Hour // "des compteurs effacés au bout de 24 heures"
+	messageRetentionYears   = 3              // "trois ans après notre dernier échange"
+	sentMailRetentionMonths = 1              // "un mois après son envoi"
+)
+
+// janitorPass does one round of the janitor's deletions as of now.
+func janitorPass(ctx context.Context, s *store.Store, log *slog.Logger, now time.Time) {
+	if _, err := s.DeleteStaleSessions(ctx, now, now.Add(-web.SessionIdleTimeout)); err != nil {
+		log.Warn("janitor: sessions", "error", err.Error())
+	}
+	if _, err := s.DeleteRateCountersBefore(ctx, now.Add(-rateCounterRetention)); err != nil {
+		log.Warn("janitor: rate counters", "error", err.Error())
+	}
+	if _, err := s.DeleteLoginFailuresBefore(ctx, now.Add(-rateCounterRetention)); err != nil {
+		log.Warn("janitor: login failures", "error", err.Error())
+	}
+	// Keys of stored public form submissions (retries refused): a form's
+	// stamp expires after a day, so two days is plenty.
+	if _, err := s.DeleteFormSubmissionsBefore(ctx, now.Add(-48*time.Hour)); err != nil {
+		log.Warn("janitor: form submissions", "error", err.Error())
+	}
+	if _, err := s.DeleteExpiredAccountTokens(ctx, now.Add(-7*24*time.Hour)); err != nil {
+		log.Warn("janitor: account tokens", "error", err.Error())
+	}
+	// Retention announced on the privacy page: contact messages three
+	// years after the last exchange; sent mails (copies of them) a month.
+	if _, err := s.DeleteMessagesUpdatedBefore(ctx, now.AddDate(-messageRetentionYears, 0, 0)); err != nil {
+		log.Warn("janitor: old messages", "error", err.Error())
+	}
+	if _, err := s.DeleteFinishedMailBefore(ctx, now.AddDate(0, -sentMailRetentionMonths, 0)); err != nil {
+		log.Warn("janitor: sent mails", "error", err.Error())
 	}
 }

@@ -76,6 +76,22 @@ func TestServeDirectTLSWithRedirect(t *testing.T) {
 		t.Fatalf("https: %v %v", res, err)
 	}
 	res.Body.Close()
+	// Issue 21: only AEAD suites. A TLS 1.2 client offering nothing but CBC suites is refused; one offering
+	// only GCM (or ChaCha20) gets in.
+	tls12 := func(suites ...uint16) error {
+		conn, err := tls.Dial("tcp", addr, &tls.Config{RootCAs: pool, MaxVersion: tls.VersionTLS12, CipherSuites: suites})
+		if err == nil {
+			conn.Close()
+		}
+		return err
+	}
+	if err := tls12(tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,
+		tls.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA, tls.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA, tls.TLS_RSA_WITH_AES_128_CBC_SHA); err == nil {
+		t.Error("a CBC suite was accepted")
+	}
+	if err := tls12(tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256); err != nil {
+		t.Errorf("an AEAD suite was refused: %v", err)
+	}
 	if _, err := http.Get("http://" + addr + "/healthz"); err == nil {
 		// A plain-HTTP request to the TLS port gets Go's 400, never the site.
 		res, _ := http.Get("http://" + addr + "/")

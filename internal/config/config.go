@@ -138,7 +138,8 @@ type MailConfig struct {
 // TRUSTED_PROXIES entry or an unknown LOG_LEVEL. Those errors are joined with
 // errors.Join; each message is in English and names the variable. An
 // unparsable MAINTENANCE_START_DATE is not a Load error: it is recorded and
-// reported by Validate, so that a typo in it never stops the site.
+// reported by Validate, fatal in production (serve refuses to start, so a
+// typo is caught at deployment) and a warning in development.
 func Load(getenv func(string) string) (*Config, error) {
 	get := func(name string) string { return strings.TrimSpace(getenv(name)) }
 	var errs []error
@@ -167,6 +168,9 @@ func Load(getenv func(string) string) (*Config, error) {
 
 	c.DataDir = orDefault(get("DATA_DIR"), DefaultDataDir)
 	c.DatabaseURL = orDefault(get("DATABASE_URL"), "sqlite:"+filepath.Join(c.DataDir, "garage.db"))
+	if err := dburl.CheckSQLite(c.DatabaseURL); err != nil {
+		errs = append(errs, err)
+	}
 	c.Addr = orDefault(get("ADDR"), DefaultAddr)
 
 	c.PublicURL = strings.TrimRight(get("PUBLIC_URL"), "/")

@@ -85,6 +85,9 @@ func (c *Config) Validate() []Problem {
 		bad("SECRET_KEY est une valeur d'exemple ou trop prévisible : remplacez-la par une clé aléatoire (ex. : openssl rand -base64 48).")
 	case len(k) < MinSecretKeyLen:
 		bad("SECRET_KEY est trop courte (%d octets) : il en faut au moins %d (ex. : openssl rand -base64 48).", len(k), MinSecretKeyLen)
+	case secretKeyBits(k) < MinSecretKeyBits:
+		bad("SECRET_KEY est trop prévisible (environ %.0f bits d'entropie mesurés, il en faut au moins %d : une suite comme « 0123456789… », ou trop peu de caractères différents) : remplacez-la par une clé aléatoire (ex. : openssl rand -base64 48).",
+			secretKeyBits(k), MinSecretKeyBits)
 	}
 
 	if u, err := url.Parse(c.PublicURL); c.PublicURL == "" || err != nil || u.Scheme != "https" || u.Host == "" {

@@ -38,6 +38,34 @@ func SQLitePath(url string) string {
 	return p
 }
 
+// CheckSQLite refuses a SQLite path the driver would read differently from
+// the file system: a "#" (SQLite's URI syntax starts a fragment there, and
+// it is most often a comment left in an environment file, which systemd's
+// EnvironmentFile keeps as part of the value) or blanks at either end.
+// PostgreSQL URLs are not checked here.
+func CheckSQLite(url string) error {
+	if IsPostgres(url) {
+		return nil
+	}
+	p := SQLitePath(url)
+	if i := strings.IndexByte(url, '#'); i >= 0 {
+		return fmt.Errorf("DATABASE_URL: the SQLite path %q holds a \"#\" (a comment left after the value? put comments on a line of their own); rename the file or directory if it really has one", p)
+	}
+	if strings.TrimSpace(p) != p {
+		return fmt.Errorf("DATABASE_URL: the SQLite path %q starts or ends with a blank", p)
+	}
+	return nil
+}
+
+// SQLiteDSN is the driver's name for the file at path with the given query
+// parameters: a "file:" URI in which the characters SQLite would decode
+// ("%") or take as delimiters ("?", "#") are escaped, so that the driver
+// opens exactly path.
+func SQLiteDSN(path, params string) string {
+	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	return "file:" + esc + "?" + params
+}
+
 // MaxPoolConns bounds pool_max_conns.
 const MaxPoolConns = 1000
 

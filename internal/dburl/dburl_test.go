@@ -64,3 +64,31 @@ func TestPoolMaxConnsErrorHidesThePassword(t *testing.T) {
 		t.Fatalf("error %v", err)
 	}
 }
+
+// Issue 21: DATABASE_URL='sqlite:/tmp/x/garage.db   # comment' made the
+// application check one path while the driver opened another.
+func TestCheckSQLite(t *testing.T) {
+	for _, c := range []struct {
+		url string
+		ok  bool
+	}{
+		{"sqlite:/tmp/x/garage.db", true},
+		{"sqlite:/tmp/x%41/garage.db", true},
+		{"postgres://u@h/db#frag", true}, // not ours to judge
+		{"sqlite:/tmp/x/garage.db   # comment", false},
+		{"sqlite:/tmp/x#y/garage.db", false},
+		{"sqlite:/tmp/x/garage.db?_pragma=1#x", false},
+		{"sqlite:/tmp/x/garage.db   ", false},
+	} {
+		err := CheckSQLite(c.url)
+		if (err == nil) != c.ok {
+			t.Errorf("CheckSQLite(%q) = %v", c.url, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), "DATABASE_URL") {
+			t.Errorf("message %q does not name the variable", err)
+		}
+	}
+	if got := SQLiteDSN("/tmp/a%41?b#c/garage.db", "_pragma=x"); got != "file:/tmp/a%2541%3fb%23c/garage.db?_pragma=x" {
+		t.Errorf("SQLiteDSN = %q", got)
+	}
+}

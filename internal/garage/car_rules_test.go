@@ -50,3 +50,32 @@ func TestMissing(t *testing.T) {
 		})
 	}
 }
+
+// Issue 21: the rule on the exact 4th anniversary of first registration was not pinned. A car first
+// registered in March 2022 (taken as 1 March) needs a contrôle technique from 1 March 2026 on, whatever
+// the hour, and not on 28 February.
+func TestCTRuleOnTheExactFourthAnniversary(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		today time.Time
+		over  bool
+	}{
+		{time.Date(2026, 2, 28, 23, 59, 0, 0, paris), false},
+		{time.Date(2026, 3, 1, 0, 0, 0, 0, paris), true},
+		{time.Date(2026, 3, 1, 23, 30, 0, 0, paris), true},
+		{time.Date(2026, 3, 2, 0, 0, 0, 0, paris), true},
+	} {
+		if got := OverCTAge(2022, 3, tc.today); got != tc.over {
+			t.Errorf("OverCTAge(March 2022, %v) = %v, want %v", tc.today, got, tc.over)
+		}
+		c := complete()
+		c.RegYear, c.RegMonth = 2022, 3
+		missing := strings.Join(PublicationMissing(c, true, tc.today), "; ")
+		if asks := strings.Contains(missing, "contrôle technique"); asks != tc.over {
+			t.Errorf("on %v the rules ask for a CT: %v, want %v (%q)", tc.today, asks, tc.over, missing)
+		}
+	}
+}

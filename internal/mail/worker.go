@@ -15,6 +15,7 @@ type Outbox interface {
 	ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*garage.OutboxMail, error)
 	MarkMailSent(ctx context.Context, id int64, now time.Time) error
 	MarkMailAttemptFailed(ctx context.Context, id int64, next time.Time, giveUp bool, reason string) error
+	HastenMailRetries(ctx context.Context, now time.Time, limit int) (int64, error)
 }
 
 // Defaults of a Worker.
@@ -54,6 +55,12 @@ type Worker struct {
 	Batch       int              // mails per poll; DefaultBatch when zero
 	Lease       time.Duration    // DefaultLease when zero; longer than a batch can take
 	MaxAttempts int              // DefaultMaxAttempts when zero
+
+	// outage is set when a poll could deliver nothing (the server is down);
+	// recovering, once a delivery succeeds after it, until the mails that
+	// failed meanwhile have all been brought forward. Only the goroutine
+	// running the worker touches them.
+	outage, recovering bool
 }
 
 func (w *Worker) now() time.Time {
@@ -86,7 +93,9 @@ func (w *Worker) Run(ctx context.Context) {
 }
 
 // RunOnce claims the due mails (in batches, until none is left) and tries
-// to send them. It returns how many were sent.
+// to send them. It returns how many were sent. After an outage, the first
+// delivery also brings forward up to a batch of the mails that failed
+// meanwhile. RunOnce is not safe for concurrent use on one Worker.
 func (w *Worker) RunOnce(ctx context.Context) (sent int, err error) {
 	batch := w.Batch
 	if batch <= 0 {
@@ -95,6 +104,13 @@ func (w *Worker) RunOnce(ctx context.Context) (sent int, err error) {
 	lease := w.Lease
 	if lease <= 0 {
 		lease = DefaultLease
+	}
+	hastened := false
+	if w.recovering {
+		hastened = true
+		if err := w.hasten(ctx, batch); err != nil {
+			return 0, err
+		}
 	}
 	for {
 		mails, err := w.Outbox.ClaimMail(ctx, w.now(), lease, batch)
@@ -107,9 +123,38 @@ func (w *Worker) RunOnce(ctx context.Context) (sent int, err error) {
 			return sent, err
 		}
 		if !delivered {
+			w.outage = true
 			return sent, nil // the server is down: wait for the next poll
 		}
+		if w.outage {
+			// The server answers again: the mails that failed during the outage need not sit out
+			// their back-off (up to 6 hours).
+			w.outage, w.recovering = false, true
+		}
+		if w.recovering && !hastened {
+			hastened = true
+			if err := w.hasten(ctx, batch); err != nil {
+				return sent, err
+			}
+		}
 	}
+}
+
+// hasten brings forward a batch of the mails that failed during an outage:
+// one batch per poll, so a long queue goes at a bounded rate, until none is
+// left, once per outage, so a mail refused for itself keeps its back-off.
+func (w *Worker) hasten(ctx context.Context, batch int) error {
+	n, err := w.Outbox.HastenMailRetries(ctx, w.now(), batch)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		w.Log.Info("mail server back: retrying mails that failed during the outage", "mails", n)
+	}
+	if n < int64(batch) {
+		w.recovering = false
+	}
+	return nil
 }
 
 // sendBatch sends claimed mails and records each outcome. delivered is

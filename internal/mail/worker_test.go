@@ -207,13 +207,10 @@ func TestSMTPDownNothingLostThenEachDeliveredOnce(t *testing.T) {
 			t.Fatalf("%d mails tried against a dead server, want one batch", tried)
 		}
 		srv := mailtest.Start(t, addr)
-		// The mails never tried go at once; the tried ones wait for their back-off.
-		if sent, err := w.RunOnce(ctx); err != nil || sent != 100-tried {
-			t.Fatalf("with SMTP back: sent %d, %v; want %d", sent, err, 100-tried)
-		}
-		c.Advance(time.Minute)
-		if sent, err := w.RunOnce(ctx); err != nil || sent != tried {
-			t.Fatalf("after the back-off: sent %d, %v; want %d", sent, err, tried)
+		// The mails never tried go at once, and the tried ones (one batch) need not wait for their
+		// back-off: the server answers again.
+		if sent, err := w.RunOnce(ctx); err != nil || sent != 100 {
+			t.Fatalf("with SMTP back: sent %d, %v; want 100", sent, err)
 		}
 		c.Advance(time.Hour)
 		if sent, _ := w.RunOnce(ctx); sent != 0 {
@@ -452,5 +449,87 @@ func TestWorkerSendsAllowedHeadersAndAttachments(t *testing.T) {
 		if st := outbox(t, s)[bad.ID]; st.Status != "failed" {
 			t.Errorf("mail with a Bcc header: %s, want failed", st.Status)
 		}
+	})
+}
+
+// Issue 21: after an SMTP outage, the mails that failed during it waited their full back-off (up to
+// 6 hours) although the server was back. Once a send succeeds after failures, they are retried at once,
+// at most a batch per poll.
+func TestOutageRecoveryRetriesWaitingMailsSoon(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c := newClock()
+		addr := mailtest.FreeAddr(t)
+		const waiting, batch = 25, 10
+		var ids []int64
+		for i := range waiting {
+			m := enqueue(t, s, &garage.OutboxMail{To: fmt.Sprintf("client%d@exemple.fr", i), Subject: "s", Text: "t"}, c.Now())
+			ids = append(ids, m.ID)
+		}
+		// Failed several times during a long outage: their next try is four hours away.
+		for _, id := range ids {
+			if err := s.MarkMailAttemptFailed(ctx, id, c.Now().Add(4*time.Hour), false, "dial tcp: connection refused"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fresh := enqueue(t, s, &garage.OutboxMail{To: "nouveau@exemple.fr", Subject: "s", Text: "t"}, c.Now())
+		w := newWorker(t, s, addr, c)
+		w.Batch = batch
+		if sent, err := w.RunOnce(ctx); err != nil || sent != 0 { // the worker sees the outage
+			t.Fatalf("server down: sent %d, %v", sent, err)
+		}
+		srv := mailtest.Start(t, addr)
+		c.Advance(time.Minute) // the fresh mail's first back-off
+		total := 0
+		for poll := 1; total < waiting+1; poll++ {
+			if poll > 5 {
+				t.Fatalf("after %d polls in one minute, %d of %d mails sent", poll-1, total, waiting+1)
+			}
+			sent, err := w.RunOnce(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sent > batch+1 {
+				t.Fatalf("poll %d sent %d mails: more than a batch brought forward", poll, sent)
+			}
+			total += sent
+		}
+		if row := outbox(t, s)[fresh.ID]; row.Status != "sent" {
+			t.Fatalf("fresh mail %s", row.Status)
+		}
+		checkEachOnce(t, srv.Messages(), waiting+1)
+	})
+}
+
+// Issue 21: a lease that never expired went unnoticed. A worker killed mid-send leaves its mails leased;
+// they stay invisible to other workers until the lease ends, then another worker sends them, once.
+func TestLeaseOfACrashedWorkerExpires(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c := newClock()
+		for i := range 3 {
+			enqueue(t, s, &garage.OutboxMail{To: fmt.Sprintf("client%d@exemple.fr", i), Subject: "s", Text: "t"}, c.Now())
+		}
+		// The crashed worker claimed them and died before sending or recording anything.
+		claimed, err := s.ClaimMail(ctx, c.Now(), mail.DefaultLease, 10)
+		if err != nil || len(claimed) != 3 {
+			t.Fatalf("claimed %d, %v", len(claimed), err)
+		}
+		srv := mailtest.Start(t, "127.0.0.1:0")
+		w := newWorker(t, s, srv.Addr(), c)
+		c.Advance(mail.DefaultLease - time.Second)
+		if sent, err := w.RunOnce(ctx); err != nil || sent != 0 {
+			t.Fatalf("leased mails sent before the lease ended: %d, %v", sent, err)
+		}
+		c.Advance(time.Second)
+		if sent, err := w.RunOnce(ctx); err != nil || sent != 3 {
+			t.Fatalf("after the lease: sent %d, %v; want 3", sent, err)
+		}
+		for _, m := range outbox(t, s) {
+			if m.Status != "sent" {
+				t.Fatalf("mail %d: %s", m.ID, m.Status)
+			}
+		}
+		checkEachOnce(t, srv.Messages(), 3)
 	})
 }

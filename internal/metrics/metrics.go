@@ -21,6 +21,8 @@ type Metrics struct {
 	panics   prometheus.Counter
 	logins   *prometheus.CounterVec
 	backup   prometheus.Gauge
+	backupIv prometheus.Gauge   // garage_backup_interval_seconds
+	backupKO prometheus.Gauge   // garage_backup_last_failure_timestamp_seconds
 	pageHit  prometheus.Counter // garage_page_cache_requests_total{result="hit"}, resolved once
 	pageMiss prometheus.Counter
 
@@ -51,7 +53,15 @@ func New(db *sql.DB) *Metrics {
 		}, []string{"result"}),
 		backup: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "garage_backup_last_success_timestamp_seconds",
-			Help: "Unix time of the last successful scheduled backup (0: none since start).",
+			Help: "Unix time of the newest backup in BACKUP_DIR, read at start then set by each scheduled backup (0: none).",
+		}),
+		backupIv: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "garage_backup_interval_seconds",
+			Help: "BACKUP_INTERVAL of the backup schedule this instance runs (0: no schedule).",
+		}),
+		backupKO: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "garage_backup_last_failure_timestamp_seconds",
+			Help: "Unix time of the last failed scheduled backup (0: none since start).",
 		}),
 	}
 	pages := prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -62,7 +72,7 @@ func New(db *sql.DB) *Metrics {
 	for _, r := range []string{"success", "failure", "throttled"} {
 		m.logins.WithLabelValues(r)
 	}
-	reg.MustRegister(m.requests, m.duration, m.panics, m.logins, m.backup, pages,
+	reg.MustRegister(m.requests, m.duration, m.panics, m.logins, m.backup, m.backupIv, m.backupKO, pages,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -90,8 +100,15 @@ func (m *Metrics) ObserveRequest(route, method string, code int, d time.Duration
 // LoginAttempt counts a login attempt: "success", "failure" or "throttled".
 func (m *Metrics) LoginAttempt(result string) { m.logins.WithLabelValues(result).Inc() }
 
-// BackupSucceeded records the time of a successful scheduled backup.
+// BackupSucceeded records the time of a successful scheduled backup (or,
+// at start, of the newest backup found on disk).
 func (m *Metrics) BackupSucceeded(t time.Time) { m.backup.Set(float64(t.Unix())) }
+
+// BackupScheduled records the interval of the backup schedule (0: none).
+func (m *Metrics) BackupScheduled(every time.Duration) { m.backupIv.Set(every.Seconds()) }
+
+// BackupFailed records the time of a failed scheduled backup.
+func (m *Metrics) BackupFailed(t time.Time) { m.backupKO.Set(float64(t.Unix())) }
 
 // Names lists the metric families currently registered (for checking that
 // alert rules only use metrics that exist).

@@ -39,6 +39,8 @@ func TestMetricsExposition(t *testing.T) {
 		`garage_http_panics_total 1`,
 		`go_sql_max_open_connections{db_name="garage"}`,
 		`garage_backup_last_success_timestamp_seconds 0`,
+		`garage_backup_interval_seconds 0`,
+		`garage_backup_last_failure_timestamp_seconds 0`,
 		`garage_page_cache_requests_total{result="hit"} 2`,
 		`garage_page_cache_requests_total{result="miss"} 1`,
 	} {
@@ -111,5 +113,42 @@ func TestAlertRules(t *testing.T) {
 	}
 	if alerts < 5 {
 		t.Fatalf("only %d alerts", alerts)
+	}
+}
+
+// TestBackupAlertRules pins what the backup alerts must catch: a newest
+// backup older than 1.5 × BACKUP_INTERVAL, no backup at all while a
+// schedule is set (the last-success gauge is then 0, so no rule may require
+// it to be above 0), and a failing schedule.
+func TestBackupAlertRules(t *testing.T) {
+	b, err := os.ReadFile("../../deploy/prometheus/alerts.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f ruleFile
+	if err := yaml.Unmarshal(b, &f); err != nil {
+		t.Fatal(err)
+	}
+	exprs := map[string]string{}
+	for _, g := range f.Groups {
+		for _, r := range g.Rules {
+			exprs[r.Alert] = strings.Join(strings.Fields(r.Expr), " ")
+		}
+	}
+	tooOld := exprs["GarageBackupTooOld"]
+	for _, want := range []string{
+		"garage_backup_interval_seconds > 0 and (",                                                     // only where a schedule runs
+		"garage_backup_last_success_timestamp_seconds == 0 or",                                         // none at all
+		"time() - garage_backup_last_success_timestamp_seconds > 1.5 * garage_backup_interval_seconds", // too old
+	} {
+		if !strings.Contains(tooOld, want) {
+			t.Errorf("GarageBackupTooOld lacks %q: %s", want, tooOld)
+		}
+	}
+	if strings.Contains(tooOld, "garage_backup_last_success_timestamp_seconds > 0") {
+		t.Errorf("GarageBackupTooOld cannot fire when no backup exists: %s", tooOld)
+	}
+	if got := exprs["GarageBackupFailing"]; got != "garage_backup_last_failure_timestamp_seconds > garage_backup_last_success_timestamp_seconds" {
+		t.Errorf("GarageBackupFailing: %q", got)
 	}
 }

@@ -12,7 +12,9 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"runtime"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/disintegration/imaging"
 	"golang.org/x/image/webp"
@@ -25,11 +27,22 @@ type Limits struct {
 	MaxBytes     int64 // per file, e.g. 15 << 20
 	MaxPixels    int   // width*height, e.g. 50_000_000 (a 12 MP photo is fine, a 50000x50000 bomb is not)
 	MaxDimension int   // per side, e.g. 12000
+	// MemoryBudget bounds the bytes that photos being processed may hold at once, across all uploads
+	// (see memory.go): each decode takes its estimate from it and waits while it is spent; a photo whose
+	// estimate alone exceeds it is refused. 0 takes the default.
+	MemoryBudget int64
 }
 
-// DefaultLimits are 15 MiB, 50 megapixels and 12000 pixels per side.
+// DefaultMemoryBudget keeps the worst accepted photo, and any number of parallel uploads, under 300 MB of
+// resident memory for the whole process (docs/performance.md).
+const DefaultMemoryBudget = 160 << 20
+
+// largeCost is the estimate above which a decode's garbage is collected before the budget is given back.
+const largeCost = 32 << 20
+
+// DefaultLimits are 15 MiB, 50 megapixels, 12000 pixels per side and a 160 MiB memory budget.
 func DefaultLimits() Limits {
-	return Limits{MaxBytes: 15 << 20, MaxPixels: 50_000_000, MaxDimension: 12000}
+	return Limits{MaxBytes: 15 << 20, MaxPixels: 50_000_000, MaxDimension: 12000, MemoryBudget: DefaultMemoryBudget}
 }
 
 // Size is one stored variant: the image is scaled to fit Width (keeping ratio, never enlarged).
@@ -64,14 +77,19 @@ type Result struct {
 	Variants      []Variant
 }
 
-// Processor bounds the number of decodes running at once (each may take ~100+ MB for a 12 MP image).
-// It is safe for concurrent use.
+// Processor bounds the memory of the decodes running at once (Limits.MemoryBudget, shared by all uploads)
+// and their number (the CPU). It is safe for concurrent use.
 type Processor struct {
 	limits Limits
 	slots  chan struct{}
+	memory *budget // Limits.MemoryBudget bytes
+	// slotWaiters counts the decodes waiting for a slot (tests observe it).
+	slotWaiters atomic.Int32
 
 	// testHookDecoding, when set (tests only), is called while a decode slot is held.
 	testHookDecoding func()
+	// testHookWaiting, when set (tests only), is called just before waiting for memory and a slot.
+	testHookWaiting func()
 }
 
 // NewProcessor returns a Processor with the given limits (zero fields take the default) allowing at most
@@ -87,10 +105,13 @@ func NewProcessor(limits Limits, maxConcurrent int) *Processor {
 	if limits.MaxDimension <= 0 {
 		limits.MaxDimension = def.MaxDimension
 	}
+	if limits.MemoryBudget <= 0 {
+		limits.MemoryBudget = def.MemoryBudget
+	}
 	if maxConcurrent < 1 {
 		maxConcurrent = 1
 	}
-	return &Processor{limits: limits, slots: make(chan struct{}, maxConcurrent)}
+	return &Processor{limits: limits, slots: make(chan struct{}, maxConcurrent), memory: newBudget(limits.MemoryBudget)}
 }
 
 // Limits returns the limits in force.
@@ -124,9 +145,35 @@ func (p *Processor) Process(ctx context.Context, r io.Reader) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	o := 1
+	if kind == "jpeg" {
+		o = jpegOrientation(data)
+	}
+	cost := memoryCost(kind, data, cfg, o)
+	if cost > p.limits.MemoryBudget {
+		return nil, tooCostly(kind, data, cfg, cost, p.limits.MemoryBudget)
+	}
+	if p.testHookWaiting != nil {
+		p.testHookWaiting()
+	}
+	if err := p.memory.acquire(ctx, cost); err != nil {
+		return nil, err
+	}
+	defer func() {
+		// The decoded image is garbage now: collect it before the next decode may start, so that it
+		// reuses these pages instead of adding to them (a forced collection takes milliseconds on a heap
+		// of pointer-free buffers; a large photo takes seconds).
+		if cost >= largeCost {
+			runtime.GC()
+		}
+		p.memory.release(cost)
+	}()
+	p.slotWaiters.Add(1)
 	select {
 	case p.slots <- struct{}{}:
+		p.slotWaiters.Add(-1)
 	case <-ctx.Done():
+		p.slotWaiters.Add(-1)
 		return nil, ctx.Err()
 	}
 	defer func() { <-p.slots }()
@@ -145,10 +192,6 @@ func (p *Processor) Process(ctx context.Context, r io.Reader) (*Result, error) {
 	}
 	// EXIF orientation, as imaging.AutoOrientation reads and applies it, but applied after the first
 	// (largest) resize rather than before: turning the full-size image would cost a 48 MB copy for 12 MP.
-	o := 1
-	if kind == "jpeg" {
-		o = jpegOrientation(data)
-	}
 	w, h := cfg.Width, cfg.Height
 	if transposes(o) {
 		w, h = h, w

@@ -529,11 +529,14 @@ func TestConcurrencyBound(t *testing.T) {
 			errs <- err
 		})
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for inside.Load() < slots && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
+	// Every caller is either decoding or queued for a slot: were the bound broken, a third would be
+	// inside by now rather than queued.
+	for inside.Load()+p.slotWaiters.Load() < callers {
+		waitABit()
 	}
-	time.Sleep(20 * time.Millisecond) // give a third caller the chance to get in, were the bound broken
+	if got := inside.Load(); got != slots {
+		t.Errorf("%d decodes at once, want %d", got, slots)
+	}
 	close(release)
 	wg.Wait()
 	close(errs)
@@ -640,3 +643,7 @@ func statusOf(err error) int {
 	}
 	return 0
 }
+
+// waitABit lets other goroutines run while a test polls for a state they reach (explicit: the test waits
+// for the state itself, however long, never for a fixed time).
+func waitABit() { runtime.Gosched() }

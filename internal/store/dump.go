@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vparrot/garage/internal/dburl"
 )
 
 // The dump is engine-neutral: every table is read with its columns and a
@@ -48,8 +50,9 @@ type DumpVisitor interface {
 
 // skippedTables are not part of a dump: the migration history belongs to
 // the binary that restores, and the content version (a cache key) only
-// ever grows in the database it counts the changes of.
-var skippedTables = map[string]bool{"goose_db_version": true, "content_version": true}
+// ever grows in the database it counts the changes of; leases belong to the
+// instances running on that database.
+var skippedTables = map[string]bool{"goose_db_version": true, "content_version": true, "leases": true}
 
 // Dump reads every table in one consistent snapshot (a repeatable-read
 // transaction on PostgreSQL, a WAL read transaction on SQLite, so writers
@@ -60,7 +63,7 @@ func (s *Store) Dump(ctx context.Context, v DumpVisitor) (schemaVersion int64, e
 	if s.engine == SQLite {
 		// The main pool takes the write lock at BEGIN (_txlock=immediate);
 		// a snapshot only needs a deferred read transaction.
-		ro, err := sql.Open("sqlite", "file:"+s.path+"?_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_time_format=sqlite&_txlock=deferred")
+		ro, err := sql.Open("sqlite", dburl.SQLiteDSN(s.path, "_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_time_format=sqlite&_txlock=deferred"))
 		if err != nil {
 			return 0, err
 		}

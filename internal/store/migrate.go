@@ -21,15 +21,35 @@ var migrations embed.FS
 // start at once: PostgreSQL uses an advisory session lock, SQLite an
 // exclusive lock on a file beside the database.
 func (s *Store) Migrate(ctx context.Context) error {
+	_, _, err := s.Upgrade(ctx)
+	return err
+}
+
+// Upgrade is Migrate that says what this call did: the versions from and
+// to which it migrated the schema, equal (the current version) when it
+// applied nothing — because the schema was current, or because another
+// process migrated it while this one waited for the lock.
+func (s *Store) Upgrade(ctx context.Context) (from, to int64, err error) {
 	p, unlock, err := s.migrationProvider(ctx, true)
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	defer unlock()
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("apply migrations: %w", err)
+	applied, err := p.Up(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("apply migrations: %w", err)
 	}
-	return nil
+	if len(applied) == 0 {
+		v, err := p.GetDBVersion(ctx)
+		return v, v, err
+	}
+	first, last := applied[0].Source.Version, applied[len(applied)-1].Source.Version
+	for _, src := range p.ListSources() {
+		if src.Version < first {
+			from = src.Version
+		}
+	}
+	return from, last, nil
 }
 
 // MigrationStatus returns the current schema version and the newest one

@@ -85,6 +85,19 @@ func (s *Store) MarkMailAttemptFailed(ctx context.Context, id int64, next time.T
 		  WHERE id = $4`, status, next.Unix(), reason, id))
 }
 
+// HastenMailRetries makes up to limit pending mails that already failed
+// (and wait for their back-off) due at now, the longest-waiting first, and
+// returns how many. The worker calls it when the mail server answers again
+// after an outage, so that the back-off does not outlast the outage by hours.
+func (s *Store) HastenMailRetries(ctx context.Context, now time.Time, limit int) (n int64, err error) {
+	defer wrap(&err, "hasten mail retries")
+	return rowsAffected(s.db.ExecContext(ctx,
+		`UPDATE mail_outbox SET next_attempt_at = $1
+		  WHERE id IN (SELECT id FROM mail_outbox
+		                WHERE status = 'pending' AND attempts > 0 AND next_attempt_at > $1
+		                ORDER BY next_attempt_at, id LIMIT $2)`, now.Unix(), limit))
+}
+
 // OutboxCounts returns how many mails are waiting and how many failed for good.
 func (s *Store) OutboxCounts(ctx context.Context) (pending, failed int, err error) {
 	defer wrap(&err, "count outbox")

@@ -84,10 +84,13 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 		if path == "" {
 			return nil, errors.New("open sqlite: empty database path")
 		}
+		if err := dburl.CheckSQLite(databaseURL); err != nil {
+			return nil, err
+		}
 		if err := createPrivateFile(path); err != nil {
 			return nil, err
 		}
-		db, err := sql.Open("sqlite", "file:"+path+"?"+sqlitePragmas)
+		db, err := sql.Open("sqlite", dburl.SQLiteDSN(path, sqlitePragmas))
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}

@@ -67,7 +67,7 @@ func (a *app) accountPasswordPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Guessing the current password here is throttled like the login.
-	ip, account := clientIPFrom(ctx), strings.ToLower(u.Email)
+	ip, account := limitIPFrom(ctx), strings.ToLower(u.Email)
 	wait, err := a.guard.Reserve(ctx, ip, account)
 	if err != nil {
 		a.serverError(w, r, err)

@@ -1,12 +1,14 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/photo"
@@ -20,6 +22,10 @@ const (
 	maxPhotosPerUpload = 12
 	maxUploadBytes     = 64 << 20
 	photoKeyPrefix     = "cars"
+	// Once an upload is read, its processing may take this long (the decodes wait for the shared memory
+	// budget: twelve 50 MP photos take about a minute on one core), then storing and answering this long.
+	photoProcessingTime = 4 * time.Minute
+	photoAnswerTime     = time.Minute
 )
 
 // photoFiles serves the stored photo files (GET /photos/{key}).
@@ -122,16 +128,24 @@ func (a *app) storePhoto(ctx context.Context, res *photo.Result, prefix string) 
 	return key, nil
 }
 
-// readPhotoUpload streams the multipart body and runs every file through
+// readPhotoUpload reads the multipart body, then runs every file through
 // the photo processor. Only the "photos" files are read; their names are
 // ignored (stored files get generated keys).
+//
+// The whole body is read first (at most maxUploadBytes, within the
+// server's read timeout), then the read and write deadlines are moved past
+// the processing: otherwise twelve large photos, processed as they came,
+// outlived the read timeout, whose expiry cancels the request and left the
+// staff with an empty page. Processing has its own bound
+// (photoProcessingTime), after which the answer is a French 503.
 func (a *app) readPhotoUpload(w http.ResponseWriter, r *http.Request) ([]*photo.Result, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxUploadBytes)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return nil, &errUpload{http.StatusBadRequest, "Envoyez les photos avec le formulaire d'ajout de photos."}
 	}
-	var results []*photo.Result
+	maxFile := a.photoPro.Limits().MaxBytes
+	var files [][]byte
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
@@ -148,26 +162,55 @@ func (a *app) readPhotoUpload(w http.ResponseWriter, r *http.Request) ([]*photo.
 			}
 			continue
 		}
-		if len(results) == maxPhotosPerUpload {
+		if len(files) == maxPhotosPerUpload {
 			part.Close()
 			return nil, &errUpload{http.StatusRequestEntityTooLarge,
 				"Envoyez au plus " + strconv.Itoa(maxPhotosPerUpload) + " photos à la fois."}
 		}
-		res, err := a.photoPro.Process(r.Context(), part)
+		data, err := io.ReadAll(io.LimitReader(part, maxFile+1))
 		part.Close()
 		if err != nil {
-			var pe *photo.Error
-			if errors.As(err, &pe) {
-				return nil, &errUpload{pe.Status(), "Photo n° " + strconv.Itoa(len(results)+1) + " refusée. " + pe.Error()}
-			}
 			return nil, uploadReadError(err)
 		}
-		results = append(results, res)
+		if int64(len(data)) > maxFile { // refused at once, with the processor's words
+			_, err := a.photoPro.Process(r.Context(), bytes.NewReader(data))
+			return nil, photoRefusal(len(files)+1, err)
+		}
+		files = append(files, data)
 	}
-	if len(results) == 0 {
+	if len(files) == 0 {
 		return nil, &errUpload{http.StatusUnprocessableEntity, "Choisissez au moins une photo (JPEG, PNG ou WebP)."}
 	}
+	// The body is read: from here on, time goes to processing, not reading.
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Now().Add(photoProcessingTime + photoAnswerTime))
+	_ = rc.SetWriteDeadline(time.Now().Add(photoProcessingTime + photoAnswerTime))
+	ctx, cancel := context.WithTimeout(r.Context(), photoProcessingTime)
+	defer cancel()
+	results := make([]*photo.Result, 0, len(files))
+	for i, data := range files {
+		res, err := a.photoPro.Process(ctx, bytes.NewReader(data))
+		if err != nil {
+			if errors.Is(err, context.DeadlineExceeded) && r.Context().Err() == nil {
+				return nil, &errUpload{http.StatusServiceUnavailable, "Le traitement des photos a pris trop de temps (le site est très chargé) : " +
+					"rien n'a été enregistré ; réessayez avec moins de photos à la fois."}
+			}
+			return nil, photoRefusal(i+1, err)
+		}
+		files[i] = nil // processed: its bytes can go
+		results = append(results, res)
+	}
 	return results, nil
+}
+
+// photoRefusal is the answer to photo n° n refused by the processor (or
+// err, when it is not a refusal).
+func photoRefusal(n int, err error) error {
+	var pe *photo.Error
+	if errors.As(err, &pe) {
+		return &errUpload{pe.Status(), "Photo n° " + strconv.Itoa(n) + " refusée. " + pe.Error()}
+	}
+	return uploadReadError(err)
 }
 
 func uploadReadError(err error) error {

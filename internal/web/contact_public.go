@@ -67,7 +67,7 @@ func (a *app) contactPagePost(w http.ResponseWriter, r *http.Request) {
 		a.renderContact(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
-	if !a.allow(w, r, "contact:"+clientIPFrom(ctx), contactLimit, contactWindow) {
+	if !a.allow(w, r, "contact:"+limitIPFrom(ctx), contactLimit, contactWindow) {
 		return
 	}
 	if spam.ProbableSpam(msg.Subject, msg.Body) {

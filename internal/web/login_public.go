@@ -56,7 +56,7 @@ func (a *app) loginPagePost(w http.ResponseWriter, r *http.Request) {
 		a.renderLoginPage(w, r, http.StatusUnprocessableEntity, form)
 		return
 	}
-	ip := clientIPFrom(ctx)
+	ip := limitIPFrom(ctx) // an IPv6 address counts by its /64
 	account := strings.ToLower(email)
 	wait, err := a.guard.Reserve(ctx, ip, account)
 	if err != nil {
@@ -66,7 +66,7 @@ func (a *app) loginPagePost(w http.ResponseWriter, r *http.Request) {
 	if wait > 0 {
 		a.audit(r, "login.throttled", "", map[string]string{"email": email})
 		a.countLogin("throttled")
-		a.log.Warn("auth throttled", "client_ip", ip, "request_id", requestID(ctx))
+		a.log.Warn("auth throttled", "client_ip", clientIPFrom(ctx), "request_id", requestID(ctx))
 		a.loginThrottled(w, r, wait)
 		return
 	}
@@ -97,7 +97,7 @@ func (a *app) loginPagePost(w http.ResponseWriter, r *http.Request) {
 		a.countLogin("failure")
 		// A stable line for fail2ban and the like; the e-mail typed stays
 		// in the audit log, out of the general logs.
-		a.log.Warn("auth failure", "client_ip", ip, "request_id", requestID(ctx))
+		a.log.Warn("auth failure", "client_ip", clientIPFrom(ctx), "request_id", requestID(ctx))
 		form.Error = loginFailedMessage
 		a.renderLoginPage(w, r, http.StatusUnprocessableEntity, form)
 		return

@@ -54,7 +54,7 @@ func (a *app) passwordForgotPagePost(w http.ResponseWriter, r *http.Request) {
 	for _, lim := range []struct {
 		key   string
 		limit int
-	}{{"forgot-ip:" + clientIPFrom(ctx), forgotIPLimit}, {"forgot:" + strings.ToLower(email), forgotAccountLimit}} {
+	}{{"forgot-ip:" + limitIPFrom(ctx), forgotIPLimit}, {"forgot:" + strings.ToLower(email), forgotAccountLimit}} {
 		if !a.allow(w, r, lim.key, lim.limit, forgotWindow) {
 			return
 		}

@@ -98,7 +98,7 @@ func (a *app) reviewCreatePost(w http.ResponseWriter, r *http.Request) {
 		a.renderReviews(w, r, http.StatusUnprocessableEntity, 1, f)
 		return
 	}
-	if !a.allow(w, r, "avis:"+clientIPFrom(ctx), reviewLimit, reviewWindow) {
+	if !a.allow(w, r, "avis:"+limitIPFrom(ctx), reviewLimit, reviewWindow) {
 		return
 	}
 	t.Status, t.Source = garage.TestimonialPending, garage.SourceVisitor
