@@ -2,6 +2,7 @@ package garage
 
 import (
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/vparrot/garage/internal/hours"
@@ -164,20 +165,7 @@ func (m *Message) StateClass() string {
 // does not open within the 42 days StatusFor looks ahead).
 func ResponseDue(received time.Time, target int, s hours.Schedule) time.Time {
 	need := time.Duration(target) * time.Hour
-	dayOf := func(date time.Time) hours.Day {
-		d := hours.DateOf(date)
-		for _, e := range s.Exceptions {
-			if e.Covers(d) {
-				return hours.Day{Weekday: date.Weekday(), Ranges: e.Ranges}
-			}
-		}
-		for _, h := range hours.PublicHolidays(d.Year) {
-			if h.Date == d {
-				return hours.Day{Weekday: date.Weekday()}
-			}
-		}
-		return s.Week.Day(date.Weekday())
-	}
+	dayOf := leadDayOf(s)
 	t := received
 	for range 400 { // at most two ranges a day: far more than a year of openings
 		st := hours.StatusFor(t, dayOf)
@@ -200,6 +188,45 @@ func ResponseDue(received time.Time, target int, s hours.Schedule) time.Time {
 	return time.Time{}
 }
 
+// leadDayOf returns the hours of the day starting at date: the first
+// exception covering it, closed on a French public holiday, otherwise the
+// weekly hours.
+func leadDayOf(s hours.Schedule) func(date time.Time) hours.Day {
+	return func(date time.Time) hours.Day {
+		d := hours.DateOf(date)
+		for _, e := range s.Exceptions {
+			if e.Covers(d) {
+				return hours.Day{Weekday: date.Weekday(), Ranges: e.Ranges}
+			}
+		}
+		for _, h := range hours.PublicHolidays(d.Year) {
+			if h.Date == d {
+				return hours.Day{Weekday: date.Weekday()}
+			}
+		}
+		return s.Week.Day(date.Weekday())
+	}
+}
+
+// OpenAt reports whether the garage is open at t by s, public holidays
+// closed unless an exception gives them hours (the rule of ResponseDue).
+func OpenAt(s hours.Schedule, t time.Time) bool { return hours.StatusFor(t, leadDayOf(s)).Open }
+
+// TestDriveProblem is the French reason why a test drive cannot be asked
+// for at t, "" when it can: at a coming moment, within LeadTestDriveDays
+// days, while the garage is open.
+func TestDriveProblem(t, now time.Time, s hours.Schedule) string {
+	switch {
+	case !t.After(now):
+		return "Choisissez un jour et une heure à venir."
+	case t.After(now.AddDate(0, 0, LeadTestDriveDays)):
+		return "Choisissez un jour dans les " + strconv.Itoa(LeadTestDriveDays) + " prochains jours."
+	case !OpenAt(s, t):
+		return "Le garage est fermé à ce moment-là : choisissez un jour et une heure d'ouverture (voir nos horaires)."
+	}
+	return ""
+}
+
 // MedianDuration is the median of ds (0 for none), the lead desk's time to
 // first answer.
 func MedianDuration(ds []time.Duration) time.Duration {
@@ -214,3 +241,16 @@ func MedianDuration(ds []time.Duration) time.Duration {
 	}
 	return (s[n/2-1] + s[n/2]) / 2
 }
+
+// LeadConditions are the states a trade-in car may be described in.
+func LeadConditions() []Option {
+	return []Option{{"tres-bon", "Très bon état"}, {"bon", "Bon état"}, {"correct", "État correct"},
+		{"a-revoir", "Travaux à prévoir"}, {"hors-service", "Ne roule pas"}}
+}
+
+// LeadDurations are the financing durations offered, in months.
+func LeadDurations() []int { return []int{12, 24, 36, 48, 60, 72, 84} }
+
+// CreditWarning is the warning of the Code de la consommation (articles
+// L.312-5 and L.312-6) every page and e-mail about a consumer credit shows.
+const CreditWarning = "Un crédit vous engage et doit être remboursé. Vérifiez vos capacités de remboursement avant de vous engager."

@@ -115,3 +115,24 @@ func TestMedianDuration(t *testing.T) {
 		t.Errorf("even: %v", got) // (2+3)/2 in integer nanoseconds
 	}
 }
+
+func TestTestDriveProblem(t *testing.T) {
+	s := hours.Schedule{Week: leadWeek()}
+	now := paris(2026, time.December, 1, 10, 0) // a Tuesday
+	for _, tc := range []struct {
+		at time.Time
+		ok bool
+	}{
+		{paris(2026, time.December, 2, 15, 0), true},
+		{paris(2026, time.December, 2, 12, 30), false}, // lunch
+		{paris(2026, time.December, 6, 10, 0), false},  // Sunday
+		{paris(2026, time.December, 25, 10, 0), false}, // Christmas
+		{paris(2026, time.December, 1, 9, 30), false},  // past
+		{paris(2027, time.February, 2, 10, 0), false},  // too far
+		{paris(2026, time.December, 5, 11, 55), true},  // Saturday morning
+	} {
+		if got := TestDriveProblem(tc.at, now, s); (got == "") != tc.ok {
+			t.Errorf("%s: %q", tc.at, got)
+		}
+	}
+}

@@ -66,6 +66,22 @@ func nullTime(t *time.Time) sql.NullTime {
 // no mail). Either both are stored or neither: a message is never lost
 // and never announced without being kept.
 func (s *Store) CreateMessage(ctx context.Context, m *garage.Message, notify func(*garage.Message) (*garage.OutboxMail, error), now time.Time) (err error) {
+	return s.CreateLead(ctx, m, func(m *garage.Message) ([]*garage.OutboxMail, error) {
+		if notify == nil {
+			return nil, nil
+		}
+		mail, err := notify(m)
+		if err != nil || mail == nil {
+			return nil, err
+		}
+		return []*garage.OutboxMail{mail}, nil
+	}, now)
+}
+
+// CreateLead stores lead m (a message of any kind) with its deadline, and
+// in the same transaction the e-mails that mails builds from it (the
+// garage's notification, the visitor's acknowledgement).
+func (s *Store) CreateLead(ctx context.Context, m *garage.Message, mails func(*garage.Message) ([]*garage.OutboxMail, error), now time.Time) (err error) {
 	defer wrap(&err, "create message")
 	now = now.UTC()
 	if m.Status == "" {
@@ -94,7 +110,19 @@ func (s *Store) CreateMessage(ctx context.Context, m *garage.Message, notify fun
 			return err
 		}
 		m.CreatedAt, m.UpdatedAt = now, now
-		return enqueueNotification(ctx, tx, notify, m, now)
+		if mails == nil {
+			return nil
+		}
+		list, err := mails(m)
+		if err != nil {
+			return err
+		}
+		for _, mail := range list {
+			if err := enqueueMail(ctx, tx, mail, now); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
