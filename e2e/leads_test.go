@@ -61,6 +61,7 @@ func storyLead(t *testing.T, s *site, smtp *mailtest.Server) {
 	if w := eval[[]int](t, b, `[document.documentElement.scrollWidth, document.documentElement.clientWidth]`); w[0] > w[1] {
 		t.Errorf("the test drive form scrolls sideways: %d px wide in a %d px window", w[0], w[1])
 	}
+	b.checkA11y(t, "test drive form")
 	b.do(t,
 		chromedp.SetValue(chromedp.ID("lead-jour"), slot.Format("2006-01-02")),
 		chromedp.SetValue(chromedp.ID("lead-heure"), "15:00"),
@@ -118,9 +119,16 @@ func storyLead(t *testing.T, s *site, smtp *mailtest.Server) {
 	if h := e.text(t, ".lead-history"); !strings.Contains(h, reply) || !strings.Contains(h, "Julie Martin") {
 		t.Errorf("history %q", h)
 	}
+	e.checkA11y(t, "lead page")
 	e.do(t, chromedp.Navigate(s.URL+"/admin/messages"))
 	if row := e.text(t, ".inbox-table tbody"); !strings.Contains(row, "Répondu") || !strings.Contains(row, "Julie Martin") {
 		t.Errorf("lead desk row after the answer: %q", row)
+	}
+	e.checkA11y(t, "lead desk")
+	thanks := b.location(t) // /occasions/{id}/merci
+	for _, kind := range []string{"reprise", "financement"} {
+		b.do(t, chromedp.Navigate(strings.Replace(thanks, "/merci", "/"+kind, 1)), chromedp.WaitVisible(chromedp.ID("lead-nom")))
+		b.checkA11y(t, kind+" form")
 	}
 
 	// The visitor's mailbox: the acknowledgement, then the answer (the mail worker polls every 10 s).
