@@ -181,14 +181,17 @@ func (a *app) messageExport(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte("\uFEFF"))
 	cw := csv.NewWriter(w)
 	cw.Comma, cw.UseCRLF = ';', true
-	_ = cw.Write([]string{"N°", "Reçu le", "Nom", "Prénom", "E-mail", "Téléphone", "Sujet", "Message", "Annonce", "Statut", "Note interne"})
+	_ = cw.Write([]string{"N°", "Reçu le", "Nom", "Prénom", "E-mail", "Téléphone", "Sujet", "Message", "Annonce", "Statut", "Note interne", "Type", "Responsable", "Première réponse"})
 	for _, m := range list {
 		car := ""
 		if m.CarID != nil {
 			car = strconv.FormatInt(*m.CarID, 10)
 		}
 		row := []string{strconv.FormatInt(m.ID, 10), format.DateTime(m.CreatedAt.In(hours.Paris())), m.LastName, m.FirstName,
-			m.Email, m.Phone, m.Subject, m.Body, car, m.Status.Label(), m.Note}
+			m.Email, m.Phone, m.Subject, m.Body, car, m.Status.Label(), m.Note, m.Kind.Label(), m.AssigneeName, ""}
+		if m.FirstAnswerAt != nil {
+			row[len(row)-1] = format.DateTime(m.FirstAnswerAt.In(hours.Paris()))
+		}
 		for i := range row {
 			row[i] = csvSafe(row[i])
 		}
