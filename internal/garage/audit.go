@@ -72,7 +72,7 @@ var actionLabels = map[string]string{
 	"message.export":           "Messages exportés (CSV)",
 	"message.assign":           "Demande attribuée",
 	"message.reply":            "Réponse envoyée à une demande",
-	"leads.target":             "Objectif de réponse aux demandes modifié",
+	"message.target":           "Objectif de réponse aux demandes modifié",
 	"password.reset":           "Mot de passe réinitialisé",
 	"password.reset_requested": "Lien de réinitialisation demandé",
 	"password.invite":          "Mot de passe choisi (invitation)",

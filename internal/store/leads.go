@@ -60,7 +60,7 @@ func (s *Store) SetLeadResponseHours(ctx context.Context, n int, now time.Time, 
 			n, now.UTC()); err != nil {
 			return err
 		}
-		return audit(ctx, tx, by, now, "leads.target", "", map[string]string{
+		return audit(ctx, tx, by, now, "message.target", "", map[string]string{
 			"before": strconv.Itoa(before), "after": strconv.Itoa(n),
 		})
 	})

@@ -80,7 +80,7 @@ func TestLeadKindsDetailsAndDeadline(t *testing.T) {
 		if want.IsZero() != (later.DueAt == nil) || (later.DueAt != nil && !later.DueAt.Equal(want)) {
 			t.Fatalf("due with a 2-hour target %v, want %v", later.DueAt, want)
 		}
-		if list, _ := s.ListAudit(ctx, "leads.target", 10, 0); len(list) != 2 {
+		if list, _ := s.ListAudit(ctx, "message.target", 10, 0); len(list) != 2 {
 			t.Fatalf("%d audit rows for the target", len(list))
 		}
 	})
