@@ -59,6 +59,15 @@ type Message struct {
 	Status    MessageStatus
 	Note      string // internal, never shown to the visitor
 	ReadAt    *time.Time
+
+	// The lead desk (leads.go).
+	Kind          LeadKind
+	Details       LeadDetails
+	AssigneeID    *int64     // the staff member who handles it, if any
+	AssigneeName  string     // read with the lead: "Prénom Nom", "" when none
+	DueAt         *time.Time // when its first answer is due; nil: never late
+	FirstAnswerAt *time.Time // its first reply from the lead page
+
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }

@@ -3,30 +3,62 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/vparrot/garage/internal/garage"
 )
 
-const messageColumns = `id, last_name, first_name, email, phone, subject, body, car_id, status, note, read_at, created_at, updated_at`
+// messageColumns are read FROM messageFrom: the message, its lead fields
+// and the name of the staff member who handles it.
+const messageColumns = `m.id, m.last_name, m.first_name, m.email, m.phone, m.subject, m.body, m.car_id, m.status, m.note,
+ m.read_at, m.created_at, m.updated_at, m.kind, m.details, m.assignee_id, m.due_at, m.first_answer_at,
+ COALESCE(u.first_name || ' ' || u.last_name, '')`
+
+const messageFrom = ` FROM messages m LEFT JOIN users u ON u.id = m.assignee_id`
 
 func scanMessage(row scanner) (*garage.Message, error) {
 	var m garage.Message
-	var car sql.NullInt64
-	var read sql.NullTime
+	var car, assignee sql.NullInt64
+	var read, due, answered sql.NullTime
+	var details string
 	if err := row.Scan(&m.ID, &m.LastName, &m.FirstName, &m.Email, &m.Phone, &m.Subject, &m.Body, &car,
-		&m.Status, &m.Note, &read, &m.CreatedAt, &m.UpdatedAt); err != nil {
+		&m.Status, &m.Note, &read, &m.CreatedAt, &m.UpdatedAt, &m.Kind, &details, &assignee, &due, &answered,
+		&m.AssigneeName); err != nil {
 		return nil, err
 	}
-	if car.Valid {
-		id := car.Int64
-		m.CarID = &id
-	}
-	if read.Valid {
-		t := read.Time
-		m.ReadAt = &t
+	m.CarID, m.AssigneeID = idPtr(car), idPtr(assignee)
+	m.ReadAt, m.DueAt, m.FirstAnswerAt = timePtr(read), timePtr(due), timePtr(answered)
+	if details != "" {
+		if err := json.Unmarshal([]byte(details), &m.Details); err != nil {
+			return nil, fmt.Errorf("message %d details: %w", m.ID, err)
+		}
 	}
 	return &m, nil
+}
+
+func idPtr(n sql.NullInt64) *int64 {
+	if !n.Valid {
+		return nil
+	}
+	id := n.Int64
+	return &id
+}
+
+func timePtr(n sql.NullTime) *time.Time {
+	if !n.Valid {
+		return nil
+	}
+	t := n.Time
+	return &t
+}
+
+func nullTime(t *time.Time) sql.NullTime {
+	if t == nil {
+		return sql.NullTime{}
+	}
+	return sql.NullTime{Time: t.UTC(), Valid: true}
 }
 
 // CreateMessage stores m and, in the same transaction, the notification
@@ -42,21 +74,70 @@ func (s *Store) CreateMessage(ctx context.Context, m *garage.Message, notify fun
 // submission with the same key stores nothing and returns
 // ErrAlreadySubmitted.
 func (s *Store) CreateMessageOnce(ctx context.Context, key string, m *garage.Message, notify func(*garage.Message) (*garage.OutboxMail, error), now time.Time) (err error) {
+	return s.CreateLeadOnce(ctx, key, m, func(m *garage.Message) ([]*garage.OutboxMail, error) {
+		if notify == nil {
+			return nil, nil
+		}
+		mail, err := notify(m)
+		if err != nil || mail == nil {
+			return nil, err
+		}
+		return []*garage.OutboxMail{mail}, nil
+	}, now)
+}
+
+// CreateLead stores lead m (a message of any kind) with its deadline, and
+// in the same transaction the e-mails that mails builds from it (the
+// garage's notification, the visitor's acknowledgement).
+func (s *Store) CreateLead(ctx context.Context, m *garage.Message, mails func(*garage.Message) ([]*garage.OutboxMail, error), now time.Time) (err error) {
+	return s.CreateLeadOnce(ctx, "", m, mails, now)
+}
+
+// CreateLeadOnce is CreateLead for a visitor's form, claiming key
+// (garage.SubmissionKey) in the same transaction: a retried submission
+// stores nothing and returns ErrAlreadySubmitted.
+func (s *Store) CreateLeadOnce(ctx context.Context, key string, m *garage.Message, mails func(*garage.Message) ([]*garage.OutboxMail, error), now time.Time) (err error) {
 	defer wrap(&err, "create message")
 	now = now.UTC()
 	if m.Status == "" {
 		m.Status = garage.MessageNew
 	}
+	if m.Kind == "" {
+		m.Kind = garage.LeadMessage
+	}
+	if m.DueAt == nil && m.Status != garage.MessageSpam {
+		if m.DueAt, err = s.responseDue(ctx, now); err != nil {
+			return err
+		}
+	}
+	details, err := marshalDetails(m.Details)
+	if err != nil {
+		return err
+	}
 	return s.inTxOnce(ctx, key, now, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx,
-			`INSERT INTO messages (last_name, first_name, email, phone, subject, body, car_id, status, created_at, updated_at)
-			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
-			m.LastName, m.FirstName, m.Email, m.Phone, m.Subject, m.Body, nullID(m.CarID), string(m.Status), now).Scan(&m.ID)
+			`INSERT INTO messages (last_name, first_name, email, phone, subject, body, car_id, status, created_at, updated_at,
+			   kind, details, assignee_id, due_at, first_answer_at)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13, $14) RETURNING id`,
+			m.LastName, m.FirstName, m.Email, m.Phone, m.Subject, m.Body, nullID(m.CarID), string(m.Status), now,
+			string(m.Kind), details, nullID(m.AssigneeID), nullTime(m.DueAt), nullTime(m.FirstAnswerAt)).Scan(&m.ID)
 		if err != nil {
 			return err
 		}
 		m.CreatedAt, m.UpdatedAt = now, now
-		return enqueueNotification(ctx, tx, notify, m, now)
+		if mails == nil {
+			return nil
+		}
+		list, err := mails(m)
+		if err != nil {
+			return err
+		}
+		for _, mail := range list {
+			if err := enqueueMail(ctx, tx, mail, now); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
@@ -76,7 +157,7 @@ func enqueueNotification[T any](ctx context.Context, tx *sql.Tx, notify func(T) 
 // MessageByID returns one message.
 func (s *Store) MessageByID(ctx context.Context, id int64) (m *garage.Message, err error) {
 	defer wrap(&err, "read message %d", id)
-	return scanMessage(s.db.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = $1`, id))
+	return scanMessage(s.db.QueryRowContext(ctx, `SELECT `+messageColumns+messageFrom+` WHERE m.id = $1`, id))
 }
 
 // ListMessages returns messages newest first: of one status, of the open
@@ -84,8 +165,8 @@ func (s *Store) MessageByID(ctx context.Context, id int64) (m *garage.Message, e
 func (s *Store) ListMessages(ctx context.Context, status garage.MessageStatus, limit, offset int) (list []*garage.Message, err error) {
 	defer wrap(&err, "list messages")
 	return queryAll(ctx, s.db, scanMessage,
-		`SELECT `+messageColumns+` FROM messages WHERE $1 = '' OR status = $1 OR ($1 = 'open' AND status IN ('new', 'in_progress'))
-		  ORDER BY id DESC LIMIT $2 OFFSET $3`,
+		`SELECT `+messageColumns+messageFrom+` WHERE $1 = '' OR m.status = $1 OR ($1 = 'open' AND m.status IN ('new', 'in_progress'))
+		  ORDER BY m.id DESC LIMIT $2 OFFSET $3`,
 		string(status), limit, offset)
 }
 
@@ -117,10 +198,13 @@ func (s *Store) CountUnreadMessages(ctx context.Context) (n int, err error) {
 	return n, err
 }
 
-// MarkMessageRead records the first time a member of staff opened it.
+// MarkMessageRead records the first time a member of staff opened it: a
+// new message opened is no longer new but in progress.
 func (s *Store) MarkMessageRead(ctx context.Context, id int64, now time.Time) (err error) {
 	defer wrap(&err, "mark message %d read", id)
-	_, err = s.db.ExecContext(ctx, `UPDATE messages SET read_at = $1 WHERE id = $2 AND read_at IS NULL`, now.UTC(), id)
+	_, err = s.db.ExecContext(ctx, `UPDATE messages SET read_at = $1,
+		status = CASE WHEN status = 'new' THEN 'in_progress' ELSE status END
+		WHERE id = $2 AND read_at IS NULL`, now.UTC(), id)
 	return err
 }
 
@@ -129,7 +213,7 @@ func (s *Store) MarkMessageRead(ctx context.Context, id int64, now time.Time) (e
 func (s *Store) UpdateMessage(ctx context.Context, id int64, status garage.MessageStatus, note string, now time.Time, by garage.Actor) (before *garage.Message, err error) {
 	defer wrap(&err, "update message %d", id)
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		before, err = scanMessage(tx.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = $1`+s.forUpdate(), id))
+		before, err = s.lockMessage(ctx, tx, id)
 		if err != nil {
 			return err
 		}

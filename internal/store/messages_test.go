@@ -64,7 +64,8 @@ func TestMessagesAndTheirNotificationAreStoredTogether(t *testing.T) {
 			t.Fatalf("unread after reading %d", n)
 		}
 		before, err := s.UpdateMessage(ctx, m.ID, garage.MessageDone, "Vendue", t0.Add(time.Hour), garage.Actor{})
-		if err != nil || before.Status != garage.MessageNew || before.Note != "" {
+		// A new message opened is in progress (the lead desk).
+		if err != nil || before.Status != garage.MessageInProgress || before.Note != "" {
 			t.Fatalf("before %+v %v", before, err)
 		}
 		if _, err := s.UpdateMessage(ctx, 999999, garage.MessageDone, "", t0, garage.Actor{}); !errors.Is(err, store.ErrNotFound) {

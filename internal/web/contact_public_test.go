@@ -155,8 +155,9 @@ func TestContactAboutACarReachesTheInboxWithTheCar(t *testing.T) {
 	}
 	emp := e.loggedIn(employeeEmail, employeePass)
 	inbox := e.get(emp, "/admin/messages")
+	// The badge counts the leads past the response target (lead desk): a message just received is not late.
 	if inbox.StatusCode != http.StatusOK || !strings.Contains(inbox.body, subject) ||
-		!strings.Contains(inbox.body, `class="nav-badge">1`) {
+		strings.Contains(inbox.body, `class="nav-badge">`) {
 		t.Fatalf("inbox: %d\n%s", inbox.StatusCode, inbox.body)
 	}
 	page := e.get(emp, "/admin/messages/"+itoa(int(m.ID)))

@@ -19,6 +19,10 @@ func (a *app) dashboardPage(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
+	if d.Leads, err = a.leadStats(r); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
 	if p.User.IsAdmin() {
 		users, err := a.store.ListUsers(ctx)
 		if err != nil {

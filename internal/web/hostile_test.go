@@ -175,6 +175,13 @@ func TestHostileInputOnEveryForm(t *testing.T) {
 		{"/admin/messages/" + id(msg.ID), "/admin/messages/" + id(msg.ID), false},
 		{"/admin/avis", "/admin/avis/" + id(review.ID) + "/refuser", false},
 		{"/admin/avis/nouveau", "/admin/avis/nouveau", false},
+		// The lead desk: typed requests from a car page, assigning, replying, the response target.
+		{views.LeadRequestPath(clio.ID, garage.LeadTestDrive), views.LeadRequestPath(clio.ID, garage.LeadTestDrive), true},
+		{views.LeadRequestPath(clio.ID, garage.LeadTradeIn), views.LeadRequestPath(clio.ID, garage.LeadTradeIn), true},
+		{views.LeadRequestPath(clio.ID, garage.LeadFinancing), views.LeadRequestPath(clio.ID, garage.LeadFinancing), true},
+		{"/admin/messages/" + id(msg.ID), "/admin/messages/" + id(msg.ID) + "/attribuer", false},
+		{"/admin/messages/" + id(msg.ID), "/admin/messages/" + id(msg.ID) + "/repondre", false},
+		{"/admin/messages", "/admin/messages/objectif", false},
 	}
 	rng := rand.New(rand.NewPCG(7, 11))
 	for _, f := range forms {

@@ -9,6 +9,7 @@ import (
 	"github.com/vparrot/garage/internal/format"
 	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/hours"
+	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/web/views"
 )
 
@@ -24,9 +25,18 @@ func statusFilter(r *http.Request) (garage.MessageStatus, bool) {
 }
 
 func (a *app) messageList(w http.ResponseWriter, r *http.Request) {
+	a.renderMessageList(w, r, http.StatusOK, "", "")
+}
+
+// renderMessageList renders the lead desk; target and targetErr are the
+// response target form's input and error, when it comes back.
+func (a *app) renderMessageList(w http.ResponseWriter, r *http.Request, code int, target, targetErr string) {
 	ctx := r.Context()
 	status, ok := statusFilter(r)
-	if !ok {
+	q := r.URL.Query()
+	kind := garage.LeadKind(q.Get("type"))
+	mine := q.Get("responsable")
+	if !ok || (kind != "" && !kind.Valid()) || (mine != "" && mine != "moi") {
 		a.errorPage(w, r, http.StatusBadRequest)
 		return
 	}
@@ -34,22 +44,34 @@ func (a *app) messageList(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p, err := a.page(r, "messages", "Messages", "")
+	p, err := a.page(r, "messages", "Demandes", "")
 	if err != nil {
 		a.serverError(w, r, err)
 		return
 	}
 	p.NoIndex = true
-	d := views.InboxData{Status: status, Page: page}
+	now := a.now()
+	d := views.InboxData{Status: status, Kind: kind, Mine: mine != "", Page: page, Now: now, IsAdmin: p.User.IsAdmin()}
 	if d.Counts, err = a.store.CountMessagesByStatus(ctx); err != nil {
 		a.serverError(w, r, err)
 		return
 	}
-	filter := status
-	if filter == "" {
-		filter = garage.MessagesOpen // "À traiter": neither done nor spam
+	if d.Late, err = a.store.CountLateLeads(ctx, now); err != nil {
+		a.serverError(w, r, err)
+		return
 	}
-	list, err := a.store.ListMessages(ctx, filter, inboxPageSize+1, (page-1)*inboxPageSize)
+	if d.Target, err = a.store.LeadResponseHours(ctx); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	f := store.LeadFilter{Status: status, Kind: kind}
+	if f.Status == "" {
+		f.Status = garage.MessagesOpen // "À traiter": neither done nor spam
+	}
+	if d.Mine {
+		f.AssigneeID = p.User.ID
+	}
+	list, err := a.store.ListLeads(ctx, f, now, inboxPageSize+1, (page-1)*inboxPageSize)
 	if err != nil {
 		a.serverError(w, r, err)
 		return
@@ -58,7 +80,11 @@ func (a *app) messageList(w http.ResponseWriter, r *http.Request) {
 		d.HasNext, list = true, list[:inboxPageSize]
 	}
 	d.Messages = list
-	a.render(w, r, http.StatusOK, views.AdminInbox(p, d))
+	d.TargetInput, d.TargetError = strconv.Itoa(d.Target), targetErr
+	if targetErr != "" {
+		d.TargetInput = target
+	}
+	a.render(w, r, code, views.AdminInbox(p, d))
 }
 
 func (a *app) messageEdit(w http.ResponseWriter, r *http.Request) {
@@ -71,18 +97,37 @@ func (a *app) messageEdit(w http.ResponseWriter, r *http.Request) {
 			a.serverError(w, r, err)
 			return
 		}
+		if m.Status == garage.MessageNew {
+			m.Status = garage.MessageInProgress // opened: no longer new
+		}
 	}
-	a.renderMessageEdit(w, r, http.StatusOK, m, views.MessageForm{Status: m.Status, Note: m.Note})
+	a.renderMessageEdit(w, r, http.StatusOK, m, views.MessageForm{Status: m.Status, Note: m.Note}, views.LeadPage{})
 }
 
-func (a *app) renderMessageEdit(w http.ResponseWriter, r *http.Request, status int, m *garage.Message, f views.MessageForm) {
-	p, err := a.page(r, "messages", "Message de "+m.FullName(), "")
+func (a *app) renderMessageEdit(w http.ResponseWriter, r *http.Request, status int, m *garage.Message, f views.MessageForm, l views.LeadPage) {
+	ctx := r.Context()
+	p, err := a.page(r, "messages", "Demande de "+m.FullName(), "")
 	if err != nil {
 		a.serverError(w, r, err)
 		return
 	}
 	p.NoIndex = true
-	a.render(w, r, status, views.AdminMessage(p, m, f))
+	if l.Replies, err = a.store.MessageReplies(ctx, m.ID); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	users, err := a.store.ListUsers(ctx)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	for _, u := range users {
+		if u.Active {
+			l.Staff = append(l.Staff, u)
+		}
+	}
+	l.Now = a.now()
+	a.render(w, r, status, views.AdminMessage(p, m, f, l))
 }
 
 // messageEditPost changes a message's status and internal note.
@@ -103,7 +148,7 @@ func (a *app) messageEditPost(w http.ResponseWriter, r *http.Request) {
 			f.Status = m.Status
 		}
 		f.Error = v.First("statut", "note")
-		a.renderMessageEdit(w, r, http.StatusUnprocessableEntity, m, f)
+		a.renderMessageEdit(w, r, http.StatusUnprocessableEntity, m, f, views.LeadPage{})
 		return
 	}
 	if _, err := a.store.UpdateMessage(r.Context(), m.ID, f.Status, f.Note, a.now(), a.actor(r)); err != nil {
@@ -136,14 +181,17 @@ func (a *app) messageExport(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte("\uFEFF"))
 	cw := csv.NewWriter(w)
 	cw.Comma, cw.UseCRLF = ';', true
-	_ = cw.Write([]string{"N°", "Reçu le", "Nom", "Prénom", "E-mail", "Téléphone", "Sujet", "Message", "Annonce", "Statut", "Note interne"})
+	_ = cw.Write([]string{"N°", "Reçu le", "Nom", "Prénom", "E-mail", "Téléphone", "Sujet", "Message", "Annonce", "Statut", "Note interne", "Type", "Responsable", "Première réponse"})
 	for _, m := range list {
 		car := ""
 		if m.CarID != nil {
 			car = strconv.FormatInt(*m.CarID, 10)
 		}
 		row := []string{strconv.FormatInt(m.ID, 10), format.DateTime(m.CreatedAt.In(hours.Paris())), m.LastName, m.FirstName,
-			m.Email, m.Phone, m.Subject, m.Body, car, m.Status.Label(), m.Note}
+			m.Email, m.Phone, m.Subject, m.Body, car, m.Status.Label(), m.Note, m.Kind.Label(), m.AssigneeName, ""}
+		if m.FirstAnswerAt != nil {
+			row[len(row)-1] = format.DateTime(m.FirstAnswerAt.In(hours.Paris()))
+		}
 		for i := range row {
 			row[i] = csvSafe(row[i])
 		}

@@ -116,7 +116,7 @@ func TestInboxCSVExportOpensInAFrenchSpreadsheet(t *testing.T) {
 	}
 	zoe := byName["Zoé"]
 	if zoe == nil || zoe[2] != `'=HYPERLINK("http://evil")` || zoe[6] != "Essai; « 208 »" || zoe[7] != "Ligne 1\nLigne 2" ||
-		zoe[8] != "42" || zoe[9] != "Nouveau" || zoe[5] != "'+33 6 00 00 00 00" {
+		zoe[8] != "42" || zoe[9] != "Nouveau" || zoe[5] != "'+33 6 00 00 00 00" || zoe[11] != "Message" {
 		t.Fatalf("row %q", zoe)
 	}
 	other := byName["'-2+3"]

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/spam"
@@ -141,4 +143,17 @@ func (a *app) parsePublicForm(w http.ResponseWriter, r *http.Request, purpose, t
 // for the first one.
 func submissionKey(r *http.Request, purpose string, fields ...string) string {
 	return garage.SubmissionKey(purpose, r.PostForm.Get("jeton"), fields...)
+}
+
+// postedFields lists every posted field as "name=value", sorted, for a
+// form whose whole content identifies a submission (submissionKey).
+func postedFields(r *http.Request) []string {
+	var out []string
+	for name, values := range r.PostForm {
+		for _, v := range values {
+			out = append(out, name+"="+strings.TrimSpace(v))
+		}
+	}
+	slices.Sort(out)
+	return out
 }

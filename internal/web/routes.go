@@ -60,6 +60,15 @@ func (a *app) routes() []route {
 		{"GET /occasions/{ref}", public, a.cached(a.carPage)},
 		{"GET /photos/", public, a.photoFiles()},
 
+		// Typed requests from a car page (the lead desk's essai, reprise, financement).
+		{"GET /occasions/{id}/essai", public, h(leadRequest{a, garage.LeadTestDrive}.page)},
+		{"POST /occasions/{id}/essai", public, h(leadRequest{a, garage.LeadTestDrive}.pagePost)},
+		{"GET /occasions/{id}/reprise", public, h(leadRequest{a, garage.LeadTradeIn}.page)},
+		{"POST /occasions/{id}/reprise", public, h(leadRequest{a, garage.LeadTradeIn}.pagePost)},
+		{"GET /occasions/{id}/financement", public, h(leadRequest{a, garage.LeadFinancing}.page)},
+		{"POST /occasions/{id}/financement", public, h(leadRequest{a, garage.LeadFinancing}.pagePost)},
+		{"GET /occasions/{id}/merci", public, h(a.leadThanks)},
+
 		// Contact.
 		{"GET /contact", public, a.cached(a.contactPage)},
 		{"POST /contact", public, h(a.contactPagePost)},
@@ -95,6 +104,9 @@ func (a *app) routes() []route {
 		{"GET /admin/messages/export.csv", staff, h(a.messageExport)},
 		{"GET /admin/messages/{id}", staff, h(a.messageEdit)},
 		{"POST /admin/messages/{id}", staff, h(a.messageEditPost)},
+		{"POST /admin/messages/{id}/attribuer", staff, h(a.messageAssignPost)},
+		{"POST /admin/messages/{id}/repondre", staff, h(a.messageReplyPost)},
+		{"POST /admin/messages/objectif", adminOnly, h(a.leadTargetPost)},
 
 		// Back office: reviews.
 		{"GET /admin/avis", staff, h(a.reviewAdminList)},

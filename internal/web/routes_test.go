@@ -104,6 +104,19 @@ var expectedAccess = map[string]access{
 	"POST /admin/voitures/{id}/photos":         staff,
 	"POST /admin/voitures/{id}/photos/{photo}": staff,
 	"GET /photos/":                             public,
+
+	// The lead desk: typed requests from a car page are public; the desk is for every staff member, its
+	// response target for the administrator.
+	"GET /occasions/{id}/essai":           public,
+	"POST /occasions/{id}/essai":          public,
+	"GET /occasions/{id}/reprise":         public,
+	"POST /occasions/{id}/reprise":        public,
+	"GET /occasions/{id}/financement":     public,
+	"POST /occasions/{id}/financement":    public,
+	"GET /occasions/{id}/merci":           public,
+	"POST /admin/messages/{id}/attribuer": staff,
+	"POST /admin/messages/{id}/repondre":  staff,
+	"POST /admin/messages/objectif":       adminOnly,
 }
 
 func TestRouteTableMatchesSpec(t *testing.T) {

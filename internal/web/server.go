@@ -272,7 +272,8 @@ func (a *app) page(r *http.Request, nav, title, description string) (*views.Page
 	p.IsOpen = st.Open
 	p.OpenStatus = st.French(now)
 	if p.User != nil && isAdminPath(r.URL.Path) {
-		unread, err := a.store.CountUnreadMessages(ctx)
+		// The lead desk's badge: the leads waiting past the response target.
+		late, err := a.store.CountLateLeads(ctx, a.now())
 		if err != nil {
 			return nil, err
 		}
@@ -280,7 +281,7 @@ func (a *app) page(r *http.Request, nav, title, description string) (*views.Page
 		if err != nil {
 			return nil, err
 		}
-		p.Counters = map[string]int{"messages": unread, "avis": pending}
+		p.Counters = map[string]int{"messages": late, "avis": pending}
 	}
 	// The session row was read with its flash: most pages have none and need no write transaction (on
 	// SQLite every transaction takes the write lock, so one per page serialised all back-office pages).

@@ -28,7 +28,7 @@ type Page struct {
 	RequestID   string
 	NoIndex     bool
 	// Counters are the back-office navigation badges, by adminNav key
-	// (e.g. "messages": unread messages).
+	// (e.g. "messages": leads past the response target).
 	Counters map[string]int
 
 	// The footer's coming closures and special hours, and the page's structured data.
@@ -53,7 +53,7 @@ var mainNav = []navItem{
 // its route lets in (Page.MayOpen), the rule the server enforces.
 var adminNav = []navItem{
 	{"dashboard", "/admin", "Tableau de bord"},
-	{"messages", "/admin/messages", "Messages"},
+	{"messages", "/admin/messages", "Demandes"},
 	{"avis", "/admin/avis", "Avis clients"},
 	{"voitures", "/admin/voitures", "Voitures"},
 	{"equipements", "/admin/equipements", "Équipements"},
@@ -67,7 +67,7 @@ var adminNav = []navItem{
 
 // badgeLabels completes a navigation badge's number for screen readers.
 var badgeLabels = map[string]string{
-	"messages": " non lus",
+	"messages": " en retard",
 	"avis":     " en attente",
 }
 
