@@ -58,6 +58,9 @@ func (a *app) routes() []route {
 		// Used cars.
 		{"GET /occasions", public, a.cached(a.carList, carQueryParams...)},
 		{"GET /occasions/{ref}", public, a.cached(a.carPage)},
+		// Buyer tools (issue 19): favourites, comparison.
+		{"GET /occasions/favoris", public, a.cached(a.favouritesPage, "ids")},
+		{"GET /occasions/comparer", public, a.cached(a.carCompare, "ids")},
 		{"GET /photos/", public, a.photoFiles()},
 
 		// Contact.

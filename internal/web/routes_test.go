@@ -104,6 +104,10 @@ var expectedAccess = map[string]access{
 	"POST /admin/voitures/{id}/photos":         staff,
 	"POST /admin/voitures/{id}/photos/{photo}": staff,
 	"GET /photos/":                             public,
+
+	// Buyer tools (issue 19): favourites and comparison, public.
+	"GET /occasions/favoris":  public,
+	"GET /occasions/comparer": public,
 }
 
 func TestRouteTableMatchesSpec(t *testing.T) {
