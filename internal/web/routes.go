@@ -63,6 +63,17 @@ func (a *app) routes() []route {
 		{"GET /occasions/comparer", public, a.cached(a.carCompare, "ids")},
 		{"GET /photos/", public, a.photoFiles()},
 
+		// Buyer tools (issue 19): search alerts, managed from their personal links.
+		{"GET /alertes/nouvelle", public, h(a.alertNew)},
+		{"POST /alertes/nouvelle", public, h(a.alertNewPost)},
+		{"GET /alertes/envoyee", public, h(a.alertSent)},
+		{"GET /alertes/{token}", public, h(a.alertPage)},
+		{"GET /alertes/{token}/confirmer", public, h(a.alertConfirm)},
+		{"POST /alertes/{token}/confirmer", public, h(a.alertConfirmPost)},
+		{"POST /alertes/{token}/supprimer", public, h(a.alertDeletePost)},
+		{"GET /alertes/{token}/desabonner", public, h(a.alertUnsubscribe)},
+		{alertUnsubscribePattern, public, h(a.alertUnsubscribePost)},
+
 		// Contact.
 		{"GET /contact", public, a.cached(a.contactPage)},
 		{"POST /contact", public, h(a.contactPagePost)},

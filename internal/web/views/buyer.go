@@ -159,3 +159,67 @@ func queryOf(q url.Values) string {
 	}
 	return "?" + q.Encode()
 }
+
+// AlertNewPath is the form that makes an alert of the car list query q.
+func AlertNewPath(q url.Values) string {
+	v := url.Values{}
+	for k, vals := range q {
+		if k != "page" && k != "tri" {
+			v[k] = vals
+		}
+	}
+	return "/alertes/nouvelle" + queryOf(v)
+}
+
+// AlertPath is an alert's management page (its personal link), or one of
+// its actions ("confirmer", "desabonner", "supprimer").
+func AlertPath(token string, action ...string) string {
+	p := "/alertes/" + token
+	for _, a := range action {
+		p += "/" + a
+	}
+	return p
+}
+
+// AlertSearchPath is the car list of an alert's query.
+func AlertSearchPath(query string) string {
+	if query == "" {
+		return "/occasions"
+	}
+	return "/occasions?" + query
+}
+
+// AlertSummary describes a car list query in French: "Peugeot · Diesel ·
+// 10 000 € à 15 000 €", or "Tous nos véhicules".
+func AlertSummary(query string) string {
+	q, _ := url.ParseQuery(query)
+	var parts []string
+	if m := q.Get("marque"); m != "" {
+		parts = append(parts, m)
+	}
+	if f := q.Get("energie"); f != "" {
+		parts = append(parts, garage.OptionLabel(garage.Fuels(), f))
+	}
+	if g := q.Get("boite"); g != "" {
+		parts = append(parts, "boîte "+strings.ToLower(garage.OptionLabel(garage.Gearboxes(), g)))
+	}
+	rng := func(dim string, f func(int) string, unit string) {
+		lo, errLo := strconv.Atoi(q.Get(dim + "_min"))
+		hi, errHi := strconv.Atoi(q.Get(dim + "_max"))
+		switch {
+		case errLo == nil && errHi == nil:
+			parts = append(parts, unit+f(lo)+" à "+f(hi))
+		case errLo == nil:
+			parts = append(parts, unit+"à partir de "+f(lo))
+		case errHi == nil:
+			parts = append(parts, unit+"jusqu'à "+f(hi))
+		}
+	}
+	rng("prix", format.Euros, "prix ")
+	rng("km", format.Km, "")
+	rng("annee", strconv.Itoa, "année ")
+	if len(parts) == 0 {
+		return "Tous nos véhicules"
+	}
+	return strings.Join(parts, " · ")
+}
