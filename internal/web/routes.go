@@ -61,6 +61,7 @@ func (a *app) routes() []route {
 		// Buyer tools (issue 19): favourites, comparison.
 		{"GET /occasions/favoris", public, a.cached(a.favouritesPage, "ids")},
 		{"GET /occasions/comparer", public, a.cached(a.carCompare, "ids")},
+		{"GET /occasions/{ref}/fiche", public, a.cached(a.carFiche)},
 		{"GET /photos/", public, a.photoFiles()},
 
 		// Buyer tools (issue 19): search alerts, managed from their personal links.

@@ -106,8 +106,9 @@ var expectedAccess = map[string]access{
 	"GET /photos/":                             public,
 
 	// Buyer tools (issue 19): favourites and comparison, public.
-	"GET /occasions/favoris":  public,
-	"GET /occasions/comparer": public,
+	"GET /occasions/favoris":     public,
+	"GET /occasions/comparer":    public,
+	"GET /occasions/{ref}/fiche": public,
 	// Search alerts: public, each alert reached through its personal link.
 	"GET /alertes/nouvelle":            public,
 	"POST /alertes/nouvelle":           public,

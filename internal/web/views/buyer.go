@@ -223,3 +223,32 @@ func AlertSummary(query string) string {
 	}
 	return strings.Join(parts, " · ")
 }
+
+// Fiche is a car's printable windscreen sheet.
+type Fiche struct {
+	Car   *garage.Car
+	URL   string // the car page, absolute: what the QR code holds
+	QRSVG string // the QR code, an SVG document made by the server
+}
+
+// FichePath is a car's printable sheet.
+func FichePath(c *garage.Car) string { return CarIDPath(c.ID) + "/fiche" }
+
+// ficheMileage is the mileage, or says that it is not guaranteed.
+func ficheMileage(c *garage.Car) string {
+	if c.MileageUnverified {
+		if c.Mileage == 0 {
+			return "non garanti"
+		}
+		return format.Km(c.Mileage) + " — non garanti"
+	}
+	return format.Km(c.Mileage)
+}
+
+// orDash is s, or "—" when it is empty.
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
