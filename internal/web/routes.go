@@ -163,6 +163,12 @@ func (a *app) routes() []route {
 		{"POST /admin/comptes/{id}/supprimer", adminOnly, h(a.staffDeletePost)},
 		{"POST /admin/comptes/{id}/invitation", adminOnly, h(a.staffResendPost)},
 
+		// Buyer tools (issue 19): feeds of the published cars behind a secret, CSV import of cars.
+		{"GET /flux/{token}/{file}", public, h(a.feedFile)},
+		{"GET /admin/flux", adminOnly, h(a.feedAdmin)},
+		{"POST /admin/flux/renouveler", adminOnly, h(a.feedRotatePost)},
+		{"POST /admin/flux/import", adminOnly, h(a.carImportPost)},
+
 		// Operations and assets.
 		{"GET /healthz", public, h(a.healthz)},
 		{"GET /readyz", public, h(a.readyz)},

@@ -119,6 +119,11 @@ var expectedAccess = map[string]access{
 	"POST /alertes/{token}/supprimer":  public,
 	"GET /alertes/{token}/desabonner":  public,
 	"POST /alertes/{token}/desabonner": public,
+	// Feeds (read-only, behind their secret) and the CSV import: the owner's business.
+	"GET /flux/{token}/{file}":    public,
+	"GET /admin/flux":             adminOnly,
+	"POST /admin/flux/renouveler": adminOnly,
+	"POST /admin/flux/import":     adminOnly,
 }
 
 func TestRouteTableMatchesSpec(t *testing.T) {
