@@ -31,7 +31,7 @@ func (a *app) carFiche(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	target := a.siteURL(r) + views.CarPath(c)
+	target := a.siteURL(r) + views.CarIDPath(c.ID) // short: a smaller code; it redirects to the canonical page
 	svg, err := qrSVG(target)
 	if err != nil {
 		a.serverError(w, r, err)

@@ -81,7 +81,7 @@ func TestFicheVitrineHasTheRequiredFactsAndAReadableQRCode(t *testing.T) {
 			if err != nil {
 				t.Fatalf("decode: %v", err)
 			}
-			if want := "https://garage-parrot.test" + views.CarPath(c); got != want {
+			if want := "https://garage-parrot.test" + views.CarIDPath(c.ID); got != want {
 				t.Fatalf("QR code holds %q, want %q", got, want)
 			}
 
