@@ -81,10 +81,17 @@ func storyBuyer(t *testing.T, s *site, smtp *mailtest.Server) {
 	if n := eval[int](t, b, `document.querySelectorAll(".compare-table tr.compare-diff").length`); n == 0 {
 		t.Error("no difference marked")
 	}
+	b.checkA11y(t, "comparer")
+	b.do(t, chromedp.Navigate(s.URL+"/occasions/favoris"))
+	b.waitJS(t, `document.querySelectorAll("#favoris-resultats .car-card").length === 3`)
+	b.checkA11y(t, "favoris")
+	b.do(t, chromedp.Navigate(s.URL+"/occasions/"+ids[0]+"/fiche"), chromedp.WaitVisible(chromedp.CSS(".fiche-qr svg")))
+	b.checkA11y(t, "fiche vitrine")
 
 	// An alert on the Peugeot list.
 	b.do(t, chromedp.Navigate(s.URL+"/occasions?marque=Peugeot"),
 		activate(`.buyer-links a[href^="/alertes/nouvelle"]`), chromedp.WaitVisible(chromedp.ID("alerte-email")))
+	b.checkA11y(t, "alerte")
 	rendered := time.Now()
 	b.do(t, chromedp.SendKeys(chromedp.ID("alerte-email"), email))
 	time.Sleep(time.Until(rendered.Add(spamDelay)))
