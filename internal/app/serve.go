@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/vparrot/garage/internal/config"
+	"github.com/vparrot/garage/internal/garage"
 	"github.com/vparrot/garage/internal/mail"
 	"github.com/vparrot/garage/internal/metrics"
 	"github.com/vparrot/garage/internal/password"
@@ -177,6 +178,7 @@ func serve(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Lo
 	defer stopJanitor()
 	go janitor(jctx, s, log)
 	go scheduledBackups(jctx, cfg, s, photos, log, m)
+	go alertDigests(jctx, cfg, s, log)
 	mailDone := make(chan struct{})
 	go func() {
 		defer close(mailDone)
@@ -301,5 +303,36 @@ func janitorPass(ctx context.Context, s *store.Store, log *slog.Logger, now time
 	}
 	if _, err := s.DeleteFinishedMailBefore(ctx, now.AddDate(0, -sentMailRetentionMonths, 0)); err != nil {
 		log.Warn("janitor: sent mails", "error", err.Error())
+	}
+	// Search alerts: an alert unconfirmed after 7 days keeps no address;
+	// price drops are news for a day, kept a month.
+	if _, err := s.DeleteUnconfirmedAlertsBefore(ctx, now.AddDate(0, 0, -garage.AlertConfirmDays)); err != nil {
+		log.Warn("janitor: unconfirmed alerts", "error", err.Error())
+	}
+	if _, err := s.DeletePriceDropsBefore(ctx, now.AddDate(0, -1, 0)); err != nil {
+		log.Warn("janitor: price drops", "error", err.Error())
+	}
+}
+
+// alertDigestInterval is how often serve looks for search alerts due a digest (each gets one a day at most).
+const alertDigestInterval = 5 * time.Minute
+
+// alertDigests queues the search alerts' daily digests (web.SendAlertDigests) every alertDigestInterval.
+func alertDigests(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Logger) {
+	t := time.NewTicker(alertDigestInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		n, err := web.SendAlertDigests(ctx, s, cfg.PublicURL, time.Now())
+		if err != nil {
+			log.Warn("alert digests", "error", err.Error())
+		}
+		if n > 0 {
+			log.Info("alert digests queued", "count", n)
+		}
 	}
 }

@@ -108,6 +108,9 @@ var actionLabels = map[string]string{
 	"car.photo.descendre":      "Photo déplacée",
 	"car.photo.principale":     "Photo principale choisie",
 	"car.photo.supprimer":      "Photo supprimée",
+	// Buyer tools (issue 19).
+	"feed.rotate": "Adresse secrète des flux renouvelée",
+	"car.import":  "Voitures importées (CSV)",
 }
 
 // ActionLabel is the French name of an audit action.

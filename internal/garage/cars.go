@@ -221,6 +221,10 @@ type CarFilter struct {
 	MileageMin, MileageMax *int
 	YearMin, YearMax       *int
 
+	// IDs, when not nil, keeps only these cars (a search alert's price
+	// drops); an empty non-nil list selects nothing.
+	IDs []int64
+
 	Sort   CarSort // SortNewest when empty
 	Offset int
 	Limit  int // 0 means no limit

@@ -68,6 +68,13 @@ func whereClause(f garage.CarFilter) (string, []any) {
 			conds = append(conds, r.col+" <= "+arg(*r.max))
 		}
 	}
+	if f.IDs != nil {
+		ph := []string{"0"} // an empty list selects nothing
+		for _, id := range f.IDs {
+			ph = append(ph, arg(id))
+		}
+		conds = append(conds, "c.id IN ("+strings.Join(ph, ", ")+")")
+	}
 	if len(conds) == 0 {
 		return "", args
 	}

@@ -102,7 +102,7 @@ func fingerprint(t *testing.T, s *store.Store) string {
 	t.Helper()
 	h := sha256.New()
 	for _, table := range []string{"users", "garage", "opening_hours", "opening_exceptions", "services", "cars",
-		"car_equipment", "car_photos", "messages", "testimonials"} {
+		"car_equipment", "car_photos", "messages", "testimonials", "search_alerts"} {
 		rows, err := s.DB().QueryContext(context.Background(), `SELECT * FROM `+table+` ORDER BY 1`)
 		if err != nil {
 			t.Fatal(err)
@@ -161,6 +161,7 @@ func TestHostileInputOnEveryForm(t *testing.T) {
 		{views.CarPath(clio), "/contact", true},
 		{"/avis", "/avis", true},
 		{"/mot-de-passe-oublie", "/mot-de-passe-oublie", true},
+		{"/alertes/nouvelle?marque=Renault&prix_max=20000", "/alertes/nouvelle", true}, // search alerts (issue 19)
 		{"/admin/voitures/nouvelle", "/admin/voitures/nouvelle", false},
 		{"/admin/voitures/" + id(clio.ID), "/admin/voitures/" + id(clio.ID), false},
 		{"/admin/services", "/admin/services", false},

@@ -58,6 +58,10 @@ func (a *app) routes() []route {
 		// Used cars.
 		{"GET /occasions", public, a.cached(a.carList, carQueryParams...)},
 		{"GET /occasions/{ref}", public, a.cached(a.carPage)},
+		// Buyer tools (issue 19): favourites, comparison.
+		{"GET /occasions/favoris", public, a.cached(a.favouritesPage, "ids")},
+		{"GET /occasions/comparer", public, a.cached(a.carCompare, "ids")},
+		{"GET /occasions/{ref}/fiche", public, a.cached(a.carFiche)},
 		{"GET /photos/", public, a.photoFiles()},
 
 		// Typed requests from a car page (the lead desk's essai, reprise, financement).
@@ -68,6 +72,16 @@ func (a *app) routes() []route {
 		{"GET /occasions/{id}/financement", public, h(leadRequest{a, garage.LeadFinancing}.page)},
 		{"POST /occasions/{id}/financement", public, h(leadRequest{a, garage.LeadFinancing}.pagePost)},
 		{"GET /occasions/{id}/merci", public, h(a.leadThanks)},
+		// Buyer tools (issue 19): search alerts, managed from their personal links.
+		{"GET /alertes/nouvelle", public, h(a.alertNew)},
+		{"POST /alertes/nouvelle", public, h(a.alertNewPost)},
+		{"GET /alertes/envoyee", public, h(a.alertSent)},
+		{"GET /alertes/{token}", public, h(a.alertPage)},
+		{"GET /alertes/{token}/confirmer", public, h(a.alertConfirm)},
+		{"POST /alertes/{token}/confirmer", public, h(a.alertConfirmPost)},
+		{"POST /alertes/{token}/supprimer", public, h(a.alertDeletePost)},
+		{"GET /alertes/{token}/desabonner", public, h(a.alertUnsubscribe)},
+		{alertUnsubscribePattern, public, h(a.alertUnsubscribePost)},
 
 		// Contact.
 		{"GET /contact", public, a.cached(a.contactPage)},
@@ -159,6 +173,12 @@ func (a *app) routes() []route {
 		{"POST /admin/comptes/{id}/reactiver", adminOnly, h(a.staffEnablePost)},
 		{"POST /admin/comptes/{id}/supprimer", adminOnly, h(a.staffDeletePost)},
 		{"POST /admin/comptes/{id}/invitation", adminOnly, h(a.staffResendPost)},
+
+		// Buyer tools (issue 19): feeds of the published cars behind a secret, CSV import of cars.
+		{"GET /flux/{token}/{file}", public, h(a.feedFile)},
+		{"GET /admin/flux", adminOnly, h(a.feedAdmin)},
+		{"POST /admin/flux/renouveler", adminOnly, h(a.feedRotatePost)},
+		{"POST /admin/flux/import", adminOnly, h(a.carImportPost)},
 
 		// Operations and assets.
 		{"GET /healthz", public, h(a.healthz)},

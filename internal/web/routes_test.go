@@ -117,6 +117,25 @@ var expectedAccess = map[string]access{
 	"POST /admin/messages/{id}/attribuer": staff,
 	"POST /admin/messages/{id}/repondre":  staff,
 	"POST /admin/messages/objectif":       adminOnly,
+	// Buyer tools (issue 19): favourites and comparison, public.
+	"GET /occasions/favoris":     public,
+	"GET /occasions/comparer":    public,
+	"GET /occasions/{ref}/fiche": public,
+	// Search alerts: public, each alert reached through its personal link.
+	"GET /alertes/nouvelle":            public,
+	"POST /alertes/nouvelle":           public,
+	"GET /alertes/envoyee":             public,
+	"GET /alertes/{token}":             public,
+	"GET /alertes/{token}/confirmer":   public,
+	"POST /alertes/{token}/confirmer":  public,
+	"POST /alertes/{token}/supprimer":  public,
+	"GET /alertes/{token}/desabonner":  public,
+	"POST /alertes/{token}/desabonner": public,
+	// Feeds (read-only, behind their secret) and the CSV import: the owner's business.
+	"GET /flux/{token}/{file}":    public,
+	"GET /admin/flux":             adminOnly,
+	"POST /admin/flux/renouveler": adminOnly,
+	"POST /admin/flux/import":     adminOnly,
 }
 
 func TestRouteTableMatchesSpec(t *testing.T) {
@@ -211,6 +230,9 @@ func TestCrossOriginPostsAreRefused(t *testing.T) {
 	}
 	form := url.Values{"email": {adminEmail}, "password": {adminPassword}}
 	for _, pattern := range routes {
+		if pattern == alertUnsubscribePattern {
+			continue // the one exemption, proven by TestOneClickUnsubscribeFromAnyOrigin
+		}
 		method, path := samplePath(pattern)
 		for _, tc := range []struct{ origin, site string }{
 			{"https://evil.example", "cross-site"},

@@ -145,6 +145,8 @@ func newApp(d Deps) (*app, http.Handler, error) {
 			return nil, nil, err
 		}
 	}
+	// The one exemption: RFC 8058 one-click unsubscribe, posted by mail clients (see alerts_public.go).
+	cop.AddInsecureBypassPattern(alertUnsubscribePattern)
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.errorPage(w, r, http.StatusForbidden)
 	}))

@@ -55,6 +55,24 @@ func TestEmailsSayTheSameInTextAndHTML(t *testing.T) {
 			both:     []string{"Bonjour Paul", "Publicité, liens ou contenu promotionnel.", "https://garage.test/avis/moderation"},
 			htmlOnly: []string{"Lien vers &lt;un site&gt;"}, textNotEqual: "Lien vers <un site>",
 		},
+		{
+			name: "alert confirmation",
+			mail: AlertConfirmMail{Alert: &garage.SearchAlert{Email: "a@exemple.fr", Query: "marque=Peugeot&prix_max=15000"},
+				Garage: "Garage V. Parrot", Link: "https://garage.test/alertes/abc/confirmer"},
+			to: "a@exemple.fr", subject: "Confirmez votre alerte véhicules — Garage V. Parrot",
+			both: []string{"Peugeot · prix jusqu'à 15\u202f000\u202f€", "https://garage.test/alertes/abc/confirmer"},
+		},
+		{
+			name: "alert digest",
+			mail: AlertDigestMail{Alert: &garage.SearchAlert{Email: "a@exemple.fr", Query: "marque=Peugeot"}, Garage: "Garage V. Parrot",
+				Cars: []AlertDigestCar{{Car: &garage.Car{ID: 3, Make: "Peugeot", Model: "208", Price: 12490, RegYear: 2021, Mileage: 45000},
+					URL: "https://garage.test/occasions/3-peugeot-208", OldPrice: 12990}},
+				SearchURL: "https://garage.test/occasions?marque=Peugeot", ManageURL: "https://garage.test/alertes/xyz",
+				Unsubscribe: "https://garage.test/alertes/xyz/desabonner"},
+			to: "a@exemple.fr", subject: "Du nouveau pour votre recherche — Garage V. Parrot",
+			both: []string{"Peugeot 208", "baisse de prix", "https://garage.test/occasions/3-peugeot-208",
+				"https://garage.test/alertes/xyz/desabonner", "https://garage.test/alertes/xyz"},
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, err := RenderMail(ctx, tc.mail)

@@ -211,14 +211,14 @@ func PrivacyPage(p *Page) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "). Cette page dit exactement ce que le site enregistre, pourquoi, et combien de temps.</p><h2>Pas de cookie ni de traceur pour les visiteurs</h2><p>Quand vous consultez le site, aucun cookie n'est déposé sur votre appareil et aucune mesure d'audience n'est faite. Le site ne charge aucun script, aucune police ni aucune image d'un autre site : ni réseau social, ni publicité, ni outil de statistiques. C'est pourquoi il n'affiche pas de bandeau de consentement.</p><p>Comme tout serveur web, le nôtre voit l'adresse IP de chaque visite ; elle sert seulement à limiter les abus (trop de demandes en peu de temps) dans des compteurs effacés au bout de 24 heures. Elle n'est écrite dans les journaux techniques du site qu'en cas d'échec de connexion à l'espace du personnel, pour détecter les tentatives d'intrusion.</p><h2>Messages de contact</h2><p>Quand vous nous écrivez par le formulaire, votre nom, prénom, adresse e-mail, téléphone et message sont enregistrés dans la base de données du site, puis transmis par e-mail à l'équipe du garage. Ils servent uniquement à vous répondre (base légale : votre demande) ; ils ne sont ni vendus ni utilisés pour de la prospection. Nous les conservons trois ans après notre dernier échange, puis ils sont supprimés automatiquement ; la copie envoyée par e-mail à l'équipe est effacée de la file d'envoi un mois après son envoi.</p><h2>Avis clients</h2><p>Quand vous laissez un avis, le nom que vous indiquez, votre commentaire et votre note sont enregistrés dans la base de données. L'avis n'est publié qu'après vérification par l'équipe ; le nom indiqué est alors affiché avec lui. Vous pouvez demander à tout moment qu'il soit retiré.</p><h2>Comptes du personnel</h2><p>Les membres de l'équipe du garage ont un compte : nom, prénom, adresse e-mail, rôle et mot de passe (enregistré uniquement sous forme chiffrée irréversible, argon2id). Une fois connectés, ils reçoivent un seul cookie, strictement nécessaire, qui maintient leur session : il expire après 2 heures d'inactivité et au plus tard 12 heures après la connexion. Chaque action du personnel (connexions, modifications) est inscrite dans un journal d'activité avec la date et l'adresse IP, pour la sécurité du site ; ce journal ne peut pas être modifié. Un compte supprimé l'est avec ses sessions ; le journal garde l'adresse e-mail de son auteur.</p><h2>Vos droits</h2><p>Vous pouvez accéder à vos données, les faire rectifier ou effacer, vous opposer à leur traitement ou en demander la limitation. Écrivez-nous à <a href=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "). Cette page dit exactement ce que le site enregistre, pourquoi, et combien de temps.</p><h2>Pas de cookie ni de traceur pour les visiteurs</h2><p>Quand vous consultez le site, aucun cookie n'est déposé sur votre appareil et aucune mesure d'audience n'est faite. Le site ne charge aucun script, aucune police ni aucune image d'un autre site : ni réseau social, ni publicité, ni outil de statistiques. C'est pourquoi il n'affiche pas de bandeau de consentement.</p><p>Comme tout serveur web, le nôtre voit l'adresse IP de chaque visite ; elle sert seulement à limiter les abus (trop de demandes en peu de temps) dans des compteurs effacés au bout de 24 heures. Elle n'est écrite dans les journaux techniques du site qu'en cas d'échec de connexion à l'espace du personnel, pour détecter les tentatives d'intrusion.</p><h2>Messages de contact</h2><p>Quand vous nous écrivez par le formulaire, votre nom, prénom, adresse e-mail, téléphone et message sont enregistrés dans la base de données du site, puis transmis par e-mail à l'équipe du garage. Ils servent uniquement à vous répondre (base légale : votre demande) ; ils ne sont ni vendus ni utilisés pour de la prospection. Nous les conservons trois ans après notre dernier échange, puis ils sont supprimés automatiquement ; la copie envoyée par e-mail à l'équipe est effacée de la file d'envoi un mois après son envoi.</p><h2>Avis clients</h2><p>Quand vous laissez un avis, le nom que vous indiquez, votre commentaire et votre note sont enregistrés dans la base de données. L'avis n'est publié qu'après vérification par l'équipe ; le nom indiqué est alors affiché avec lui. Vous pouvez demander à tout moment qu'il soit retiré.</p><h2>Favoris et alertes de recherche</h2><p>Vos favoris restent dans votre navigateur (stockage local) : ils ne sont envoyés au site que pour afficher la page « Mes favoris » ou une comparaison, et rien n'en est gardé. Quand vous créez une alerte de recherche, votre adresse e-mail et votre recherche sont enregistrées pour vous envoyer au plus un e-mail par jour (base légale : votre consentement, confirmé par le lien reçu). Une alerte non confirmée est effacée au bout de 7 jours ; chaque e-mail contient un lien de désabonnement en un clic, qui efface l'alerte et votre adresse aussitôt.</p><h2>Comptes du personnel</h2><p>Les membres de l'équipe du garage ont un compte : nom, prénom, adresse e-mail, rôle et mot de passe (enregistré uniquement sous forme chiffrée irréversible, argon2id). Une fois connectés, ils reçoivent un seul cookie, strictement nécessaire, qui maintient leur session : il expire après 2 heures d'inactivité et au plus tard 12 heures après la connexion. Chaque action du personnel (connexions, modifications) est inscrite dans un journal d'activité avec la date et l'adresse IP, pour la sécurité du site ; ce journal ne peut pas être modifié. Un compte supprimé l'est avec ses sessions ; le journal garde l'adresse e-mail de son auteur.</p><h2>Vos droits</h2><p>Vous pouvez accéder à vos données, les faire rectifier ou effacer, vous opposer à leur traitement ou en demander la limitation. Écrivez-nous à <a href=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var14 string
 			templ_7745c5c3_Var14, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("mailto:" + p.Garage.Email)).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/legal_public.templ`, Line: 50, Col: 206}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/legal_public.templ`, Line: 52, Col: 206}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var14)
 			if templ_7745c5c3_Err != nil {
@@ -231,7 +231,7 @@ func PrivacyPage(p *Page) templ.Component {
 			var templ_7745c5c3_Var15 string
 			templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(p.Garage.Email)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/legal_public.templ`, Line: 50, Col: 225}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/legal_public.templ`, Line: 52, Col: 225}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var15))
 			if templ_7745c5c3_Err != nil {
@@ -244,7 +244,7 @@ func PrivacyPage(p *Page) templ.Component {
 			var templ_7745c5c3_Var16 string
 			templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(p.Garage.Phone)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/legal_public.templ`, Line: 50, Col: 260}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/legal_public.templ`, Line: 52, Col: 260}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var16))
 			if templ_7745c5c3_Err != nil {
@@ -257,7 +257,7 @@ func PrivacyPage(p *Page) templ.Component {
 			var templ_7745c5c3_Var17 string
 			templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(p.Garage.Address())
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/legal_public.templ`, Line: 50, Col: 305}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/legal_public.templ`, Line: 52, Col: 305}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var17))
 			if templ_7745c5c3_Err != nil {

@@ -62,6 +62,7 @@ var adminNav = []navItem{
 	{"services-admin", "/admin/services", "Services"},
 	{"garage", "/admin/garage", "Coordonnées du garage"},
 	{"comptes", "/admin/comptes", "Comptes du personnel"},
+	{"flux", "/admin/flux", "Flux et import"},
 	{"compte", "/admin/compte", "Mon compte"},
 }
 
