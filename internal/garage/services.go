@@ -11,6 +11,8 @@ type Service struct {
 	Visible     bool
 	PriceFrom   *int // whole euros TTC, "à partir de"; nil when not shown
 	Image       string
+	Bookable    bool // can be booked online in the workshop
+	Minutes     int  // workshop duration; 0 when not set
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
