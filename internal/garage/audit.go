@@ -111,6 +111,14 @@ var actionLabels = map[string]string{
 	// Buyer tools (issue 19).
 	"feed.rotate": "Adresse secrète des flux renouvelée",
 	"car.import":  "Voitures importées (CSV)",
+	// Workshop (issue 17).
+	"appointment.create": "Rendez-vous atelier pris (par le personnel)",
+	"appointment.status": "Statut d'un rendez-vous atelier changé",
+	"appointment.note":   "Note interne d'un rendez-vous modifiée",
+	"appointment.move":   "Rendez-vous atelier déplacé",
+	"workshop.settings":  "Réglages de l'atelier modifiés",
+	"workshop.block":     "Période bloquée au planning",
+	"workshop.unblock":   "Période débloquée au planning",
 }
 
 // ActionLabel is the French name of an audit action.
@@ -131,6 +139,7 @@ var AuditKinds = []Option{
 	{"hours.", "Horaires"},
 	{"service.", "Services"},
 	{"garage.", "Coordonnées du garage"},
+	{"appointment.", "Rendez-vous atelier"},
 }
 
 // UserText is a one-line summary of an account for the audit log.
@@ -150,6 +159,9 @@ func ServiceText(sv *Service) string {
 	}
 	if !sv.Visible {
 		s += " [masqué]"
+	}
+	if sv.Bookable {
+		s += " [réservable en ligne, " + strconv.Itoa(sv.Minutes) + " min]"
 	}
 	return s + " : " + sv.Description
 }

@@ -401,3 +401,7 @@ func floorDiv(a, b int64) int64 {
 	}
 	return q
 }
+
+// AnonymousName replaces the customer's name of an appointment past the
+// retention.
+const AnonymousName = "(anonymisé)"

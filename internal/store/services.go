@@ -9,12 +9,12 @@ import (
 	"github.com/vparrot/garage/internal/garage"
 )
 
-const serviceColumns = `id, title, description, position, visible, price_from, image, created_at, updated_at`
+const serviceColumns = `id, title, description, position, visible, price_from, image, created_at, updated_at, bookable, workshop_minutes`
 
 func scanService(row scanner) (*garage.Service, error) {
 	var sv garage.Service
 	var price sql.NullInt64
-	if err := row.Scan(&sv.ID, &sv.Title, &sv.Description, &sv.Position, &sv.Visible, &price, &sv.Image, &sv.CreatedAt, &sv.UpdatedAt); err != nil {
+	if err := row.Scan(&sv.ID, &sv.Title, &sv.Description, &sv.Position, &sv.Visible, &price, &sv.Image, &sv.CreatedAt, &sv.UpdatedAt, &sv.Bookable, &sv.Minutes); err != nil {
 		return nil, err
 	}
 	if price.Valid {
@@ -58,10 +58,10 @@ func (s *Store) CreateService(ctx context.Context, sv *garage.Service, now time.
 	now = now.UTC()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx,
-			`INSERT INTO services (title, description, position, visible, price_from, image, created_at, updated_at)
-			 VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM services), $3, $4, $5, $6, $6)
+			`INSERT INTO services (title, description, position, visible, price_from, image, created_at, updated_at, bookable, workshop_minutes)
+			 VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM services), $3, $4, $5, $6, $6, $7, $8)
 			 RETURNING id, position`,
-			sv.Title, sv.Description, sv.Visible, nullInt(sv.PriceFrom), sv.Image, now).Scan(&sv.ID, &sv.Position)
+			sv.Title, sv.Description, sv.Visible, nullInt(sv.PriceFrom), sv.Image, now, sv.Bookable, sv.Minutes).Scan(&sv.ID, &sv.Position)
 		if err != nil {
 			return err
 		}
@@ -88,8 +88,9 @@ func (s *Store) UpdateService(ctx context.Context, sv *garage.Service, now time.
 	defer wrap(&err, "update service %d", sv.ID)
 	_, err = s.changeService(ctx, sv.ID, func(tx *sql.Tx, before *garage.Service) error {
 		if _, err := tx.ExecContext(ctx,
-			`UPDATE services SET title = $1, description = $2, visible = $3, price_from = $4, updated_at = $5 WHERE id = $6`,
-			sv.Title, sv.Description, sv.Visible, nullInt(sv.PriceFrom), now.UTC(), sv.ID); err != nil {
+			`UPDATE services SET title = $1, description = $2, visible = $3, price_from = $4, updated_at = $5,
+			 bookable = $7, workshop_minutes = $8 WHERE id = $6`,
+			sv.Title, sv.Description, sv.Visible, nullInt(sv.PriceFrom), now.UTC(), sv.ID, sv.Bookable, sv.Minutes); err != nil {
 			return err
 		}
 		sv.UpdatedAt = now.UTC()
