@@ -468,3 +468,12 @@ func (s *Store) AnonymiseAppointmentsBefore(ctx context.Context, t time.Time) (n
 	return rowsAffected(s.db.ExecContext(ctx, `UPDATE appointments SET name = $1, email = '', phone = '', plate = '', make = '', model = '',
 		mileage = 0, comment = '', note = '', token_hash = NULL WHERE end_at < $2 AND name <> $1`, garage.AnonymousName, t.Unix()))
 }
+
+// SubmissionStored reports whether a visitor's submission with key was
+// stored (a retried booking whose slot it took itself).
+func (s *Store) SubmissionStored(ctx context.Context, key string) (ok bool, err error) {
+	defer wrap(&err, "read form submission")
+	var n int
+	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM form_submissions WHERE key = $1`, key).Scan(&n)
+	return n > 0, err
+}

@@ -180,6 +180,14 @@ func (a *app) routes() []route {
 		{"POST /admin/flux/renouveler", adminOnly, h(a.feedRotatePost)},
 		{"POST /admin/flux/import", adminOnly, h(a.carImportPost)},
 
+		// Workshop (issue 17): online appointments, the customer's personal link.
+		{"GET /rendez-vous", public, h(a.appointmentsPage)},
+		{"GET /rendez-vous/reserver", public, h(a.appointmentBook)},
+		{"POST /rendez-vous/reserver", public, h(a.appointmentBookPost)},
+		{"GET /rendez-vous/merci", public, h(a.appointmentThanks)},
+		{"GET /rendez-vous/{token}", public, h(a.appointmentPage)},
+		{"POST /rendez-vous/{token}/annuler", public, h(a.appointmentCancelPost)},
+
 		// Operations and assets.
 		{"GET /healthz", public, h(a.healthz)},
 		{"GET /readyz", public, h(a.readyz)},

@@ -56,6 +56,13 @@ var expectedAccess = map[string]access{
 	"GET /static/":                   public,
 	"GET /favicon.ico":               public,
 	"GET /site.webmanifest":          public,
+	// Workshop (issue 17).
+	"GET /rendez-vous":                  public,
+	"GET /rendez-vous/reserver":         public,
+	"POST /rendez-vous/reserver":        public,
+	"GET /rendez-vous/merci":            public,
+	"GET /rendez-vous/{token}":          public,
+	"POST /rendez-vous/{token}/annuler": public,
 
 	// Hours, services, garage details, staff accounts: the administrator only; own account: every staff member.
 	"GET /admin/horaires":                            adminOnly,

@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/vparrot/garage/internal/garage"
+	"github.com/vparrot/garage/internal/hours"
 )
 
 // The paths of the site's pages and actions, built here and only here: the
@@ -88,4 +89,36 @@ func idPath(base string, id int64, action []string) string {
 		p += "/" + a
 	}
 	return p
+}
+
+// Workshop (issue 17).
+const (
+	// AppointmentsPath is the public booking page.
+	AppointmentsPath = "/rendez-vous"
+	// AppointmentBookBase is the form that books one slot.
+	AppointmentBookBase = "/rendez-vous/reserver"
+	// AppointmentThanksPath confirms a booking (a retried form).
+	AppointmentThanksPath = "/rendez-vous/merci"
+	// AdminWorkshopPath is the planning board.
+	AdminWorkshopPath = "/admin/atelier"
+	// AdminWorkshopSettingsPath is the workshop's settings (administrator).
+	AdminWorkshopSettingsPath = "/admin/atelier/reglages"
+)
+
+// AppointmentTokenPath is the customer's page of an appointment (personal
+// link), or one of its actions.
+func AppointmentTokenPath(token string, action ...string) string {
+	p := AppointmentsPath + "/" + token
+	for _, a := range action {
+		p += "/" + a
+	}
+	return p
+}
+
+// AdminWorkshopDayPath is the planning board of one day.
+func AdminWorkshopDayPath(d hours.Date) string { return AdminWorkshopPath + "?jour=" + d.String() }
+
+// AdminAppointmentPath is an appointment's back-office page, or one of its actions.
+func AdminAppointmentPath(id int64, action ...string) string {
+	return idPath("/admin/atelier/rendez-vous/", id, action)
 }
