@@ -458,7 +458,9 @@ func (a *app) appointmentCancelPost(w http.ResponseWriter, r *http.Request) {
 	}
 	now := a.now()
 	allowed := func(ap *garage.Appointment) bool { return ap.CanCancel(now, ws) }
-	mail := func(ap *garage.Appointment) ([]*garage.OutboxMail, error) { return a.appointmentMails(ctx, g, ap, "cancelled", "") }
+	mail := func(ap *garage.Appointment) ([]*garage.OutboxMail, error) {
+		return a.appointmentMails(ctx, g, ap, "cancelled", "")
+	}
 	ap, err := a.store.CancelAppointmentByToken(ctx, hashToken(token), allowed, mail, now)
 	switch {
 	case errors.Is(err, store.ErrBadTransition):

@@ -188,6 +188,18 @@ func (a *app) routes() []route {
 		{"GET /rendez-vous/{token}", public, h(a.appointmentPage)},
 		{"POST /rendez-vous/{token}/annuler", public, h(a.appointmentCancelPost)},
 
+		// Workshop (issue 17): the planning board and its actions; the settings are the administrator's.
+		{"GET /admin/atelier", staff, h(a.workshopBoard)},
+		{"POST /admin/atelier/nouveau", staff, h(a.appointmentNewPost)},
+		{"GET /admin/atelier/rendez-vous/{id}", staff, h(a.appointmentAdmin)},
+		{"POST /admin/atelier/rendez-vous/{id}/statut", staff, h(a.appointmentStatusPost)},
+		{"POST /admin/atelier/rendez-vous/{id}/note", staff, h(a.appointmentNotePost)},
+		{"POST /admin/atelier/rendez-vous/{id}/deplacer", staff, h(a.appointmentMovePost)},
+		{"POST /admin/atelier/blocages", staff, h(a.blockCreatePost)},
+		{"POST /admin/atelier/blocages/{id}/supprimer", staff, h(a.blockDeletePost)},
+		{"GET /admin/atelier/reglages", adminOnly, h(a.workshopSettingsEdit)},
+		{"POST /admin/atelier/reglages", adminOnly, h(a.workshopSettingsEditPost)},
+
 		// Operations and assets.
 		{"GET /healthz", public, h(a.healthz)},
 		{"GET /readyz", public, h(a.readyz)},

@@ -284,6 +284,10 @@ func (a *app) page(r *http.Request, nav, title, description string) (*views.Page
 			return nil, err
 		}
 		p.Counters = map[string]int{"messages": late, "avis": pending}
+		// Workshop (issue 17): online requests waiting for the staff's confirmation.
+		if p.Counters["atelier"], err = a.store.CountAppointmentsToConfirm(ctx, a.now()); err != nil {
+			return nil, err
+		}
 	}
 	// The session row was read with its flash: most pages have none and need no write transaction (on
 	// SQLite every transaction takes the write lock, so one per page serialised all back-office pages).

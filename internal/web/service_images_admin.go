@@ -81,5 +81,8 @@ func serviceEditForm(sv *garage.Service) views.ServiceForm {
 	if sv.PriceFrom != nil {
 		f.Price = itoa(*sv.PriceFrom)
 	}
+	if f.Bookable = sv.Bookable; sv.Minutes > 0 {
+		f.Minutes = itoa(sv.Minutes)
+	}
 	return f
 }

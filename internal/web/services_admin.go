@@ -38,6 +38,16 @@ func serviceFromForm(r *http.Request) (views.ServiceForm, *garage.Service) {
 	if n, ok := v.Int("price", "Le prix", f.Price, 0, garage.ServiceMaxPrice, "€"); ok {
 		sv.PriceFrom = &n
 	}
+	f.Bookable, f.Minutes = form("bookable") != "", strings.TrimSpace(form("minutes"))
+	if n, ok := v.Int("minutes", "La durée à l'atelier", f.Minutes, 5, garage.WorkshopMaxMinutes, "min"); ok {
+		v.Check(n%5 == 0, "minutes", "La durée à l'atelier doit être un multiple de 5 minutes.")
+		sv.Minutes = n
+	}
+	v.Check(!f.Bookable || sv.Minutes > 0, "minutes", "Indiquez la durée à l'atelier d'un service réservable en ligne.")
+	sv.Bookable = f.Bookable
+	if len(f.Minutes) > 5 {
+		f.Minutes = f.Minutes[:5]
+	}
 	if len(f.Price) > 20 {
 		f.Price = f.Price[:20]
 	}

@@ -62,6 +62,8 @@ type ServiceForm struct {
 	Price              string
 	Visible            bool
 	Image              string // photo key of the service's image, "" when none
+	Bookable           bool   // workshop (issue 17): booked online
+	Minutes            string // workshop (issue 17): duration in minutes
 	Errors             map[string]string
 }
 

@@ -47,6 +47,7 @@ var mainNav = []navItem{
 	{"occasions", "/occasions", "Occasions"},
 	{"avis", "/avis", "Avis"},
 	{"contact", "/contact", "Contact"},
+	{"rendez-vous", "/rendez-vous", "Rendez-vous"}, // workshop (issue 17)
 }
 
 // adminNav are the links of the back office's menu. Each is shown to whom
@@ -64,12 +65,14 @@ var adminNav = []navItem{
 	{"comptes", "/admin/comptes", "Comptes du personnel"},
 	{"flux", "/admin/flux", "Flux et import"},
 	{"compte", "/admin/compte", "Mon compte"},
+	{"atelier", "/admin/atelier", "Atelier"}, // workshop (issue 17)
 }
 
 // badgeLabels completes a navigation badge's number for screen readers.
 var badgeLabels = map[string]string{
 	"messages": " en retard",
 	"avis":     " en attente",
+	"atelier":  " à confirmer", // workshop (issue 17)
 }
 
 func (p *Page) adminLinks() []navItem {
