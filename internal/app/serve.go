@@ -179,6 +179,7 @@ func serve(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Lo
 	go janitor(jctx, s, log)
 	go scheduledBackups(jctx, cfg, s, photos, log, m)
 	go alertDigests(jctx, cfg, s, log)
+	go appointmentReminders(jctx, cfg, s, log) // workshop (issue 17)
 	mailDone := make(chan struct{})
 	go func() {
 		defer close(mailDone)
@@ -312,6 +313,10 @@ func janitorPass(ctx context.Context, s *store.Store, log *slog.Logger, now time
 	if _, err := s.DeletePriceDropsBefore(ctx, now.AddDate(0, -1, 0)); err != nil {
 		log.Warn("janitor: price drops", "error", err.Error())
 	}
+	// Workshop (issue 17): appointments past the retention the owner set, anonymised.
+	if _, err := web.AnonymiseOldAppointments(ctx, s, now); err != nil {
+		log.Warn("janitor: old appointments", "error", err.Error())
+	}
 }
 
 // alertDigestInterval is how often serve looks for search alerts due a digest (each gets one a day at most).
@@ -333,6 +338,27 @@ func alertDigests(ctx context.Context, cfg *config.Config, s *store.Store, log *
 		}
 		if n > 0 {
 			log.Info("alert digests queued", "count", n)
+		}
+	}
+}
+
+// appointmentReminders queues the workshop's day-before reminders
+// (web.SendAppointmentReminders, once each) every janitorInterval.
+func appointmentReminders(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Logger) {
+	t := time.NewTicker(janitorInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		n, err := web.SendAppointmentReminders(ctx, s, cfg.PublicURL, time.Now())
+		if err != nil {
+			log.Warn("appointment reminders", "error", err.Error())
+		}
+		if n > 0 {
+			log.Info("appointment reminders queued", "count", n)
 		}
 	}
 }

@@ -405,3 +405,17 @@ func floorDiv(a, b int64) int64 {
 // AnonymousName replaces the customer's name of an appointment past the
 // retention.
 const AnonymousName = "(anonymisé)"
+
+// ReminderHour is when (Paris time) the day-before reminders start going out.
+const ReminderHour = 8
+
+// ReminderWindow returns the starts whose reminder is due at now: those of
+// tomorrow (Paris), from ReminderHour today; false before it.
+func ReminderWindow(now time.Time) (from, to time.Time, ok bool) {
+	t := now.In(hours.Paris())
+	if t.Hour() < ReminderHour {
+		return time.Time{}, time.Time{}, false
+	}
+	tomorrow := hours.DateOf(t).AddDays(1)
+	return tomorrow.Midnight(), tomorrow.AddDays(1).Midnight(), true
+}

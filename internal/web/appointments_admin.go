@@ -75,7 +75,7 @@ func (a *app) renderBoard(w http.ResponseWriter, r *http.Request, status int, da
 	}
 	b := views.WorkshopBoard{Day: day, Settings: ws, Blocks: blocks, Columns: make([][]*garage.Appointment, max(ws.Bays, 1)),
 		Hours: hours.FormatDay(garage.WorkshopDayOf(hours.Schedule{Week: week, Exceptions: exceptions})(from)),
-		New: nf, Block: bf}
+		New:   nf, Block: bf}
 	nf.Services = workshopServices(services, nf.Chosen)
 	b.New = nf
 	for _, ap := range list {

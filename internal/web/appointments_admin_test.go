@@ -159,3 +159,59 @@ func TestWorkshopBoardStory(t *testing.T) {
 		})
 	}
 }
+
+func TestAppointmentReminderOnceAndRetention(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			e := newEnv(t, engine)
+			id := strconv.FormatInt(bookableVidange(t, e.store), 10)
+			visitor := e.client()
+			form := e.bookingForm(visitor, "/rendez-vous/reserver?service="+id+"&debut=2026-03-05T11:00")
+			e.clock.Advance(8 * time.Second)
+			if res := e.postForm(visitor, "/rendez-vous/reserver", form); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("booking: %d", res.StatusCode)
+			}
+			ctx := t.Context()
+			// Wednesday 7 h: too early; from 8 h the reminder goes, once, with its .ics, even from two instances.
+			at7 := time.Date(2026, 3, 4, 7, 0, 0, 0, e.clock.Now().Location())
+			if n, err := SendAppointmentReminders(ctx, e.store, "https://garage.test", at7); err != nil || n != 0 {
+				t.Fatalf("at 7 h: %d %v", n, err)
+			}
+			at9 := at7.Add(2 * time.Hour)
+			total := 0
+			for range 2 {
+				n, err := SendAppointmentReminders(ctx, e.store, "https://garage.test", at9)
+				if err != nil {
+					t.Fatal(err)
+				}
+				total += n
+			}
+			if total != 1 {
+				t.Fatalf("%d reminders", total)
+			}
+			var reminder *garage.OutboxMail
+			for _, m := range e.outbox(t) {
+				if strings.HasPrefix(m.Subject, "Rappel") {
+					reminder = m
+				}
+			}
+			if reminder == nil || reminder.To != "helene@exemple.fr" || len(reminder.Attachments) != 1 || !strings.Contains(reminder.Text, "jeudi 5 mars 2026 à 11 h 00") {
+				t.Fatalf("reminder %+v", reminder)
+			}
+			// Three years later (the default retention) the customer is anonymised.
+			if n, err := AnonymiseOldAppointments(ctx, e.store, at9.AddDate(1, 0, 0)); err != nil || n != 0 {
+				t.Fatalf("a year later: %d %v", n, err)
+			}
+			if n, err := AnonymiseOldAppointments(ctx, e.store, at9.AddDate(3, 0, 2)); err != nil || n != 1 {
+				t.Fatalf("three years later: %d %v", n, err)
+			}
+			if a := e.appointments(t)[0]; a.Email != "" || a.Name != garage.AnonymousName || a.Plate != "" {
+				t.Fatalf("kept %+v", a)
+			}
+			privacy := e.get(e.client(), "/confidentialite")
+			if !strings.Contains(html.UnescapeString(privacy.body), "puis anonymisées automatiquement") {
+				t.Fatal("the privacy page does not say how long appointments are kept")
+			}
+		})
+	}
+}
