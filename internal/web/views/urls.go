@@ -122,3 +122,8 @@ func AdminWorkshopDayPath(d hours.Date) string { return AdminWorkshopPath + "?jo
 func AdminAppointmentPath(id int64, action ...string) string {
 	return idPath("/admin/atelier/rendez-vous/", id, action)
 }
+
+// AppointmentServicePath is the booking page with one service chosen.
+func AppointmentServicePath(id int64) string {
+	return AppointmentsPath + "?service=" + strconv.FormatInt(id, 10)
+}
