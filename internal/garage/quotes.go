@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -348,4 +349,20 @@ func (q *Quote) ContentSHA256() string {
 func VATLabel(bp int64) string {
 	s := FormatQuantity(bp)
 	return s + "\u00a0%"
+}
+
+// Errors of the quote rules, matched with errors.Is.
+var (
+	ErrQuoteNotEditable = errors.New("quote not editable")
+	ErrQuoteAnswered    = errors.New("quote already answered")
+	ErrQuoteExpired     = errors.New("quote expired")
+)
+
+// QuoteAnswer is a customer's answer through the quote's link.
+type QuoteAnswer struct {
+	Accept bool
+	Name   string // typed by the customer, "bon pour accord"
+	Reason string // why the quote is refused (optional)
+	IP     string
+	Agent  string
 }
