@@ -380,3 +380,35 @@ func (a *app) quoteVersionPost(w http.ResponseWriter, r *http.Request) {
 	}
 	a.flashRedirect(w, r, "Nouvelle version créée : modifiez-la puis envoyez-la.", views.AdminQuotePath(q.ID))
 }
+
+// quotePDF is the PDF of a quote, for the files.
+func (a *app) quotePDF(w http.ResponseWriter, r *http.Request) {
+	q, ok := byPathID(a, w, r, a.store.QuoteByID)
+	if !ok {
+		return
+	}
+	a.sendQuotePDF(w, r, q)
+}
+
+// sendQuotePDF answers with q as a PDF named after its number.
+func (a *app) sendQuotePDF(w http.ResponseWriter, r *http.Request, q *garage.Quote) {
+	g, err := a.store.GarageDetails(r.Context())
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	b, err := views.QuotePDF(q, g)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	name := q.Number
+	if name == "" {
+		name = "brouillon-" + strconv.FormatInt(q.ID, 10)
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `inline; filename="devis-`+name+`.pdf"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	_, _ = w.Write(b)
+}

@@ -316,3 +316,13 @@ func (a *app) quoteAnswer(w http.ResponseWriter, r *http.Request, accept bool) {
 	a.log.Info("quote answered", "request_id", requestID(ctx), "quote_id", answered.ID, "status", string(answered.Status))
 	http.Redirect(w, r, views.QuoteLinkPath(token), http.StatusSeeOther)
 }
+
+// quoteLinkPDF is the PDF of the quote of a customer's link.
+func (a *app) quoteLinkPDF(w http.ResponseWriter, r *http.Request) {
+	q, _, ok := a.quoteByLink(w, r)
+	if !ok {
+		return
+	}
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	a.sendQuotePDF(w, r, q)
+}
