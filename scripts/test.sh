@@ -77,6 +77,17 @@ if ! command -v chromium >/dev/null 2>&1; then
 	fi
 fi
 
+# The quote PDF test reads the PDF back with pdftotext (poppler-utils); CI
+# installs it, elsewhere TestQuotePDF is skipped when it is missing.
+if ! command -v pdftotext >/dev/null 2>&1; then
+	if [ "$ci" = true ]; then
+		say "installing poppler-utils for the quote PDF test"
+		as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+	else
+		echo "WARNING: pdftotext not installed: TestQuotePDF will be skipped (apt-get install poppler-utils)" >&2
+	fi
+fi
+
 # The nginx snippet of docs/deployment.md is tested with a real nginx. In CI
 # it is unpacked from Debian's package into a cache directory: no service is
 # installed or started. Elsewhere an installed nginx is used, or the test is

@@ -73,6 +73,9 @@ func runDemo(ctx context.Context, e *env) error {
 	if err := seedDemoWorkshop(ctx, s, time.Now()); err != nil { // workshop (issue 17)
 		return err
 	}
+	if err := seedDemoQuotes(ctx, s, time.Now()); err != nil { // prices and quotes (issue 18)
+		return err
+	}
 	fmt.Fprintf(e.stdout, "\nSite de démonstration : %s  (base : %s)\n", demoURL(cfg), s.Path())
 	if pw != "" {
 		fmt.Fprintf(e.stdout, "Compte administrateur créé — notez ce mot de passe, il ne sera plus affiché :\n  e-mail : %s\n  mot de passe : %s\n\n", demoAdminEmail, pw)

@@ -102,7 +102,8 @@ func fingerprint(t *testing.T, s *store.Store) string {
 	t.Helper()
 	h := sha256.New()
 	for _, table := range []string{"users", "garage", "opening_hours", "opening_exceptions", "services", "cars",
-		"car_equipment", "car_photos", "messages", "testimonials", "search_alerts"} {
+		"car_equipment", "car_photos", "messages", "testimonials", "search_alerts",
+		"price_items", "quote_policies", "quotes"} { // prices and quotes (issue 18)
 		rows, err := s.DB().QueryContext(context.Background(), `SELECT * FROM `+table+` ORDER BY 1`)
 		if err != nil {
 			t.Fatal(err)
@@ -151,6 +152,15 @@ func TestHostileInputOnEveryForm(t *testing.T) {
 	services, _ := e.store.ListServices(ctx, false)
 	employee, _ := e.store.UserByEmail(ctx, employeeEmail)
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
+	draft := &garage.Quote{Name: "Léa Martin", Email: "lea@exemple.fr", VAT: garage.DefaultVATBasisPoints,
+		ValidUntil: time.Date(2026, 4, 30, 0, 0, 0, 0, time.UTC),
+		Lines:      []garage.QuoteLine{{Kind: garage.LinePart, Label: "Filtre", Quantity: 100, UnitCents: 1250}}}
+	if err := e.store.CreateQuote(ctx, draft, now, garage.Actor{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.SetPriceItem(ctx, &garage.PriceItem{Kind: garage.PriceRate, Code: "t1", Label: "T1", CentsTTC: 7200, Active: true}, now, garage.Actor{}); err != nil {
+		t.Fatal(err)
+	}
 
 	forms := []struct {
 		page, action string
@@ -183,6 +193,12 @@ func TestHostileInputOnEveryForm(t *testing.T) {
 		{"/admin/messages/" + id(msg.ID), "/admin/messages/" + id(msg.ID) + "/attribuer", false},
 		{"/admin/messages/" + id(msg.ID), "/admin/messages/" + id(msg.ID) + "/repondre", false},
 		{"/admin/messages", "/admin/messages/objectif", false},
+		// Prices and quotes (issue 18): the request, the board, the policy, a new quote and a draft.
+		{"/devis", "/devis", true},
+		{"/admin/tarifs", "/admin/tarifs", false},
+		{"/admin/tarifs", "/admin/tarifs/politique", false},
+		{"/admin/devis/nouveau", "/admin/devis/nouveau", false},
+		{"/admin/devis/" + id(draft.ID), "/admin/devis/" + id(draft.ID), false},
 	}
 	rng := rand.New(rand.NewPCG(7, 11))
 	for _, f := range forms {

@@ -200,6 +200,29 @@ func (a *app) routes() []route {
 		{"GET /admin/atelier/reglages", adminOnly, h(a.workshopSettingsEdit)},
 		{"POST /admin/atelier/reglages", adminOnly, h(a.workshopSettingsEditPost)},
 
+		// Prices and quotes (issue 18): the public price board and quote requests, the customer's link; the
+		// staff's quotes; the price board for the administrator.
+		{"GET /tarifs", public, h(a.pricesPage)},
+		{"GET /devis", public, h(a.quoteRequestPage)},
+		{"POST /devis", public, h(a.quoteRequestPagePost)},
+		{"GET /devis/merci", public, h(a.quoteRequestThanks)},
+		{"GET /devis/{token}", public, h(a.quoteLinkPage)},
+		{"POST /devis/{token}/accepter", public, h(a.quoteAcceptPost)},
+		{"POST /devis/{token}/refuser", public, h(a.quoteRefusePost)},
+		{"GET /devis/{token}/pdf", public, h(a.quoteLinkPDF)},
+		{"GET /admin/devis", staff, h(a.quoteList)},
+		{"GET /admin/devis/nouveau", staff, h(a.quoteNew)},
+		{"POST /admin/devis/nouveau", staff, h(a.quoteNewPost)},
+		{"GET /admin/devis/{id}", staff, h(a.quoteEdit)},
+		{"POST /admin/devis/{id}", staff, h(a.quoteEditPost)},
+		{"POST /admin/devis/{id}/envoyer", staff, h(a.quoteSendPost)},
+		{"POST /admin/devis/{id}/nouvelle-version", staff, h(a.quoteVersionPost)},
+		{"GET /admin/devis/{id}/pdf", staff, h(a.quotePDF)},
+		{"GET /admin/tarifs", adminOnly, h(a.pricesAdmin)},
+		{"POST /admin/tarifs", adminOnly, h(a.pricesAdminPost)},
+		{"POST /admin/tarifs/retirer", adminOnly, h(a.pricesWithdrawPost)},
+		{"POST /admin/tarifs/politique", adminOnly, h(a.pricesPolicyPost)},
+
 		// Operations and assets.
 		{"GET /healthz", public, h(a.healthz)},
 		{"GET /readyz", public, h(a.readyz)},

@@ -153,6 +153,28 @@ var expectedAccess = map[string]access{
 	"GET /admin/flux":             adminOnly,
 	"POST /admin/flux/renouveler": adminOnly,
 	"POST /admin/flux/import":     adminOnly,
+	// Prices and quotes (issue 18): price board and quote requests public, the customer's answer through
+	// the quote's link; quotes for every staff member; the price board for the administrator.
+	"GET /tarifs":                             public,
+	"GET /devis":                              public,
+	"POST /devis":                             public,
+	"GET /devis/merci":                        public,
+	"GET /devis/{token}":                      public,
+	"POST /devis/{token}/accepter":            public,
+	"POST /devis/{token}/refuser":             public,
+	"GET /devis/{token}/pdf":                  public,
+	"GET /admin/devis":                        staff,
+	"GET /admin/devis/nouveau":                staff,
+	"POST /admin/devis/nouveau":               staff,
+	"GET /admin/devis/{id}":                   staff,
+	"POST /admin/devis/{id}":                  staff,
+	"POST /admin/devis/{id}/envoyer":          staff,
+	"POST /admin/devis/{id}/nouvelle-version": staff,
+	"GET /admin/devis/{id}/pdf":               staff,
+	"GET /admin/tarifs":                       adminOnly,
+	"POST /admin/tarifs":                      adminOnly,
+	"POST /admin/tarifs/retirer":              adminOnly,
+	"POST /admin/tarifs/politique":            adminOnly,
 }
 
 func TestRouteTableMatchesSpec(t *testing.T) {

@@ -525,7 +525,7 @@ func footer(p *Page) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 50, "</section><nav class=\"footer-links\" aria-label=\"Liens utiles\"><h2>Liens utiles</h2><ul><li><a href=\"/contact\">Nous contacter</a></li><li><a href=\"/services\">Nos services</a></li><li><a href=\"/mentions-legales\">Mentions légales</a></li><li><a href=\"/confidentialite\">Données personnelles</a></li><li><a href=\"/connexion\">Espace personnel</a></li></ul></nav></div></footer>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 50, "</section><nav class=\"footer-links\" aria-label=\"Liens utiles\"><h2>Liens utiles</h2><ul><li><a href=\"/contact\">Nous contacter</a></li><li><a href=\"/services\">Nos services</a></li><li><a href=\"/tarifs\">Nos tarifs</a></li><li><a href=\"/mentions-legales\">Mentions légales</a></li><li><a href=\"/confidentialite\">Données personnelles</a></li><li><a href=\"/connexion\">Espace personnel</a></li></ul></nav></div></footer>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -573,7 +573,7 @@ func HoursTable(p *Page) templ.Component {
 			var templ_7745c5c3_Var28 string
 			templ_7745c5c3_Var28, templ_7745c5c3_Err = templ.JoinStringErrs(hours.WeekdayName(d.Weekday))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/layout.templ`, Line: 139, Col: 51}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/layout.templ`, Line: 140, Col: 51}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var28))
 			if templ_7745c5c3_Err != nil {
@@ -586,7 +586,7 @@ func HoursTable(p *Page) templ.Component {
 			var templ_7745c5c3_Var29 string
 			templ_7745c5c3_Var29, templ_7745c5c3_Err = templ.JoinStringErrs(hours.FormatDay(d))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/layout.templ`, Line: 140, Col: 29}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/layout.templ`, Line: 141, Col: 29}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var29))
 			if templ_7745c5c3_Err != nil {

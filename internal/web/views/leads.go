@@ -27,7 +27,7 @@ func leadDetails(m *garage.Message) []detailRow {
 			t := d.PreferredAt.In(hours.Paris())
 			add("Essai souhaité", format.LongDate(t)+" à "+format.Clock(t))
 		}
-	case garage.LeadTradeIn:
+	case garage.LeadTradeIn, garage.LeadQuote: // a quote request tells its car the same way
 		add("Immatriculation", d.Plate)
 		add("Véhicule", d.Make+" "+d.Model)
 		if d.Year > 0 {

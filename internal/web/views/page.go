@@ -64,6 +64,8 @@ var adminNav = []navItem{
 	{"garage", "/admin/garage", "Coordonnées du garage"},
 	{"comptes", "/admin/comptes", "Comptes du personnel"},
 	{"flux", "/admin/flux", "Flux et import"},
+	{"devis", "/admin/devis", "Devis"},
+	{"tarifs", "/admin/tarifs", "Tarifs"},
 	{"compte", "/admin/compte", "Mon compte"},
 	{"atelier", "/admin/atelier", "Atelier"}, // workshop (issue 17)
 }
