@@ -26,11 +26,15 @@ const maxHeight = 1600
 
 var yes = true
 
+// only limits the run to the pages whose name contains it (-only).
+var only string
+
 func main() {
 	base := flag.String("base", "http://127.0.0.1:8080", "the site's address")
 	email := flag.String("email", "", "an administrator's e-mail")
 	pw := flag.String("password", "", "the administrator's password")
 	out := flag.String("out", "docs/screenshots/after", "output directory")
+	flag.StringVar(&only, "only", "", "take only the pages whose name contains this")
 	flag.Parse()
 	if err := run(*base, *email, *pw, *out); err != nil {
 		log.Fatal(err)
@@ -123,6 +127,9 @@ func run(base, email, pw, out string) error {
 
 // both takes the page at 390x844 and 1366x900, each PNG at most maxHeight tall.
 func both(ctx context.Context, base, out string, s shot) error {
+	if !strings.Contains(s.name, only) {
+		return nil
+	}
 	for _, size := range [][2]int64{{390, 844}, {1366, 900}} {
 		err := chromedp.Do(ctx,
 			chromedp.EmulateViewport(size[0], size[1]),
