@@ -56,3 +56,7 @@ bench-scale: ## several instances behind nginx on one PostgreSQL (about 12 minut
 .PHONY: lighthouse
 lighthouse: ## Lighthouse (mobile) on /, /occasions and a car page of the demo site; fails below the targets
 	./scripts/lighthouse.sh
+
+.PHONY: screenshots
+screenshots: ## PNGs of every public page and the main back-office pages at 390 and 1366 px (docs/screenshots/after/)
+	./scripts/screenshots.sh docs/screenshots/after

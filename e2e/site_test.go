@@ -21,7 +21,7 @@ func TestVisitorAndStaffBasics(t *testing.T) {
 			for _, path := range []string{"/", "/services", "/occasions", "/avis", "/contact", "/connexion", "/nexiste-pas"} {
 				b.do(t, chromedp.Navigate(s.URL+path))
 				footer := get(t, b, chromedp.Text(chromedp.CSS(".footer-hours")))
-				if !strings.Contains(footer, "8 h 45 – 12 h 00") || !strings.Contains(footer, "fermé") {
+				if !strings.Contains(footer, "8\u00a0h\u00a045 – 12\u00a0h\u00a000") || !strings.Contains(footer, "fermé") {
 					t.Errorf("%s: footer hours %q", path, footer)
 				}
 			}

@@ -371,7 +371,7 @@ func storyHours(t *testing.T, s *site) {
 	for _, path := range []string{"/", "/contact", "/occasions"} {
 		v.do(t, chromedp.Navigate(s.URL+path))
 		sat := eval[string](t, v, `(Array.from(document.querySelectorAll(".footer-hours .hours-table tr")).find(tr => tr.querySelector("th").textContent.trim() === "samedi") || {textContent: ""}).textContent`)
-		if !strings.Contains(sat, "9 h 00 – 12 h 30") {
+		if !strings.Contains(sat, "9\u00a0h\u00a000 – 12\u00a0h\u00a030") {
 			t.Errorf("%s: footer Saturday %q", path, sat)
 		}
 		ex := v.text(t, ".footer-hours")

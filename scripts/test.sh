@@ -127,6 +127,35 @@ if [ -z "${GARAGE_TEST_VERSITYGW:-}" ]; then
 	if [ -n "${GARAGE_TEST_VERSITYGW:-}" ]; then export GARAGE_TEST_VERSITYGW; fi
 fi
 
+# The browser tests run the Nu HTML Checker (npm vnu-jar, pinned, on Java)
+# over every page they visit (e2e/vnu_test.go). CI installs Debian's Java
+# and vnu-jar into a cache outside the repository; elsewhere an installed
+# copy there is used, or the check is skipped with a message.
+vnu_version=26.9.27
+if [ -z "${GARAGE_VNU_JAR:-}" ]; then
+	vnu_dir=${XDG_CACHE_HOME:-$HOME/.cache}/garage-tools/vnu-$vnu_version
+	vnu_jar=$vnu_dir/node_modules/vnu-jar/build/dist/vnu.jar
+	if [ "$ci" = true ]; then
+		if ! command -v java >/dev/null 2>&1; then
+			say "installing Java for the HTML validator"
+			as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
+		fi
+		command -v npm >/dev/null 2>&1 || { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+		if [ ! -f "$vnu_jar" ]; then
+			say "installing vnu-jar@$vnu_version into $vnu_dir"
+			mkdir -p "$vnu_dir"
+			echo '{"private": true}' >"$vnu_dir/package.json"
+			npm install --prefix "$vnu_dir" --no-audit --no-fund --save-exact "vnu-jar@$vnu_version" >/dev/null
+		fi
+	fi
+	if [ -f "$vnu_jar" ]; then
+		GARAGE_VNU_JAR=$vnu_jar
+		export GARAGE_VNU_JAR
+	else
+		echo "WARNING: vnu-jar not installed: the HTML validation of the browser tests will be skipped (CI=true installs it)" >&2
+	fi
+fi
+
 say "go version: $(go version)"
 
 say "modules: go mod verify, go mod tidy -diff"

@@ -246,7 +246,7 @@ func TestRoundTripAcrossEngines(t *testing.T) {
 		if _, err := s.DB().Exec(`DELETE FROM audit_log`); err == nil {
 			t.Fatalf("%s: audit log deletable after restore", s.Engine())
 		}
-		if w, _ := s.OpeningHours(ctx); hours.FormatDay(w[0]) != "8 h 45 – 12 h 00 et 14 h 00 – 18 h 00" {
+		if w, _ := s.OpeningHours(ctx); hours.FormatDay(w[0]) != "8\u00a0h\u00a045 – 12\u00a0h\u00a000 et 14\u00a0h\u00a000 – 18\u00a0h\u00a000" {
 			t.Fatalf("%s: hours %v", s.Engine(), w)
 		}
 	}

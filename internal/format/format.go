@@ -62,11 +62,12 @@ func DateTime(t time.Time) string {
 	return Date(t) + " à " + Clock(t)
 }
 
-// Clock formats the time of day: "9 h 05".
+// Clock formats the time of day: "9 h 05", with non-breaking spaces so
+// that it never wraps.
 func Clock(t time.Time) string {
 	m := strconv.Itoa(t.Minute())
 	if len(m) == 1 {
 		m = "0" + m
 	}
-	return strconv.Itoa(t.Hour()) + " h " + m
+	return strconv.Itoa(t.Hour()) + "\u00a0h\u00a0" + m
 }

@@ -31,7 +31,7 @@ func TestDates(t *testing.T) {
 	if got := LongDate(d.AddDate(0, 0, 1)); got != "lundi 2 mars 2026" {
 		t.Errorf("LongDate = %q", got)
 	}
-	if got := DateTime(d); got != "1er mars 2026 à 9 h 05" {
+	if got := DateTime(d); got != "1er mars 2026 à 9\u00a0h\u00a005" {
 		t.Errorf("DateTime = %q", got)
 	}
 }

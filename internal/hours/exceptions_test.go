@@ -150,40 +150,40 @@ func TestScheduleStatus(t *testing.T) {
 			p(2026, 3, 29, 12, 0), Status{Open: true, Until: p(2026, 3, 30, 0, 0)}, "Ouvert jusqu'à minuit"},
 		{"before the last Sunday of March",
 			Schedule{sundayOnly, nil},
-			p(2026, 3, 28, 23, 0), Status{Next: p(2026, 3, 29, 9, 0)}, "Fermé — ouvre demain à 9 h 00"},
+			p(2026, 3, 28, 23, 0), Status{Next: p(2026, 3, 29, 9, 0)}, "Fermé — ouvre demain à 9\u00a0h\u00a000"},
 		{"night of the last Sunday of October (25 h)",
 			Schedule{sundayOnly, nil},
-			p(2026, 10, 25, 1, 30), Status{Next: p(2026, 10, 25, 9, 0)}, "Fermé — ouvre à 9 h 00"},
+			p(2026, 10, 25, 1, 30), Status{Next: p(2026, 10, 25, 9, 0)}, "Fermé — ouvre à 9\u00a0h\u00a000"},
 		{"special hours on the last Sunday of October",
 			Schedule{EmptyWeek(), []Exception{{First: d(2026, 10, 25), Last: d(2026, 10, 25), Ranges: []Range{{10 * 60, 16 * 60}}}}},
-			p(2026, 10, 25, 0, 30), Status{Next: p(2026, 10, 25, 10, 0)}, "Fermé — ouvre à 10 h 00"},
+			p(2026, 10, 25, 0, 30), Status{Next: p(2026, 10, 25, 10, 0)}, "Fermé — ouvre à 10\u00a0h\u00a000"},
 		{"closing at midnight",
 			Schedule{lateFriday, nil},
 			p(2026, 6, 5, 22, 0), Status{Open: true, Until: p(2026, 6, 6, 0, 0)}, "Ouvert jusqu'à minuit"},
 		{"closing at midnight, then Saturday morning",
 			Schedule{lateFriday, nil},
-			p(2026, 6, 6, 0, 0), Status{Next: p(2026, 6, 6, 8, 45)}, "Fermé — ouvre à 8 h 45"},
+			p(2026, 6, 6, 0, 0), Status{Next: p(2026, 6, 6, 8, 45)}, "Fermé — ouvre à 8\u00a0h\u00a045"},
 		{"exception over a weekend",
 			Schedule{DefaultWeek(), []Exception{{First: d(2026, 6, 5), Last: d(2026, 6, 8), Label: "Inventaire"}}},
-			p(2026, 6, 4, 18, 30), Status{Next: p(2026, 6, 9, 8, 45)}, "Fermé — ouvre mardi à 8 h 45"},
+			p(2026, 6, 4, 18, 30), Status{Next: p(2026, 6, 9, 8, 45)}, "Fermé — ouvre mardi à 8\u00a0h\u00a045"},
 		{"special Saturday afternoon",
 			Schedule{DefaultWeek(), []Exception{{First: d(2026, 6, 6), Last: d(2026, 6, 6), Ranges: []Range{{14 * 60, 17 * 60}}}}},
-			p(2026, 6, 6, 9, 0), Status{Next: p(2026, 6, 6, 14, 0)}, "Fermé — ouvre à 14 h 00"},
+			p(2026, 6, 6, 9, 0), Status{Next: p(2026, 6, 6, 14, 0)}, "Fermé — ouvre à 14\u00a0h\u00a000"},
 		{"public holiday on a Saturday (15 August 2026)",
 			Schedule{DefaultWeek(), holidayExceptions(2026)},
-			p(2026, 8, 14, 18, 30), Status{Next: p(2026, 8, 17, 8, 45)}, "Fermé — ouvre lundi à 8 h 45"},
+			p(2026, 8, 14, 18, 30), Status{Next: p(2026, 8, 17, 8, 45)}, "Fermé — ouvre lundi à 8\u00a0h\u00a045"},
 		{"Ascension bridge",
 			Schedule{DefaultWeek(), holidayExceptions(2026)},
-			p(2026, 5, 13, 19, 0), Status{Next: p(2026, 5, 15, 8, 45)}, "Fermé — ouvre vendredi à 8 h 45"},
+			p(2026, 5, 13, 19, 0), Status{Next: p(2026, 5, 15, 8, 45)}, "Fermé — ouvre vendredi à 8\u00a0h\u00a045"},
 		{"August closure, next opening more than a week away",
 			Schedule{DefaultWeek(), append(holidayExceptions(2026), Exception{First: d(2026, 8, 3), Last: d(2026, 8, 22), Label: "Congés d'été"})},
-			p(2026, 8, 1, 12, 30), Status{Next: p(2026, 8, 24, 8, 45)}, "Fermé — ouvre le lundi 24 août à 8 h 45"},
+			p(2026, 8, 1, 12, 30), Status{Next: p(2026, 8, 24, 8, 45)}, "Fermé — ouvre le lundi 24 août à 8\u00a0h\u00a045"},
 		{"August closure, during",
 			Schedule{DefaultWeek(), []Exception{{First: d(2026, 8, 3), Last: d(2026, 8, 22), Label: "Congés d'été"}}},
-			p(2026, 8, 12, 10, 0), Status{Next: p(2026, 8, 24, 8, 45)}, "Fermé — ouvre le lundi 24 août à 8 h 45"},
+			p(2026, 8, 12, 10, 0), Status{Next: p(2026, 8, 24, 8, 45)}, "Fermé — ouvre le lundi 24 août à 8\u00a0h\u00a045"},
 		{"four weeks closed",
 			Schedule{DefaultWeek(), []Exception{{First: d(2026, 7, 27), Last: d(2026, 8, 22)}}},
-			p(2026, 7, 25, 12, 30), Status{Next: p(2026, 8, 24, 8, 45)}, "Fermé — ouvre le lundi 24 août à 8 h 45"},
+			p(2026, 7, 25, 12, 30), Status{Next: p(2026, 8, 24, 8, 45)}, "Fermé — ouvre le lundi 24 août à 8\u00a0h\u00a045"},
 		{"closed beyond the horizon",
 			Schedule{DefaultWeek(), []Exception{{First: d(2026, 1, 1), Last: d(2026, 12, 31)}}},
 			p(2026, 6, 1, 10, 0), Status{}, "Fermé"},
@@ -258,10 +258,10 @@ func bruteStatus(t time.Time, dayOf func(time.Time) Day) Status {
 	return Status{Open: open}
 }
 
-// randomBoundary draws a 5-minute time of day outside 2 h 00–2 h 55, the
+// randomBoundary draws a 5-minute time of day outside 2 h 00–2 h 55, the
 // wall-clock hour that is skipped or repeated when clocks change (a range
 // starting or ending at a time that does not exist, or exists twice, has
-// no single instant; no garage opens at 2 h 30).
+// no single instant; no garage opens at 2 h 30).
 func randomBoundary(r *rand.Rand) int {
 	for {
 		b := r.IntN(MinutesPerDay/Step+1) * Step

@@ -66,9 +66,10 @@ func WeekdayName(d time.Weekday) string {
 }
 
 // FormatClock formats minutes since midnight the French way:
-// 525 -> "8 h 45", 720 -> "12 h 00", 0 -> "0 h 00", 1440 -> "24 h 00".
+// 525 -> "8 h 45", 720 -> "12 h 00", 0 -> "0 h 00", 1440 -> "24 h 00",
+// with non-breaking spaces (U+00A0) so that a time never wraps.
 func FormatClock(min int) string {
-	return fmt.Sprintf("%d h %02d", min/60, min%60)
+	return fmt.Sprintf("%d\u00a0h\u00a0%02d", min/60, min%60)
 }
 
 // FormatInput formats minutes since midnight as "08:45", the value of an
@@ -99,7 +100,8 @@ func FormatDay(d Day) string {
 // "8h" or "8 h" (and "24:00", the end of a day) into minutes since midnight.
 // Its error is a French sentence.
 func ParseClock(s string) (int, error) {
-	t := strings.TrimSpace(s)
+	// The non-breaking spaces of FormatClock read as spaces.
+	t := strings.TrimSpace(strings.NewReplacer("\u00a0", " ", "\u202f", " ").Replace(s))
 	bad := func() (int, error) {
 		return 0, fmt.Errorf("Heure invalide : « %s » (format attendu : 08:45 ou 8 h 45).", t)
 	}

@@ -20,17 +20,17 @@ func TestWeekdayNameAndIndex(t *testing.T) {
 
 func TestFormat(t *testing.T) {
 	for _, tc := range []struct{ got, want string }{
-		{FormatClock(525), "8 h 45"},
-		{FormatClock(720), "12 h 00"},
-		{FormatClock(0), "0 h 00"},
-		{FormatClock(5), "0 h 05"},
-		{FormatClock(1440), "24 h 00"},
+		{FormatClock(525), "8\u00a0h\u00a045"},
+		{FormatClock(720), "12\u00a0h\u00a000"},
+		{FormatClock(0), "0\u00a0h\u00a000"},
+		{FormatClock(5), "0\u00a0h\u00a005"},
+		{FormatClock(1440), "24\u00a0h\u00a000"},
 		{FormatInput(525), "08:45"},
 		{FormatInput(1440), "24:00"},
-		{FormatRange(Range{525, 720}), "8 h 45 – 12 h 00"},
+		{FormatRange(Range{525, 720}), "8\u00a0h\u00a045 – 12\u00a0h\u00a000"},
 		{FormatDay(Day{Weekday: time.Sunday}), "fermé"},
-		{FormatDay(Day{Ranges: []Range{{525, 720}}}), "8 h 45 – 12 h 00"},
-		{FormatDay(Day{Ranges: []Range{{525, 720}, {840, 1080}}}), "8 h 45 – 12 h 00 et 14 h 00 – 18 h 00"},
+		{FormatDay(Day{Ranges: []Range{{525, 720}}}), "8\u00a0h\u00a045 – 12\u00a0h\u00a000"},
+		{FormatDay(Day{Ranges: []Range{{525, 720}, {840, 1080}}}), "8\u00a0h\u00a045 – 12\u00a0h\u00a000 et 14\u00a0h\u00a000 – 18\u00a0h\u00a000"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)
@@ -53,6 +53,7 @@ func TestParseClock(t *testing.T) {
 		{"8H45", 525, true},
 		{"8 h 45", 525, true},
 		{" 08 h 45 ", 525, true},
+		{"8\u00a0h\u00a045", 525, true}, // as FormatClock writes it
 		{"8h", 480, true},
 		{"8 h", 480, true},
 		{"00:00", 0, true},
@@ -164,12 +165,12 @@ func TestWeekValidate(t *testing.T) {
 func TestDefaultWeek(t *testing.T) {
 	w := DefaultWeek()
 	want := []string{
-		"lundi 8 h 45 – 12 h 00 et 14 h 00 – 18 h 00",
-		"mardi 8 h 45 – 12 h 00 et 14 h 00 – 18 h 00",
-		"mercredi 8 h 45 – 12 h 00 et 14 h 00 – 18 h 00",
-		"jeudi 8 h 45 – 12 h 00 et 14 h 00 – 18 h 00",
-		"vendredi 8 h 45 – 12 h 00 et 14 h 00 – 18 h 00",
-		"samedi 8 h 45 – 12 h 00",
+		"lundi 8\u00a0h\u00a045 – 12\u00a0h\u00a000 et 14\u00a0h\u00a000 – 18\u00a0h\u00a000",
+		"mardi 8\u00a0h\u00a045 – 12\u00a0h\u00a000 et 14\u00a0h\u00a000 – 18\u00a0h\u00a000",
+		"mercredi 8\u00a0h\u00a045 – 12\u00a0h\u00a000 et 14\u00a0h\u00a000 – 18\u00a0h\u00a000",
+		"jeudi 8\u00a0h\u00a045 – 12\u00a0h\u00a000 et 14\u00a0h\u00a000 – 18\u00a0h\u00a000",
+		"vendredi 8\u00a0h\u00a045 – 12\u00a0h\u00a000 et 14\u00a0h\u00a000 – 18\u00a0h\u00a000",
+		"samedi 8\u00a0h\u00a045 – 12\u00a0h\u00a000",
 		"dimanche fermé",
 	}
 	for i, d := range w {
@@ -190,8 +191,8 @@ func TestDefaultWeek(t *testing.T) {
 func TestSummary(t *testing.T) {
 	got := DefaultWeek().Summary()
 	want := []Line{
-		{"du lundi au vendredi", "8 h 45 – 12 h 00 et 14 h 00 – 18 h 00"},
-		{"samedi", "8 h 45 – 12 h 00"},
+		{"du lundi au vendredi", "8\u00a0h\u00a045 – 12\u00a0h\u00a000 et 14\u00a0h\u00a000 – 18\u00a0h\u00a000"},
+		{"samedi", "8\u00a0h\u00a045 – 12\u00a0h\u00a000"},
 		{"dimanche", "fermé"},
 	}
 	if len(got) != len(want) {

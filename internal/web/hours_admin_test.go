@@ -87,7 +87,7 @@ func TestAdminChangesWeeklyHours(t *testing.T) {
 		if w, _ := e.store.OpeningHours(context.Background()); w[5].Ranges[0].Open != 525 {
 			t.Fatal("invalid hours were saved")
 		}
-		// Saturday 9 h – 12 h 30, Friday until midnight.
+		// Saturday 9 h – 12 h 30, Friday until midnight.
 		f = weekForm()
 		f.Set("d5_o1", "09:00")
 		f.Set("d5_c1", "12:30")
@@ -100,14 +100,14 @@ func TestAdminChangesWeeklyHours(t *testing.T) {
 			t.Error("no confirmation")
 		}
 		home := e.get(e.client(), "/")
-		for _, want := range []string{`<th scope="row">samedi</th><td>9 h 00 – 12 h 30</td>`,
-			`<th scope="row">vendredi</th><td>8 h 45 – 12 h 00 et 14 h 00 – 24 h 00</td>`} {
+		for _, want := range []string{`<th scope="row">samedi</th><td>9 h 00 – 12 h 30</td>`,
+			`<th scope="row">vendredi</th><td>8 h 45 – 12 h 00 et 14 h 00 – 24 h 00</td>`} {
 			if !strings.Contains(home.text(), want) {
 				t.Errorf("footer lacks %q", want)
 			}
 		}
 		list, _ := e.store.ListAudit(context.Background(), "hours.update", 10, 0)
-		if len(list) != 1 || !strings.Contains(list[0].Details, `samedi 8 h 45 – 12 h 00`) || !strings.Contains(list[0].Details, `samedi 9 h 00 – 12 h 30`) ||
+		if len(list) != 1 || !strings.Contains(list[0].Details, `samedi 8 h 45 – 12 h 00`) || !strings.Contains(list[0].Details, `samedi 9 h 00 – 12 h 30`) ||
 			list[0].ActorEmail != adminEmail {
 			t.Fatalf("audit: %+v", list)
 		}
@@ -119,7 +119,7 @@ func TestAdminAddsClosureAndFooterShowsIt(t *testing.T) {
 		e := newEnv(t, s.Engine()) // Wednesday 4 March 2026, 10:00
 		admin := e.loggedIn(adminEmail, adminPassword)
 		visitor := e.client()
-		if home := e.get(visitor, "/"); !strings.Contains(home.text(), "Ouvert jusqu'à 12 h 00") {
+		if home := e.get(visitor, "/"); !strings.Contains(home.text(), "Ouvert jusqu'à 12\u00a0h\u00a000") {
 			t.Fatal("not open before the closure")
 		}
 		// Invalid: no label, end before start; the input comes back.
@@ -148,8 +148,8 @@ func TestAdminAddsClosureAndFooterShowsIt(t *testing.T) {
 		}
 		for _, p := range []string{"/", "/contact", "/services"} {
 			body := e.get(visitor, p).text()
-			for _, want := range []string{"Fermé — ouvre vendredi à 8 h 45", "Inventaire", "du mercredi 4 mars 2026 au jeudi 5 mars 2026, fermé",
-				"Portes ouvertes", "le dimanche 8 mars 2026, 10 h 00 – 17 h 00"} {
+			for _, want := range []string{"Fermé — ouvre vendredi à 8\u00a0h\u00a045", "Inventaire", "du mercredi 4 mars 2026 au jeudi 5 mars 2026, fermé",
+				"Portes ouvertes", "le dimanche 8 mars 2026, 10\u00a0h\u00a000 – 17\u00a0h\u00a000"} {
 				if !strings.Contains(body, want) {
 					t.Errorf("%s lacks %q", p, want)
 				}

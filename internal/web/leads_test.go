@@ -106,7 +106,7 @@ func TestLeadTestDriveFromACarPage(t *testing.T) {
 				switch strings.Join(r.To, ",") {
 				case "contact@garage-parrot.test":
 					notice = strings.Contains(r.Subject(), "Nouvelle demande (Essai)") &&
-						strings.Contains(r.Part("text/plain"), "jeudi 5 mars 2026 à 15 h 00")
+						strings.Contains(r.Part("text/plain"), "jeudi 5 mars 2026 à 15\u00a0h\u00a000")
 				case "paul.durand@exemple.fr":
 					ack = strings.Contains(r.Subject(), "a bien été reçue") && strings.Contains(r.Part("text/plain"), "Renault Clio")
 				}

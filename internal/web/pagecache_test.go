@@ -128,15 +128,15 @@ func TestPageCacheFollowsTheClock(t *testing.T) {
 	e := newEnv(t, store.SQLite)
 	e.clock.t = time.Date(2026, 3, 4, 11, 59, 30, 0, hours.Paris()) // a Wednesday, closing at 12:00
 	visitor := e.client()
-	if home := e.get(visitor, "/"); !strings.Contains(home.body, "à 12 h 00") || strings.Contains(home.body, "Fermé") {
-		t.Fatalf("at 11:59:30: the page does not say open until 12 h 00")
+	if home := e.get(visitor, "/"); !strings.Contains(home.body, "à 12\u00a0h\u00a000") || strings.Contains(home.body, "Fermé") {
+		t.Fatalf("at 11:59:30: the page does not say open until 12\u00a0h\u00a000")
 	}
 	e.clock.Advance(20 * time.Second)
 	if home := e.get(visitor, "/"); strings.Contains(home.body, "Fermé") {
 		t.Fatal("at 11:59:50 the page says closed")
 	}
 	e.clock.Advance(15 * time.Second) // 12:00:05
-	if home := e.get(visitor, "/"); strings.Contains(home.body, "Ouvert jusqu") || !strings.Contains(home.body, "ouvre à 14 h 00") {
+	if home := e.get(visitor, "/"); strings.Contains(home.body, "Ouvert jusqu") || !strings.Contains(home.body, "ouvre à 14\u00a0h\u00a000") {
 		t.Error("at 12:00:05 the page still says open")
 	}
 }

@@ -34,7 +34,7 @@ func TestPublicPagesInFrenchWithFooterAndNoCookie(t *testing.T) {
 			}
 			for _, want := range []string{
 				`<html lang="fr">`, "Horaires d'ouverture",
-				"<th scope=\"row\">lundi</th><td>8 h 45 – 12 h 00 et 14 h 00 – 18 h 00</td>",
+				"<th scope=\"row\">lundi</th><td>8\u00a0h\u00a045 – 12\u00a0h\u00a000 et 14\u00a0h\u00a000 – 18\u00a0h\u00a000</td>",
 				"<th scope=\"row\">dimanche</th><td>fermé</td>",
 				`href="tel:+33561000000"`, "contact@garage-parrot.test", "1 rue du Test",
 				`href="/services"`, `href="/occasions"`, `href="/avis"`, `href="/contact"`,
@@ -60,7 +60,7 @@ func TestPublicPagesInFrenchWithFooterAndNoCookie(t *testing.T) {
 func TestFooterFollowsHoursAndOpenStatus(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	// Wednesday 4 March 2026, 10:00 in Paris: open until noon.
-	if body := e.get(e.client(), "/").body; !strings.Contains(body, "Ouvert jusqu&#39;à 12 h 00") {
+	if body := e.get(e.client(), "/").body; !strings.Contains(body, "Ouvert jusqu&#39;à 12\u00a0h\u00a000") {
 		t.Fatalf("open status missing: %s", body[strings.Index(body, "footer-hours"):][:300])
 	}
 	week := hours.DefaultWeek()
@@ -69,7 +69,7 @@ func TestFooterFollowsHoursAndOpenStatus(t *testing.T) {
 		t.Fatal(err)
 	}
 	body := e.get(e.client(), "/contact").body
-	if !strings.Contains(body, "<th scope=\"row\">mercredi</th><td>fermé</td>") || !strings.Contains(body, "Fermé — ouvre demain à 8 h 45") {
+	if !strings.Contains(body, "<th scope=\"row\">mercredi</th><td>fermé</td>") || !strings.Contains(body, "Fermé — ouvre demain à 8\u00a0h\u00a045") {
 		t.Fatal("footer did not follow the new hours")
 	}
 }
@@ -194,11 +194,11 @@ func TestMaintenanceBanner(t *testing.T) {
 	start := time.Date(2026, 3, 10, 22, 0, 0, 0, hours.Paris())
 	e := newEnv(t, "sqlite")
 	e.app.cfg.MaintenanceStart = start
-	if body := e.get(e.client(), "/").body; !strings.Contains(body, "Maintenance prévue le 10 mars 2026 à 22 h 00") {
+	if body := e.get(e.client(), "/").body; !strings.Contains(body, "Maintenance prévue le 10 mars 2026 à 22\u00a0h\u00a000") {
 		t.Fatal("upcoming maintenance banner missing")
 	}
 	e.clock.Advance(7 * 24 * time.Hour)
-	if body := e.get(e.client(), "/services").body; !strings.Contains(body, "Maintenance en cours depuis le 10 mars 2026 à 22 h 00") {
+	if body := e.get(e.client(), "/services").body; !strings.Contains(body, "Maintenance en cours depuis le 10 mars 2026 à 22\u00a0h\u00a000") {
 		t.Fatal("ongoing maintenance banner missing")
 	}
 }

@@ -29,7 +29,7 @@ func TestEmailsSayTheSameInTextAndHTML(t *testing.T) {
 				Message: &garage.Message{ID: 7, FirstName: "Hélène", LastName: "Dupré", Email: "h@exemple.fr", Phone: "06 12 34 56 78",
 					Subject: "Révision", Body: "<b>Tom & Jerry</b>", CarID: &car, CreatedAt: at}, SiteURL: "https://garage.test"},
 			to: "atelier@garage.test", subject: "Nouveau message de Hélène Dupré : Révision",
-			both:     []string{"4 mars 2026 à 9 h 05", "06 12 34 56 78", "https://garage.test/admin/messages/7", "https://garage.test/occasions/12"},
+			both:     []string{"4 mars 2026 à 9\u00a0h\u00a005", "06 12 34 56 78", "https://garage.test/admin/messages/7", "https://garage.test/occasions/12"},
 			htmlOnly: []string{"&lt;b&gt;Tom &amp; Jerry&lt;/b&gt;", `href="mailto:h@exemple.fr"`}, textNotEqual: "<b>Tom & Jerry</b>",
 		},
 		{
@@ -37,7 +37,7 @@ func TestEmailsSayTheSameInTextAndHTML(t *testing.T) {
 			mail: AccountLinkMail{User: &garage.User{FirstName: "Léa", LastName: "Martin", Email: "lea@garage.test"}, Purpose: garage.TokenInvite,
 				Garage: "Garage V. Parrot", Link: "https://garage.test/invitation/abc", Expires: at.Add(72 * time.Hour)},
 			to: "lea@garage.test", subject: "Votre accès à l'espace du personnel — Garage V. Parrot",
-			both: []string{"Bonjour Léa", "https://garage.test/invitation/abc", "7 mars 2026 à 9 h 05", "Un compte a été créé pour vous"},
+			both: []string{"Bonjour Léa", "https://garage.test/invitation/abc", "7 mars 2026 à 9\u00a0h\u00a005", "Un compte a été créé pour vous"},
 		},
 		{
 			name: "reset",

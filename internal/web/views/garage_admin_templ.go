@@ -53,7 +53,7 @@ func AdminGarage(p *Page, f GarageForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = garageField(f, "street", "Rue", "text", f.G.Street, garage.DetailsMaxStreet, "street-address").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = garageField(f, "street", "Rue", "text", f.G.Street, garage.DetailsMaxStreet, "address-line1").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

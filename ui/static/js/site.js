@@ -40,3 +40,38 @@
     initNavToggles();
   }
 })();
+
+/* Table cells carry their column's heading, shown on the phone's stacked
+   cards (the stylesheet stacks them without it when this does not run), and
+   the back-office menu is open on wide screens. */
+(function () {
+  "use strict";
+
+  function labelCells() {
+    var tables = document.querySelectorAll(".admin-main table.table");
+    Array.prototype.forEach.call(tables, function (table) {
+      var heads = table.querySelectorAll("thead th");
+      if (!heads.length) {
+        return;
+      }
+      Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, i) {
+          var label = heads[i] ? heads[i].textContent.trim() : "";
+          if (label && cell.tagName === "TD" && !cell.hasAttribute("data-label")) {
+            cell.setAttribute("data-label", label);
+          }
+        });
+      });
+    });
+    var menu = document.querySelector(".admin-menu");
+    if (menu && window.matchMedia("(min-width: 60rem)").matches) {
+      menu.open = true;
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", labelCells);
+  } else {
+    labelCells();
+  }
+})();
