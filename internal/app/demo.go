@@ -70,6 +70,9 @@ func runDemo(ctx context.Context, e *env) error {
 	if err := seedDemoLeads(ctx, s, time.Now()); err != nil {
 		return err
 	}
+	if err := seedDemoReviews(ctx, s, time.Now()); err != nil {
+		return err
+	}
 	fmt.Fprintf(e.stdout, "\nSite de démonstration : %s  (base : %s)\n", demoURL(cfg), s.Path())
 	if pw != "" {
 		fmt.Fprintf(e.stdout, "Compte administrateur créé — notez ce mot de passe, il ne sera plus affiché :\n  e-mail : %s\n  mot de passe : %s\n\n", demoAdminEmail, pw)
