@@ -120,7 +120,11 @@ func seedDemo(ctx context.Context, s *store.Store, now time.Time) error {
 	g := &garage.Details{
 		Name: garage.DefaultName, Street: "12 avenue des Mécaniciens", PostalCode: "31200", City: "Toulouse",
 		Phone: "05 61 00 00 00", Email: "contact@garage-parrot.test",
-		LegalName: garage.DefaultName + " SARL", SIRET: "000 000 000 00000", Host: "Hébergement de démonstration",
+		LegalName: garage.DefaultName, SIRET: "84127759300015", Host: "OVH SAS",
+		// Plausible legal details (the numbers pass their checksums) for
+		// the legal notice; the owner replaces them in the back office.
+		LegalForm: "SARL", ShareCapital: 7500, RCSCity: "Toulouse", RCSNumber: "841277593", VATNumber: "FR73841277593",
+		Director: "Vincent Parrot, gérant", HostAddress: "2 rue Kellermann, 59100 Roubaix, France", HostPhone: "+33 9 72 10 10 07",
 	}
 	if err := s.SaveGarageDetails(ctx, g, now, garage.Actor{}); err != nil {
 		return err

@@ -36,6 +36,16 @@ func TestDemoSeedDrawsDistinctPhotosAndReviews(t *testing.T) {
 		if err := seedDemoReviews(ctx, s, now); err != nil {
 			t.Fatal(err)
 		}
+		// The legal notice's details are plausible: each passes its rule.
+		g, err := s.GarageDetails(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !garage.ValidSIRET(g.SIRET) || !garage.ValidSIREN(g.RCSNumber) || !garage.ValidVAT(g.VATNumber) ||
+			g.SIRET[:9] != g.RCSNumber || g.VATNumber[4:] != g.RCSNumber || !g.HasCapital() || g.ShareCapital == 0 ||
+			g.Director == "" || g.HostAddress == "" || !garage.ValidPhone(g.HostPhone) {
+			t.Fatalf("demo legal details: %+v", g)
+		}
 		cars, _, err := s.ListCars(ctx, garage.CarFilter{Limit: 100, NoCount: true})
 		if err != nil {
 			t.Fatal(err)
