@@ -160,48 +160,80 @@ type demoPictureKey struct {
 
 // demoPictures draws every (body, paint) pair the catalogue uses from every
 // angle, and runs each picture through the photo processor, two at a time.
+// The interior depends on the paint only, so it is drawn once per paint.
 // Cars of the same body and paint share the processed sizes (each car still
 // gets its own keys and files).
 func demoPictures(ctx context.Context) (map[demoPictureKey][]*photo.Result, error) {
 	bodies := demoBodies()
+	type job struct {
+		key   demoPictureKey
+		angle demoAngle
+	}
+	jobOf := func(k demoPictureKey, a demoAngle) job {
+		if a == angleInterior {
+			k.shape = ""
+		}
+		return job{k, a}
+	}
+	var jobs []job
+	done := map[job]*photo.Result{}
 	out := map[demoPictureKey][]*photo.Result{}
-	var keys []demoPictureKey
 	for _, d := range demoCars() {
 		k := demoPictureKey{demoShape(d), d.paint}
-		if _, ok := out[k]; !ok {
-			out[k] = make([]*photo.Result, demoAngleCount)
-			keys = append(keys, k)
+		if _, ok := out[k]; ok {
+			continue
+		}
+		out[k] = nil
+		for a := range demoAngleCount {
+			if j := jobOf(k, a); !hasJob(done, j) {
+				done[j] = nil
+				jobs = append(jobs, j)
+			}
 		}
 	}
 	proc := photo.NewProcessor(photo.DefaultLimits(), 2)
-	jobs := make(chan int)
-	errs := make([]error, len(keys)*int(demoAngleCount))
+	results := make([]*photo.Result, len(jobs))
+	errs := make([]error, len(jobs))
+	next := make(chan int)
 	var wg sync.WaitGroup
 	for range 2 {
 		wg.Go(func() {
 			face, err := demoMarkFace(17)
-			for i := range jobs {
+			for i := range next {
 				if err != nil {
 					errs[i] = err
 					continue
 				}
-				k, angle := keys[i/int(demoAngleCount)], demoAngle(i%int(demoAngleCount))
+				j := jobs[i]
 				var b bytes.Buffer
-				img := drawDemoPhoto(800, 600, bodies[k.shape], demoPaints[k.paint], angle, face)
+				img := drawDemoPhoto(800, 600, bodies[j.key.shape], demoPaints[j.key.paint], j.angle, face)
 				if errs[i] = jpeg.Encode(&b, img, &jpeg.Options{Quality: 88}); errs[i] != nil {
 					continue
 				}
-				out[k][angle], errs[i] = proc.Process(ctx, &b)
+				results[i], errs[i] = proc.Process(ctx, &b)
 			}
 		})
 	}
-	for i := range errs {
-		jobs <- i
+	for i := range jobs {
+		next <- i
 	}
-	close(jobs)
+	close(next)
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("demo photos: %w", err)
 	}
+	for i, j := range jobs {
+		done[j] = results[i]
+	}
+	for k := range out {
+		for a := range demoAngleCount {
+			out[k] = append(out[k], done[jobOf(k, a)])
+		}
+	}
 	return out, nil
+}
+
+func hasJob[K comparable, V any](m map[K]V, k K) bool {
+	_, ok := m[k]
+	return ok
 }
