@@ -76,6 +76,9 @@ func runDemo(ctx context.Context, e *env) error {
 	if err := seedDemoQuotes(ctx, s, time.Now()); err != nil { // prices and quotes (issue 18)
 		return err
 	}
+	if err := seedDemoReviews(ctx, s, time.Now()); err != nil {
+		return err
+	}
 	fmt.Fprintf(e.stdout, "\nSite de démonstration : %s  (base : %s)\n", demoURL(cfg), s.Path())
 	if pw != "" {
 		fmt.Fprintf(e.stdout, "Compte administrateur créé — notez ce mot de passe, il ne sera plus affiché :\n  e-mail : %s\n  mot de passe : %s\n\n", demoAdminEmail, pw)
@@ -123,7 +126,11 @@ func seedDemo(ctx context.Context, s *store.Store, now time.Time) error {
 	g := &garage.Details{
 		Name: garage.DefaultName, Street: "12 avenue des Mécaniciens", PostalCode: "31200", City: "Toulouse",
 		Phone: "05 61 00 00 00", Email: "contact@garage-parrot.test",
-		LegalName: garage.DefaultName + " SARL", SIRET: "000 000 000 00000", Host: "Hébergement de démonstration",
+		LegalName: garage.DefaultName, SIRET: "84127759300015", Host: "OVH SAS",
+		// Plausible legal details (the numbers pass their checksums) for
+		// the legal notice; the owner replaces them in the back office.
+		LegalForm: "SARL", ShareCapital: 7500, RCSCity: "Toulouse", RCSNumber: "841277593", VATNumber: "FR73841277593",
+		Director: "Vincent Parrot, gérant", HostAddress: "2 rue Kellermann, 59100 Roubaix, France", HostPhone: "+33 9 72 10 10 07",
 	}
 	if err := s.SaveGarageDetails(ctx, g, now, garage.Actor{}); err != nil {
 		return err

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
 	"image/color"
 	"image/jpeg"
 	"sync"
@@ -93,6 +92,7 @@ func demoCars() []demoCar {
 		{"Mercedes-Benz", "Classe A", "180 d 116 Progressive Line 7G-DCT", 24990, 2019, 6, 71000, "diesel", "automatique", "berline", 116, 6, 5, 5, "Argent Iridium", 3, "2", []string{eqClim, eqGPS, eqCam, eqCarplay}, pub},
 		{"Peugeot", "308", "SW 1.5 BlueHDi 130 Allure", 15990, 2019, 1, 92000, "diesel", "manuelle", "break", 130, 7, 5, 5, "Bleu Magnetic", 4, "2", []string{eqClim, eqGPS, eqRadar}, sold},
 		{"Renault", "Twingo", "III SCe 65 Life", 7490, 2017, 4, 54000, "essence", "manuelle", "citadine", 65, 4, 5, 4, "Orange Valencia", 7, "1", []string{eqClimM, eqBT}, sold},
+		{"Mazda", "MX-5", "RF 2.0 Skyactiv-G 184 Sélection", 27990, 2020, 5, 31000, "essence", "manuelle", "cabriolet", 184, 10, 2, 2, "Gris Machine", 3, "1", []string{eqClim, eqGPS, eqCuir, eqSieges, eqLED}, pub},
 		{"Dacia", "Spring", "Confort Plus", 11990, 2022, 11, 12000, "electrique", "automatique", "citadine", 44, 1, 5, 4, "Blanc", 1, "0", []string{eqClimM, eqGPS}, draft},
 		{"Hyundai", "Tucson", "1.6 T-GDI 230 Hybrid Executive", 0, 2021, 0, 0, "hybride", "automatique", "suv", 230, 9, 5, 5, "Gris Shadow", 3, "", []string{eqClim, eqGPS, eqCam}, draft},
 	}
@@ -136,8 +136,7 @@ func seedDemoCars(ctx context.Context, s *store.Store, photos photostore.Store, 
 			return err
 		}
 		var rows []*garage.CarPhoto
-		for view := range 2 {
-			res := pictures[d.paint][view]
+		for _, res := range pictures[demoPictureKey{demoShape(d), d.paint}] {
 			key := photostore.NewKey("cars")
 			for _, v := range res.Variants {
 				if err := photos.Put(ctx, photostore.VariantKey(key, v.Size), v.Data, v.ContentType); err != nil {
@@ -153,90 +152,88 @@ func seedDemoCars(ctx context.Context, s *store.Store, photos photostore.Store, 
 	return nil
 }
 
-// demoPictures draws every paint in both views and runs each picture
-// through the photo processor, two at a time. Cars of the same paint share
-// the processed sizes (each car still gets its own keys and files).
-func demoPictures(ctx context.Context) ([][2]*photo.Result, error) {
-	proc := photo.NewProcessor(photo.DefaultLimits(), 2)
-	out := make([][2]*photo.Result, len(demoPaints))
-	errs := make([]error, 2*len(demoPaints))
-	var wg sync.WaitGroup
-	for i := range errs {
-		paint, view := i/2, i%2
-		wg.Go(func() {
-			var b bytes.Buffer
-			if err := jpeg.Encode(&b, drawDemoCar(640, 480, demoPaints[paint], view), &jpeg.Options{Quality: 90}); err != nil {
-				errs[i] = err
-				return
+// demoPictureKey names a drawn car: its body shape and paint.
+type demoPictureKey struct {
+	shape string
+	paint int
+}
+
+// demoPictures draws every (body, paint) pair the catalogue uses from every
+// angle, and runs each picture through the photo processor, two at a time.
+// The interior depends on the paint only, so it is drawn once per paint.
+// Cars of the same body and paint share the processed sizes (each car still
+// gets its own keys and files).
+func demoPictures(ctx context.Context) (map[demoPictureKey][]*photo.Result, error) {
+	bodies := demoBodies()
+	type job struct {
+		key   demoPictureKey
+		angle demoAngle
+	}
+	jobOf := func(k demoPictureKey, a demoAngle) job {
+		if a == angleInterior {
+			k.shape = ""
+		}
+		return job{k, a}
+	}
+	var jobs []job
+	done := map[job]*photo.Result{}
+	out := map[demoPictureKey][]*photo.Result{}
+	for _, d := range demoCars() {
+		k := demoPictureKey{demoShape(d), d.paint}
+		if _, ok := out[k]; ok {
+			continue
+		}
+		out[k] = nil
+		for a := range demoAngleCount {
+			if j := jobOf(k, a); !hasJob(done, j) {
+				done[j] = nil
+				jobs = append(jobs, j)
 			}
-			out[paint][view], errs[i] = proc.Process(ctx, &b)
+		}
+	}
+	proc := photo.NewProcessor(photo.DefaultLimits(), 2)
+	results := make([]*photo.Result, len(jobs))
+	errs := make([]error, len(jobs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			face, err := demoMarkFace(17)
+			for i := range next {
+				if err != nil {
+					errs[i] = err
+					continue
+				}
+				j := jobs[i]
+				var b bytes.Buffer
+				img := drawDemoPhoto(800, 600, bodies[j.key.shape], demoPaints[j.key.paint], j.angle, face)
+				if errs[i] = jpeg.Encode(&b, img, &jpeg.Options{Quality: 88}); errs[i] != nil {
+					continue
+				}
+				results[i], errs[i] = proc.Process(ctx, &b)
+			}
 		})
 	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("demo photos: %w", err)
 	}
+	for i, j := range jobs {
+		done[j] = results[i]
+	}
+	for k := range out {
+		for a := range demoAngleCount {
+			out[k] = append(out[k], done[jobOf(k, a)])
+		}
+	}
 	return out, nil
 }
 
-// drawDemoCar draws a simple car silhouette in paint: view 0 is a side
-// view against the sky, view 1 the same car facing the other way in a grey
-// studio.
-func drawDemoCar(w, h int, paint color.RGBA, view int) *image.RGBA {
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	fw, fh := float64(w), float64(h)
-	for y := range h {
-		for x := range w {
-			fx, fy := float64(x)/fw, float64(y)/fh
-			if view == 1 {
-				fx = 1 - fx
-			}
-			img.SetRGBA(x, y, demoPixel(fx, fy, fw/fh, paint, view))
-		}
-	}
-	return img
-}
-
-// demoPixel is the colour at (fx, fy), both in [0, 1); aspect is w/h.
-func demoPixel(fx, fy, aspect float64, paint color.RGBA, view int) color.RGBA {
-	in := func(cx, cy, r float64) bool {
-		dx, dy := (fx-cx)*aspect, fy-cy
-		return dx*dx+dy*dy <= r*r
-	}
-	switch {
-	case in(0.28, 0.72, 0.11) || in(0.74, 0.72, 0.11):
-		if in(0.28, 0.72, 0.05) || in(0.74, 0.72, 0.05) {
-			return color.RGBA{0xB0, 0xB0, 0xB4, 0xFF} // hub
-		}
-		return color.RGBA{0x1A, 0x1A, 0x1A, 0xFF} // tyre
-	case fy >= 0.5 && fy < 0.72 && fx >= 0.12 && fx < 0.9:
-		if fx >= 0.86 && fy < 0.57 {
-			return color.RGBA{0xFF, 0xE0, 0x8A, 0xFF} // headlight
-		}
-		if fy >= 0.6 && fy < 0.61 {
-			return shade(paint, 0.75) // waist line
-		}
-		return paint
-	case fy >= 0.32 && fy < 0.5:
-		t := (fy - 0.32) / 0.18 // 0 at the roof, 1 at the waist
-		left, right := 0.34-0.12*t, 0.64+0.14*t
-		if fx >= left && fx < right {
-			if fy >= 0.35 && fx >= left+0.025 && fx < right-0.025 && (fx < 0.485 || fx >= 0.505) {
-				return color.RGBA{0x9C, 0xC3, 0xE0, 0xFF} // windows
-			}
-			return paint
-		}
-	}
-	if fy >= 0.78 {
-		return color.RGBA{0x55, 0x55, 0x58, 0xFF} // ground
-	}
-	if view == 1 {
-		g := uint8(0xE8 - 0x30*fy)
-		return color.RGBA{g, g, g, 0xFF}
-	}
-	return color.RGBA{uint8(0x9F + 0x50*fy), uint8(0xC9 + 0x30*fy), 0xF0, 0xFF} // sky
-}
-
-func shade(c color.RGBA, f float64) color.RGBA {
-	return color.RGBA{uint8(float64(c.R) * f), uint8(float64(c.G) * f), uint8(float64(c.B) * f), c.A}
+func hasJob[K comparable, V any](m map[K]V, k K) bool {
+	_, ok := m[k]
+	return ok
 }

@@ -255,8 +255,8 @@ func TestDemo(t *testing.T) {
 	if resp, body := get(t, base+"/services"); resp.StatusCode != http.StatusOK || !strings.Contains(body, "Freinage") {
 		t.Errorf("demo services page: %d (no demo service)\n%.300s", resp.StatusCode, body)
 	}
-	if resp, body := get(t, base+"/occasions"); resp.StatusCode != http.StatusOK || !strings.Contains(body, "28 véhicules") {
-		t.Errorf("demo car list: %d (want 26 cars for sale and 2 recently sold)\n%.300s", resp.StatusCode, body)
+	if resp, body := get(t, base+"/occasions"); resp.StatusCode != http.StatusOK || !strings.Contains(body, "29 véhicules") {
+		t.Errorf("demo car list: %d (want 27 cars for sale and 2 recently sold)\n%.300s", resp.StatusCode, body)
 	}
 	if code := srv.stop(t); code != 0 {
 		t.Fatalf("demo exited with %d:\n%s%s", code, srv.out, srv.errOut)
@@ -286,8 +286,8 @@ func TestDemo(t *testing.T) {
 	if len(services) != 6 {
 		t.Errorf("after two demo runs: %d services, want the 6 demo services once", len(services))
 	}
-	if counts, err := s.CountCarsByStatus(context.Background()); err != nil || counts[garage.CarPublished]+counts[garage.CarSold]+counts[garage.CarDraft] != 30 {
-		t.Errorf("after two demo runs: cars %v %v, want the 30 demo cars once", counts, err)
+	if counts, err := s.CountCarsByStatus(context.Background()); err != nil || counts[garage.CarPublished]+counts[garage.CarSold]+counts[garage.CarDraft] != 31 {
+		t.Errorf("after two demo runs: cars %v %v, want the 31 demo cars once", counts, err)
 	}
 }
 

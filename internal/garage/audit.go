@@ -168,7 +168,9 @@ func ServiceText(sv *Service) string {
 
 // DetailsText is a one-line summary of the garage's details for the audit log.
 func DetailsText(g *Details) string {
-	return strings.Join([]string{g.Name, g.Address(), g.Phone, g.Email, g.LegalName, "SIRET " + g.SIRET, "hébergeur " + g.Host}, " | ")
+	return strings.Join([]string{g.Name, g.Address(), g.Phone, g.Email, g.LegalName, "SIRET " + g.SIRET, "hébergeur " + g.Host,
+		g.LegalForm, "capital " + strconv.Itoa(g.ShareCapital) + " €", "RCS " + g.RCSCity + " " + g.RCSNumber, "TVA " + g.VATNumber,
+		"directeur de la publication " + g.Director, "hébergeur " + g.HostAddress + " " + g.HostPhone}, " | ")
 }
 
 // WeekText is a one-line summary of the weekly hours for the audit log.

@@ -20,8 +20,37 @@ type Details struct {
 	LegalName  string
 	SIRET      string
 	Host       string
-	UpdatedAt  time.Time
+	// The legal notice of a company (LegalForms), asked in the back office.
+	LegalForm    string // "SARL", "SAS"… (LegalForms)
+	ShareCapital int    // euros; 0 for a sole trader (EI)
+	RCSCity      string // the registry's city: "RCS Toulouse …"
+	RCSNumber    string // the SIREN, 9 digits
+	VATNumber    string // "FR" + key + SIREN; "" for a sole trader not liable to VAT
+	Director     string // the publication director: name and position
+	HostAddress  string
+	HostPhone    string
+	UpdatedAt    time.Time
 }
+
+// LegalForms are the legal forms the back office offers.
+func LegalForms() []Option {
+	return []Option{{"SARL", "SARL"}, {"EURL", "EURL"}, {"SAS", "SAS"}, {"SASU", "SASU"}, {"SA", "SA"},
+		{"EI", "Entreprise individuelle (EI)"}}
+}
+
+// ValidLegalForm reports whether f is one of LegalForms.
+func ValidLegalForm(f string) bool {
+	for _, o := range LegalForms() {
+		if o.Code == f {
+			return true
+		}
+	}
+	return false
+}
+
+// HasCapital reports whether the legal form has a share capital to show
+// (every company; not a sole trader).
+func (g *Details) HasCapital() bool { return g.LegalForm != "" && g.LegalForm != "EI" }
 
 // Limits of the garage details' fields, in characters.
 const (
@@ -30,6 +59,8 @@ const (
 	DetailsMaxCity      = 100
 	DetailsMaxLegalName = 200
 	DetailsMaxHost      = 300
+	DetailsMaxDirector  = 200
+	DetailsMaxCapital   = 100_000_000 // euros
 )
 
 // DisplayName is the name to show: the garage's, or DefaultName.

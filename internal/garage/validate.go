@@ -58,7 +58,13 @@ const (
 	msgSIRET      = "Le numéro SIRET compte 14 chiffres et sa clé de contrôle doit être juste : vérifiez-le sur votre extrait Kbis."
 	msgPostalCode = "Le code postal compte 5 chiffres."
 	msgRating     = "Choisissez une note de 1 à 5 étoiles."
+	msgSIREN      = "Le numéro SIREN compte 9 chiffres (les 9 premiers du SIRET) et sa clé de contrôle doit être juste."
+	msgVAT        = "Le numéro de TVA intracommunautaire s'écrit FR, une clé de 2 chiffres et les 9 chiffres du SIREN (exemple : FR40\u00a0303\u00a0265\u00a0045) ; vérifiez la clé."
 )
+
+func msgAmount(label string, max int) string {
+	return label + " doit être un montant en euros sans centimes, de 1 à " + format.Int(max) + "\u00a0€ (exemple : 7\u00a0500)."
+}
 
 func msgChars(label string) string    { return label + " contient des caractères non autorisés." }
 func msgRequired(label string) string { return label + " est obligatoire." }
@@ -327,4 +333,52 @@ func (v *Validator) First(fields ...string) string {
 		}
 	}
 	return ""
+}
+
+// SIREN checks a SIREN number (9 digits, spaces allowed, Luhn checksum) and
+// returns its digits.
+func (v *Validator) SIREN(field, label, value string, required bool) string {
+	return v.matching(field, label, spaces.Replace(value), required, ValidSIREN, msgSIREN)
+}
+
+// ValidSIREN checks 9 digits whose Luhn checksum is right.
+func ValidSIREN(s string) bool {
+	return len(s) == 9 && ValidSIRET("00000"+s)
+}
+
+// VAT checks a French intra-community VAT number ("FR", a 2-digit key,
+// the SIREN; spaces allowed, any case) and returns it as "FR40303265045".
+func (v *Validator) VAT(field, label, value string, required bool) string {
+	return v.matching(field, label, strings.ToUpper(spaces.Replace(value)), required, ValidVAT, msgVAT)
+}
+
+// ValidVAT checks a French VAT number: its key is (12 + 3 × (SIREN mod 97))
+// mod 97.
+func ValidVAT(s string) bool {
+	if len(s) != 13 || !strings.HasPrefix(s, "FR") || strings.Trim(s[2:], "0123456789") != "" || !ValidSIREN(s[4:]) {
+		return false
+	}
+	key, _ := strconv.Atoi(s[2:4])
+	siren, _ := strconv.Atoi(s[4:])
+	return key == (12+3*(siren%97))%97
+}
+
+// Amount checks a whole amount in euros from 1 to max, as typed in French
+// ("7 500", "7500 €", "7 500,00 €"). It returns 0 when the field is empty
+// (an error when required) or wrong.
+func (v *Validator) Amount(field, label, value string, required bool, max int) int {
+	value = strings.TrimSpace(strings.TrimSuffix(spaces.Replace(strings.TrimSpace(value)), "€"))
+	for _, cents := range []string{",00", ".00", ",0"} {
+		value = strings.TrimSuffix(value, cents)
+	}
+	if value == "" {
+		v.Check(!required, field, msgRequired(label))
+		return 0
+	}
+	n, err := strconv.Atoi(value)
+	if err != nil || len(value) > 12 || strings.Trim(value, "0123456789") != "" || n < 1 || n > max {
+		v.Fail(field, msgAmount(label, max))
+		return 0
+	}
+	return n
 }

@@ -1,6 +1,7 @@
 package garage
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -113,5 +114,39 @@ func TestValidatorWording(t *testing.T) {
 	v.Line("vide", "Le nom", strings.Repeat("x", 20), true, 10)
 	if v.Errors["vide"] != "Le nom est obligatoire." {
 		t.Errorf("second error replaced the first: %q", v.Errors["vide"])
+	}
+}
+
+func TestLegalNoticeNumbers(t *testing.T) {
+	for s, want := range map[string]bool{
+		"FR40303265045": true,  // the example of the wording
+		"FR41303265045": false, // wrong key
+		"FR4030326504":  false,
+		"DE40303265045": false,
+		"FRAB303265045": false,
+	} {
+		if got := ValidVAT(s); got != want {
+			t.Errorf("ValidVAT(%q) = %v, want %v", s, got, want)
+		}
+	}
+	v := NewValidator()
+	if got := v.VAT("tva", "Le numéro de TVA", " fr 40 303 265 045 ", true); got != "FR40303265045" || !v.Valid() {
+		t.Errorf("VAT = %q, %v", got, v.Errors)
+	}
+	if got := v.SIREN("rcs", "Le numéro RCS", "732 829 320", true); got != "732829320" || !v.Valid() {
+		t.Errorf("SIREN = %q, %v", got, v.Errors)
+	}
+	if n := v.Amount("capital", "Le capital", "7 500,00 €", true, DetailsMaxCapital); n != 7500 || !v.Valid() {
+		t.Errorf("Amount = %d, %v", n, v.Errors)
+	}
+	v.VAT("tva_fausse", "Le numéro de TVA", "FR41303265045", true)
+	v.SIREN("rcs_faux", "Le numéro RCS", "732 829 321", true)
+	v.Amount("capital_faux", "Le capital", "7,5k", true, DetailsMaxCapital)
+	v.Amount("capital_vide", "Le capital", "", true, DetailsMaxCapital)
+	want := FieldErrors{"tva_fausse": msgVAT, "rcs_faux": msgSIREN,
+		"capital_faux": "Le capital doit être un montant en euros sans centimes, de 1 à 100\u202f000\u202f000\u00a0€ (exemple : 7\u00a0500).",
+		"capital_vide": "Le capital est obligatoire."}
+	if !reflect.DeepEqual(v.Errors, want) {
+		t.Errorf("errors:\n got %#v\nwant %#v", v.Errors, want)
 	}
 }

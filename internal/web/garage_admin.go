@@ -48,8 +48,19 @@ func (a *app) garageEditPost(w http.ResponseWriter, r *http.Request) {
 		SIRET:      v.SIRET("siret", "Le numéro SIRET", form("siret")),
 		Host:       v.Line("host", "L'hébergeur", form("host"), true, garage.DetailsMaxHost),
 	}
+	// The legal notice of a company: what a SARL must show.
+	g.LegalForm = form("legal_form")
+	v.Choose("legal_form", garage.ValidLegalForm(g.LegalForm))
+	company := g.LegalForm != "EI"
+	g.ShareCapital = v.Amount("share_capital", "Le capital social", form("share_capital"), company && g.LegalForm != "", garage.DetailsMaxCapital)
+	g.RCSCity = v.Line("rcs_city", "La ville du greffe (RCS)", form("rcs_city"), true, garage.DetailsMaxCity)
+	g.RCSNumber = v.SIREN("rcs_number", "Le numéro RCS (SIREN)", form("rcs_number"), true)
+	g.VATNumber = v.VAT("vat_number", "Le numéro de TVA intracommunautaire", form("vat_number"), company)
+	g.Director = v.Line("director", "Le directeur de la publication", form("director"), true, garage.DetailsMaxDirector)
+	g.HostAddress = v.Line("host_address", "L'adresse de l'hébergeur", form("host_address"), true, garage.DetailsMaxHost)
+	g.HostPhone = v.Phone("host_phone", "Le téléphone de l'hébergeur", form("host_phone"), true)
 	if !v.Valid() {
-		a.renderGarageEdit(w, r, http.StatusUnprocessableEntity, views.GarageForm{G: g, Errors: v.Errors})
+		a.renderGarageEdit(w, r, http.StatusUnprocessableEntity, views.GarageForm{G: g, Errors: v.Errors, Capital: form("share_capital")})
 		return
 	}
 	if err := a.store.SaveGarageDetails(r.Context(), &g, a.now(), a.actor(r)); err != nil {

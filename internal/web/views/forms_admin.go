@@ -83,8 +83,17 @@ type InviteForm struct {
 
 // GarageForm is the garage details form.
 type GarageForm struct {
-	G      garage.Details
-	Errors map[string]string
+	G       garage.Details
+	Errors  map[string]string
+	Capital string // the share capital as typed, kept when the form comes back
+}
+
+// CapitalValue is the share capital field's value: as typed, or as stored.
+func (f GarageForm) CapitalValue() string {
+	if f.Capital != "" || f.G.ShareCapital == 0 {
+		return f.Capital
+	}
+	return strconv.Itoa(f.G.ShareCapital)
 }
 
 // AccountPage is "Mon compte".
