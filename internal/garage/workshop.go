@@ -268,6 +268,21 @@ func JobEnd(dayOf func(time.Time) hours.Day, start time.Time, minutes int, multi
 	}
 }
 
+// cachedDayOf remembers the hours of each day asked (a day's exceptions
+// and public holidays are looked up once per computation).
+func cachedDayOf(dayOf func(time.Time) hours.Day) func(time.Time) hours.Day {
+	seen := map[hours.Date]hours.Day{}
+	return func(t time.Time) hours.Day {
+		d := hours.DateOf(t.In(hours.Paris()))
+		if day, ok := seen[d]; ok {
+			return day
+		}
+		day := dayOf(t)
+		seen[d] = day
+		return day
+	}
+}
+
 // busyIndex answers "which bays are free from s to e" quickly: the busy
 // periods sorted by start, with the longest one's length.
 type busyIndex struct {
@@ -319,7 +334,7 @@ func FreeSlots(q SlotQuery) []Slot {
 	if q.Minutes <= 0 || q.Settings.StepMinutes <= 0 || q.Settings.Bays <= 0 {
 		return nil
 	}
-	dayOf := WorkshopDayOf(q.Schedule)
+	dayOf := cachedDayOf(WorkshopDayOf(q.Schedule))
 	busy := newBusyIndex(q.Busy)
 	earliest := q.Now.Add(time.Duration(q.Settings.NoticeHours) * time.Hour)
 	last := hours.DateOf(q.Now.In(hours.Paris())).AddDays(q.Settings.HorizonDays)

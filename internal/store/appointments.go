@@ -212,7 +212,8 @@ func (s *Store) AppointmentByToken(ctx context.Context, tokenHash string) (a *ga
 func (s *Store) ListAppointments(ctx context.Context, from, to time.Time) (list []*garage.Appointment, err error) {
 	defer wrap(&err, "list appointments")
 	return queryAll(ctx, s.db, scanAppointment, `SELECT `+appointmentColumns+` FROM appointments
-		WHERE start_at < $2 AND end_at > $1 ORDER BY start_at, bay, id`, from.Unix(), to.Unix())
+		WHERE start_at < $2 AND start_at > $3 AND end_at > $1 ORDER BY start_at, bay, id`,
+		from.Unix(), to.Unix(), from.Unix()-int64(garage.WorkshopMaxJobDays)*86400)
 }
 
 // AppointmentHistory returns the earlier appointments of the same e-mail
@@ -244,9 +245,12 @@ func (s *Store) WorkshopBusy(ctx context.Context, from, to time.Time) (list []ga
 		b.Start, b.End = time.Unix(start, 0).UTC(), time.Unix(end, 0).UTC()
 		return b, err
 	}
-	return queryAll(ctx, s.db, scan, `SELECT bay, start_at, end_at FROM appointments WHERE start_at < $2 AND end_at > $1 AND status <> $3
+	// No job lasts longer than WorkshopMaxJobDays: the lower bound on
+	// start_at keeps the index range to the days asked.
+	return queryAll(ctx, s.db, scan, `SELECT bay, start_at, end_at FROM appointments
+		WHERE start_at < $2 AND start_at > $4 AND end_at > $1 AND status <> $3
 		UNION ALL SELECT bay, start_at, end_at FROM workshop_blocks WHERE start_at < $2 AND end_at > $1`,
-		from.Unix(), to.Unix(), garage.AppointmentCancelled)
+		from.Unix(), to.Unix(), garage.AppointmentCancelled, from.Unix()-int64(garage.WorkshopMaxJobDays)*86400)
 }
 
 // lockAppointment reads an appointment for a change.

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/vparrot/garage/internal/garage"
+	"github.com/vparrot/garage/internal/hours"
 	"github.com/vparrot/garage/internal/store"
 	"github.com/vparrot/garage/internal/web/views"
 )
@@ -103,7 +104,8 @@ func fingerprint(t *testing.T, s *store.Store) string {
 	h := sha256.New()
 	for _, table := range []string{"users", "garage", "opening_hours", "opening_exceptions", "services", "cars",
 		"car_equipment", "car_photos", "messages", "testimonials", "search_alerts",
-		"price_items", "quote_policies", "quotes"} { // prices and quotes (issue 18)
+		"price_items", "quote_policies", "quotes", // prices and quotes (issue 18)
+		"appointments", "workshop_settings", "workshop_blocks", "workshop_cells"} { // workshop (issue 17)
 		rows, err := s.DB().QueryContext(context.Background(), `SELECT * FROM `+table+` ORDER BY 1`)
 		if err != nil {
 			t.Fatal(err)
@@ -161,11 +163,35 @@ func TestHostileInputOnEveryForm(t *testing.T) {
 	if err := e.store.SetPriceItem(ctx, &garage.PriceItem{Kind: garage.PriceRate, Code: "t1", Label: "T1", CentsTTC: 7200, Active: true}, now, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
+	// Workshop (issue 17): a bookable service, a slot 50 days ahead (within the horizon while the clock runs),
+	// an appointment for the staff's forms.
+	vidange := bookableVidange(t, e.store)
+	slotDay := hours.DateOf(now.In(hours.Paris())).AddDays(50)
+	for slotDay.Weekday() == time.Saturday || slotDay.Weekday() == time.Sunday {
+		slotDay = slotDay.AddDays(1)
+	}
+	slotPath := "/rendez-vous/reserver?service=" + id(vidange) + "&debut=" + slotDay.String() + "T10:00"
+	appt := &garage.Appointment{Start: time.Date(slotDay.Year, slotDay.Month, slotDay.Day, 14, 0, 0, 0, hours.Paris()), Status: garage.AppointmentRequested,
+		ServiceIDs: []int64{vidange}, Services: []string{"Vidange"}, Minutes: 45, Name: "Paul", Email: "p@exemple.fr", Source: "web"}
+	appt.End = appt.Start.Add(45 * time.Minute)
+	if err := e.store.BookAppointment(ctx, "", appt, "", nil, now, garage.Actor{}); err != nil {
+		t.Fatal(err)
+	}
+	apptPath := views.AdminAppointmentPath(appt.ID)
 
 	forms := []struct {
 		page, action string
 		anonymous    bool
 	}{
+		// Workshop (issue 17): the booking form, the planning's forms, an appointment's forms, the settings (first: the
+		// hostile hours forms below may close the slot's day).
+		{slotPath, "/rendez-vous/reserver", true},
+		{"/admin/atelier", "/admin/atelier/nouveau", false},
+		{"/admin/atelier", "/admin/atelier/blocages", false},
+		{apptPath, apptPath + "/deplacer", false},
+		{apptPath, apptPath + "/note", false},
+		{apptPath, apptPath + "/statut", false}, // last: it may cancel the appointment, which then has no move form
+		{"/admin/atelier/reglages", "/admin/atelier/reglages", false},
 		{"/connexion", "/connexion", true},
 		{"/contact", "/contact", true},
 		{views.CarPath(clio), "/contact", true},
