@@ -60,7 +60,7 @@ func AdminPrices(p *Page, d PricesAdmin) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "\">Voir la page publique</a></p><h2>Tarifs en vigueur</h2><div class=\"table-wrap\"><table class=\"table\"><thead><tr><th scope=\"col\">Type</th><th scope=\"col\">Code</th><th scope=\"col\">Libellé</th><th scope=\"col\" class=\"num\">Prix TTC</th><th scope=\"col\">Depuis</th><th scope=\"col\">Action</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "\">Voir la page publique</a></p><h2>Tarifs en vigueur</h2><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Tarifs en vigueur (défilement horizontal)\"><table class=\"table\"><thead><tr><th scope=\"col\">Type</th><th scope=\"col\">Code</th><th scope=\"col\">Libellé</th><th scope=\"col\" class=\"num\">Prix TTC</th><th scope=\"col\">Depuis</th><th scope=\"col\">Action</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -377,7 +377,7 @@ func AdminPrices(p *Page, d PricesAdmin) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 32, "</fieldset><div class=\"form-actions\"><button type=\"submit\" class=\"btn btn-primary\">Enregistrer</button></div></form><h2>Historique des modifications</h2><div class=\"table-wrap\"><table class=\"table\"><thead><tr><th scope=\"col\">À partir du</th><th scope=\"col\">Type</th><th scope=\"col\">Code</th><th scope=\"col\">Libellé</th><th scope=\"col\" class=\"num\">Prix TTC</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 32, "</fieldset><div class=\"form-actions\"><button type=\"submit\" class=\"btn btn-primary\">Enregistrer</button></div></form><h2>Historique des modifications</h2><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Historique des tarifs (défilement horizontal)\"><table class=\"table\"><thead><tr><th scope=\"col\">À partir du</th><th scope=\"col\">Type</th><th scope=\"col\">Code</th><th scope=\"col\">Libellé</th><th scope=\"col\" class=\"num\">Prix TTC</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

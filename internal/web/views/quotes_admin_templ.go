@@ -83,7 +83,7 @@ func AdminQuoteList(p *Page, d QuoteList) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th scope=\"col\">Reçue le</th><th scope=\"col\">Client</th><th scope=\"col\">Demande</th><th scope=\"col\">Action</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Demandes à chiffrer (défilement horizontal)\"><table class=\"table\"><thead><tr><th scope=\"col\">Reçue le</th><th scope=\"col\">Client</th><th scope=\"col\">Demande</th><th scope=\"col\">Action</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -255,7 +255,7 @@ func AdminQuoteList(p *Page, d QuoteList) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th scope=\"col\">Numéro</th><th scope=\"col\">Client</th><th scope=\"col\" class=\"num\">Total TTC</th><th scope=\"col\">État</th><th scope=\"col\">Valable jusqu'au</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Devis (défilement horizontal)\"><table class=\"table\"><thead><tr><th scope=\"col\">Numéro</th><th scope=\"col\">Client</th><th scope=\"col\" class=\"num\">Total TTC</th><th scope=\"col\">État</th><th scope=\"col\">Valable jusqu'au</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
