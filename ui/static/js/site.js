@@ -63,9 +63,10 @@
         });
       });
     });
-    var menu = document.querySelector(".admin-menu");
-    if (menu && window.matchMedia("(min-width: 60rem)").matches) {
-      menu.open = true;
+    if (window.matchMedia("(min-width: 60rem)").matches) {
+      Array.prototype.forEach.call(document.querySelectorAll(".admin-menu, .filters-panel"), function (d) {
+        d.open = true;
+      });
     }
   }
 
