@@ -37,7 +37,8 @@ func seedCanaries(t *testing.T, s *store.Store) {
 		}
 	}
 	must(s.SaveGarageDetails(ctx, &garage.Details{Name: "Garage " + canary, Street: canary, PostalCode: "31000", City: canary,
-		Phone: "05 61 00 00 00", Email: "contact@garage-parrot.test", LegalName: canary, SIRET: canary, Host: canary}, now, garage.Actor{}))
+		Phone: "05 61 00 00 00", Email: "contact@garage-parrot.test", LegalName: canary, SIRET: canary, Host: canary,
+		LegalForm: canary, ShareCapital: 1000, RCSCity: canary, RCSNumber: canary, VATNumber: canary, Director: canary, HostAddress: canary, HostPhone: canary}, now, garage.Actor{}))
 	price := 49
 	must(s.CreateService(ctx, &garage.Service{Title: canary, Description: canary, Visible: true, PriceFrom: &price}, now, garage.Actor{}))
 	today := hours.DateOf(now.In(hours.Paris()))
