@@ -68,6 +68,9 @@ func book(t *testing.T, b *browser, s *site, name string) {
 		activate(`.appointment-search button[type="submit"]`),
 		chromedp.WaitVisible(chromedp.CSS(".slot-list .slot")),
 	)
+	if loc := b.location(t); !strings.Contains(loc, "service=") {
+		t.Errorf("the URL does not carry the choice: %s", loc)
+	}
 	if w := eval[[]int](t, b, `[document.documentElement.scrollWidth, document.documentElement.clientWidth]`); w[0] > w[1] {
 		t.Errorf("the slots scroll sideways: %d px wide in a %d px window", w[0], w[1])
 	}
