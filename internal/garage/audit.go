@@ -111,6 +111,15 @@ var actionLabels = map[string]string{
 	// Buyer tools (issue 19).
 	"feed.rotate": "Adresse secrète des flux renouvelée",
 	"car.import":  "Voitures importées (CSV)",
+	// Prices and quotes (issue 18).
+	"price.set":      "Tarif enregistré",
+	"price.withdraw": "Tarif retiré",
+	"price.policy":   "Conditions des devis modifiées",
+	"quote.create":   "Devis créé (brouillon)",
+	"quote.update":   "Brouillon de devis modifié",
+	"quote.send":     "Devis envoyé au client",
+	"quote.accept":   "Devis accepté par le client",
+	"quote.refuse":   "Devis refusé par le client",
 }
 
 // ActionLabel is the French name of an audit action.
