@@ -140,4 +140,23 @@ func storyQuote(t *testing.T, s *site, smtp *mailtest.Server) {
 	if row := e.text(t, ".admin-main"); !strings.Contains(row, number) || !strings.Contains(row, "Accepté") {
 		t.Fatalf("accepted list: %q", row)
 	}
+	quotePath := eval[string](t, e, `document.querySelector('.admin-main table a[href^="/admin/devis/"]').pathname`)
+
+	// Axe and no sideways scroll on the new pages, on a phone and on a desktop screen.
+	pub := []string{"/tarifs", "/devis", "/devis/merci"}
+	admin := []string{"/admin/tarifs", "/admin/devis", "/admin/devis/nouveau", quotePath}
+	a := newBrowser(t, 1280, 900)
+	a.login(t, s, adminEmail, adminPassword)
+	aPhone := newBrowser(t, 390, 844)
+	aPhone.login(t, s, adminEmail, adminPassword)
+	for _, br := range []*browser{a, aPhone} {
+		for _, path := range append(pub, admin...) {
+			br.do(t, chromedp.Navigate(s.URL+path), chromedp.WaitReady(chromedp.CSS("main h1")))
+			br.checkA11y(t, path)
+			if w := eval[[]int](t, br, `[document.documentElement.scrollWidth, document.documentElement.clientWidth]`); w[0] > w[1] {
+				wide := eval[[]string](t, br, `Array.from(document.querySelectorAll("body *")).filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth && !(e.parentElement && e.parentElement.closest(".table-wrap"))).slice(0, 5).map(e => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().right) + " " + getComputedStyle(e).wordBreak + " " + getComputedStyle(e).whiteSpace)`)
+				t.Errorf("%s scrolls sideways: %d px wide in a %d px window: %v", path, w[0], w[1], wide)
+			}
+		}
+	}
 }

@@ -119,6 +119,15 @@ var actionLabels = map[string]string{
 	"workshop.settings":  "Réglages de l'atelier modifiés",
 	"workshop.block":     "Période bloquée au planning",
 	"workshop.unblock":   "Période débloquée au planning",
+	// Prices and quotes (issue 18).
+	"price.set":      "Tarif enregistré",
+	"price.withdraw": "Tarif retiré",
+	"price.policy":   "Conditions des devis modifiées",
+	"quote.create":   "Devis créé (brouillon)",
+	"quote.update":   "Brouillon de devis modifié",
+	"quote.send":     "Devis envoyé au client",
+	"quote.accept":   "Devis accepté par le client",
+	"quote.refuse":   "Devis refusé par le client",
 }
 
 // ActionLabel is the French name of an audit action.

@@ -95,7 +95,7 @@ func (a *app) renderQuoteNew(w http.ResponseWriter, r *http.Request, status int,
 // labour line must use one of its rates, a forfait one of its forfaits
 // (their prices are the board's, whatever the form says); totals are left
 // to the store, which always recomputes them.
-func parseQuoteForm(r *http.Request, b *garage.PriceBoard) (*views.QuoteForm, *garage.Quote, bool) {
+func parseQuoteForm(r *http.Request, b *garage.PriceBoard, now time.Time) (*views.QuoteForm, *garage.Quote, bool) {
 	get := func(k string) string { return strings.TrimSpace(r.PostForm.Get(k)) }
 	f := &views.QuoteForm{Board: b, Name: get("nom"), Email: get("email"), Phone: get("telephone"),
 		Plate: get("immatriculation"), Vehicle: get("vehicule"), Notes: strings.ReplaceAll(get("notes"), "\r\n", "\n"),
@@ -113,7 +113,7 @@ func parseQuoteForm(r *http.Request, b *garage.PriceBoard) (*views.QuoteForm, *g
 	if f.MessageID > 0 {
 		q.MessageID = &f.MessageID
 	}
-	q.ValidUntil = v.Date("validite", "La date de validité", f.ValidUntil, true, time.Time{}, time.Time{})
+	q.ValidUntil = v.Date("validite", "La date de validité", f.ValidUntil, true, garage.DateOnlyParis(now), time.Time{})
 	kinds, codes, refs, labels := r.PostForm["l_type"], r.PostForm["l_code"], r.PostForm["l_ref"], r.PostForm["l_label"]
 	qtys, units := r.PostForm["l_qty"], r.PostForm["l_unit"]
 	at := func(s []string, i int) string {
@@ -203,7 +203,7 @@ func (a *app) quoteNewPost(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	f, q, ok := parseQuoteForm(r, b)
+	f, q, ok := parseQuoteForm(r, b, a.now())
 	if !ok {
 		a.renderQuoteNew(w, r, http.StatusUnprocessableEntity, f)
 		return
@@ -303,7 +303,7 @@ func (a *app) quoteEditPost(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	f, q, ok := parseQuoteForm(r, b)
+	f, q, ok := parseQuoteForm(r, b, a.now())
 	if !ok {
 		f.ID = old.ID
 		a.renderQuoteEdit(w, r, http.StatusUnprocessableEntity, old, f)

@@ -206,6 +206,12 @@ func TestQuoteFromBoardToAcceptance(t *testing.T) {
 					t.Fatalf("%v: %d, want 422 with %q\n%s", bad.line, res.StatusCode, bad.want, res.body)
 				}
 			}
+			past := staffQuoteForm(labour)
+			past.Set("validite", "2026-03-01")
+			if res := e.postForm(employee, views.AdminQuoteNewPath, past); res.StatusCode != http.StatusUnprocessableEntity ||
+				!strings.Contains(res.body, "La date de validité est trop loin dans le passé.") {
+				t.Fatalf("validity in the past: %d", res.StatusCode)
+			}
 			if list, _ := e.store.ListQuotes(ctx, "", e.clock.Now(), 10); len(list) != 0 {
 				t.Fatalf("%d quotes kept from refused forms", len(list))
 			}
