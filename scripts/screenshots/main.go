@@ -24,8 +24,6 @@ import (
 // maxHeight bounds each PNG (CSS pixels) so that a file stays a few hundred KB.
 const maxHeight = 1600
 
-var yes = true
-
 // only limits the run to the pages whose name contains it (-only).
 var only string
 
@@ -143,15 +141,20 @@ func both(ctx context.Context, base, out string, s shot) error {
 		}
 		var buf []byte
 		if err == nil {
+			// The layout was made at the real viewport; the window then grows
+			// to the captured height (capturing beyond the viewport leaves
+			// parts unpainted).
 			h := math.Min(math.Max(height, float64(size[1])), maxHeight)
-			buf, err = chromedp.Run(ctx, func(ctx context.Context, t *chromedp.Target) ([]byte, error) {
-				r, err := cdp.Call(ctx, t, page.CaptureScreenshot, page.CaptureScreenshotParams{
-					Format:                page.CaptureScreenshotFormatPng,
-					CaptureBeyondViewport: &yes,
-					Clip:                  &page.Viewport{X: 0, Y: 0, Width: float64(size[0]), Height: h, Scale: 1},
+			err = chromedp.Do(ctx, chromedp.EmulateViewport(size[0], int64(h)), chromedp.Sleep(200*time.Millisecond))
+			if err == nil {
+				buf, err = chromedp.Run(ctx, func(ctx context.Context, t *chromedp.Target) ([]byte, error) {
+					r, err := cdp.Call(ctx, t, page.CaptureScreenshot, page.CaptureScreenshotParams{
+						Format: page.CaptureScreenshotFormatPng,
+						Clip:   &page.Viewport{X: 0, Y: 0, Width: float64(size[0]), Height: h, Scale: 1},
+					})
+					return r.Data, err
 				})
-				return r.Data, err
-			})
+			}
 		}
 		if err != nil {
 			return fmt.Errorf("%s at %d px: %w", s.path, size[0], err)
