@@ -544,8 +544,13 @@ func drawLamps(c *canvas, cam camera, b demoBody, prof []pt, toCam vec3) {
 		c.poly(colTrim, on(1, 0.8, 1, 0.15, 0.85))
 	}
 	if facing(8) {
-		c.poly(colTail, on(8, 0.0, 0.45, 0.03, 0.22))
-		c.poly(colTail, on(8, 0.0, 0.45, 0.78, 0.97))
+		// Tail lights with a dark rim, so they show on a red car too.
+		c.poly(colTrim, on(8, 0.0, 0.5, 0.02, 0.24))
+		c.poly(colTrim, on(8, 0.0, 0.5, 0.76, 0.98))
+		c.poly(colTail, on(8, 0.04, 0.45, 0.035, 0.225))
+		c.poly(colTail, on(8, 0.04, 0.45, 0.775, 0.965))
+		c.poly(color.RGBA{0xF2, 0x6B, 0x6B, 0xFF}, on(8, 0.08, 0.2, 0.05, 0.2))
+		c.poly(color.RGBA{0xF2, 0x6B, 0x6B, 0xFF}, on(8, 0.08, 0.2, 0.8, 0.95))
 		c.poly(colPlate, on(8, 0.55, 0.92, 0.38, 0.62))
 		c.poly(colEUBlue, on(8, 0.55, 0.92, 0.38, 0.41))
 		if b.van { // the back doors' split
