@@ -19,10 +19,12 @@ var (
 	layoutPublicPages = []string{"/", "/services", "/occasions", "{car}", "{car}/fiche",
 		"/occasions/{carID}/essai", "/occasions/{carID}/reprise", "/occasions/{carID}/financement",
 		"/occasions/favoris", "/occasions/comparer?ids={carID},{carID2}", "/alertes/nouvelle", "/contact", "/avis",
-		"/avis/moderation", "/mentions-legales", "/confidentialite", "/connexion", "/mot-de-passe-oublie"}
+		"/avis/moderation", "/mentions-legales", "/confidentialite", "/connexion", "/mot-de-passe-oublie",
+		"/rendez-vous", "/tarifs", "/devis"}
 	layoutAdminPages = []string{"/admin", "/admin/voitures", "/admin/voitures/nouvelle", "/admin/voitures/{carID}",
 		"/admin/messages", "{message}", "/admin/avis", "/admin/avis/nouveau", "/admin/horaires", "/admin/services",
-		"/admin/garage", "/admin/comptes", "/admin/journal", "/admin/compte", "/admin/equipements", "/admin/flux"}
+		"/admin/garage", "/admin/comptes", "/admin/journal", "/admin/compte", "/admin/equipements", "/admin/flux",
+		"/admin/atelier", "/admin/atelier/reglages", "/admin/devis", "/admin/devis/nouveau", "/admin/tarifs"}
 )
 
 // knownLayoutFailures are pages (path, then " @390" or " @1366") whose

@@ -40,7 +40,19 @@ func (a *app) dashboardPage(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
+	toConfirm, err := a.store.CountAppointmentsToConfirm(ctx, a.now())
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	toPrice, err := a.quoteRequestsToPrice(ctx)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
 	d.Tasks = append(d.Tasks,
+		views.DashboardTask{Count: toConfirm, One: "rendez-vous à confirmer", Many: "rendez-vous à confirmer", Href: "/admin/atelier", Urgent: true},
+		views.DashboardTask{Count: len(toPrice), One: "demande de devis à chiffrer", Many: "demandes de devis à chiffrer", Href: "/admin/devis", Urgent: true},
 		views.DashboardTask{Count: late, One: "demande en retard", Many: "demandes en retard", Href: "/admin/messages", Urgent: true},
 		views.DashboardTask{Count: messages[garage.MessageNew], One: "nouvelle demande", Many: "nouvelles demandes", Href: "/admin/messages?statut=new", Urgent: true},
 		views.DashboardTask{Count: pending, One: "avis à modérer", Many: "avis à modérer", Href: "/admin/avis", Urgent: true},

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -24,20 +25,10 @@ func (a *app) quoteList(w http.ResponseWriter, r *http.Request) {
 		a.errorPage(w, r, http.StatusBadRequest)
 		return
 	}
-	reqs, err := a.store.ListLeads(ctx, store.LeadFilter{Kind: garage.LeadQuote, Status: garage.MessagesOpen}, a.now(), 100, 0)
-	if err != nil {
+	var err error
+	if d.Requests, err = a.quoteRequestsToPrice(ctx); err != nil {
 		a.serverError(w, r, err)
 		return
-	}
-	for _, m := range reqs {
-		qs, err := a.store.QuotesOfMessage(ctx, m.ID)
-		if err != nil {
-			a.serverError(w, r, err)
-			return
-		}
-		if len(qs) == 0 {
-			d.Requests = append(d.Requests, m)
-		}
 	}
 	if d.Quotes, err = a.store.ListQuotes(ctx, d.Status, a.now(), 200); err != nil {
 		a.serverError(w, r, err)
@@ -50,6 +41,26 @@ func (a *app) quoteList(w http.ResponseWriter, r *http.Request) {
 	}
 	p.NoIndex = true
 	a.render(w, r, http.StatusOK, views.AdminQuoteList(p, d))
+}
+
+// quoteRequestsToPrice is the open quote requests (at most 100) that no
+// quote answers yet: the staff's « à chiffrer » list.
+func (a *app) quoteRequestsToPrice(ctx context.Context) ([]*garage.Message, error) {
+	reqs, err := a.store.ListLeads(ctx, store.LeadFilter{Kind: garage.LeadQuote, Status: garage.MessagesOpen}, a.now(), 100, 0)
+	if err != nil {
+		return nil, err
+	}
+	var todo []*garage.Message
+	for _, m := range reqs {
+		qs, err := a.store.QuotesOfMessage(ctx, m.ID)
+		if err != nil {
+			return nil, err
+		}
+		if len(qs) == 0 {
+			todo = append(todo, m)
+		}
+	}
+	return todo, nil
 }
 
 // quoteNew is the form of a new quote, filled from a request (?demande=).
