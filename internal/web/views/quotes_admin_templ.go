@@ -849,7 +849,7 @@ func quoteForm(f *QuoteForm, action string) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = quoteInput(f.Errors, "validite", "Valable jusqu'au (AAAA-MM-JJ)", "date", "off", 10, f.ValidUntil).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = quoteInput(f.Errors, "validite", "Valable jusqu'au (AAAA-MM-JJ)", "date", "off", 0, f.ValidUntil).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
