@@ -19,8 +19,11 @@ func TestVisitorAndStaffBasics(t *testing.T) {
 
 			b.allowErrorStatus(s.URL + "/nexiste-pas")
 			for _, path := range []string{"/", "/services", "/occasions", "/avis", "/contact", "/connexion", "/nexiste-pas"} {
+				// The footer is laid out only when scrolled near
+				// (content-visibility: auto), so its innerText is empty on a
+				// long page: read its text content.
 				b.do(t, chromedp.Navigate(s.URL+path))
-				footer := get(t, b, chromedp.Text(chromedp.CSS(".footer-hours")))
+				footer := get(t, b, chromedp.TextContent(chromedp.CSS(".footer-hours")))
 				if !strings.Contains(footer, "8\u00a0h\u00a045 – 12\u00a0h\u00a000") || !strings.Contains(footer, "fermé") {
 					t.Errorf("%s: footer hours %q", path, footer)
 				}

@@ -171,11 +171,19 @@ func storyWorkshop(t *testing.T, s *site, smtp *mailtest.Server) {
 		chromedp.WaitVisible(chromedp.CSS(`form[action$="/statut"]`)),
 	)
 	e.checkA11y(t, "appointment page")
-	for _, st := range []string{"confirme", "arrive", "en_cours", "pret"} {
+	// Each click reloads the page: the previous page's flash is removed first
+	// so that the wait is for the new page's.
+	for _, st := range []struct{ value, label string }{
+		{"confirme", ": confirmé."}, {"arrive", ": véhicule arrivé."}, {"en_cours", ": en cours."}, {"pret", ": prêt."},
+	} {
+		_ = eval[bool](t, e, `(() => { document.querySelector(".admin-main .flash-success")?.remove(); return true; })()`)
 		e.do(t,
-			activate(`form[action$="/statut"] input[value="`+st+`"] + button`),
+			activate(`form[action$="/statut"] input[value="`+st.value+`"] + button`),
 			chromedp.WaitVisible(chromedp.CSS(".admin-main .flash-success")),
 		)
+		if f := e.text(t, ".admin-main .flash-success"); !strings.Contains(f, st.label) {
+			t.Fatalf("after %s: status flash %q", st.value, f)
+		}
 	}
 	if f := e.text(t, ".admin-main .flash-success"); !strings.Contains(f, "prêt") {
 		t.Fatalf("status flash %q", f)

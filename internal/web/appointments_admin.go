@@ -397,7 +397,7 @@ func settingsForm(ws garage.WorkshopSettings) views.WorkshopSettingsForm {
 }
 
 func (a *app) renderWorkshopSettings(w http.ResponseWriter, r *http.Request, status int, f views.WorkshopSettingsForm) {
-	p, err := a.page(r, "atelier", "Réglages de l'atelier", "")
+	p, err := a.page(r, "atelier-reglages", "Réglages de l'atelier", "")
 	if err != nil {
 		a.serverError(w, r, err)
 		return

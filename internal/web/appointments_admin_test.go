@@ -195,7 +195,7 @@ func TestAppointmentReminderOnceAndRetention(t *testing.T) {
 					reminder = m
 				}
 			}
-			if reminder == nil || reminder.To != "helene@exemple.fr" || len(reminder.Attachments) != 1 || !strings.Contains(reminder.Text, "jeudi 5 mars 2026 à 11 h 00") {
+			if reminder == nil || reminder.To != "helene@exemple.fr" || len(reminder.Attachments) != 1 || !strings.Contains(reminder.Text, "jeudi 5 mars 2026 à 11\u00a0h\u00a000") {
 				t.Fatalf("reminder %+v", reminder)
 			}
 			// Three years later (the default retention) the customer is anonymised.

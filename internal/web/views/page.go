@@ -54,20 +54,21 @@ var mainNav = []navItem{
 // its route lets in (Page.MayOpen), the rule the server enforces.
 var adminNav = []navItem{
 	{"dashboard", "/admin", "Tableau de bord"},
+	{"atelier", "/admin/atelier", "Atelier"},
 	{"messages", "/admin/messages", "Demandes"},
-	{"avis", "/admin/avis", "Avis clients"},
+	{"devis", "/admin/devis", "Devis"},
 	{"voitures", "/admin/voitures", "Voitures"},
+	{"avis", "/admin/avis", "Avis clients"},
 	{"equipements", "/admin/equipements", "Équipements"},
-	{"journal", "/admin/journal", "Journal d'activité"},
-	{"horaires", "/admin/horaires", "Horaires"},
 	{"services-admin", "/admin/services", "Services"},
+	{"tarifs", "/admin/tarifs", "Tarifs"},
+	{"horaires", "/admin/horaires", "Horaires"},
+	{"atelier-reglages", "/admin/atelier/reglages", "Réglages de l'atelier"},
 	{"garage", "/admin/garage", "Coordonnées du garage"},
 	{"comptes", "/admin/comptes", "Comptes du personnel"},
 	{"flux", "/admin/flux", "Flux et import"},
-	{"devis", "/admin/devis", "Devis"},
-	{"tarifs", "/admin/tarifs", "Tarifs"},
+	{"journal", "/admin/journal", "Journal d'activité"},
 	{"compte", "/admin/compte", "Mon compte"},
-	{"atelier", "/admin/atelier", "Atelier"}, // workshop (issue 17)
 }
 
 // badgeLabels completes a navigation badge's number for screen readers.
