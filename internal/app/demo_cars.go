@@ -111,7 +111,7 @@ func seedDemoCars(ctx context.Context, s *store.Store, photos photostore.Store, 
 			return nil
 		}
 	}
-	pictures, err := demoPictures(ctx)
+	pictures, err := cachedDemoPictures(ctx)
 	if err != nil {
 		return err
 	}
@@ -150,6 +150,30 @@ func seedDemoCars(ctx context.Context, s *store.Store, photos photostore.Store, 
 		}
 	}
 	return nil
+}
+
+// demoPictureCache keeps the drawn and processed pictures for the life of
+// the process: they depend on the code only, and drawing them is the
+// slowest part of a demo seed (seconds; minutes under the race detector,
+// where several tests seed a demo at once).
+var demoPictureCache struct {
+	sync.Mutex
+	pictures map[demoPictureKey][]*photo.Result
+}
+
+// cachedDemoPictures returns demoPictures, drawn once per process; callers
+// only read the results.
+func cachedDemoPictures(ctx context.Context) (map[demoPictureKey][]*photo.Result, error) {
+	demoPictureCache.Lock()
+	defer demoPictureCache.Unlock()
+	if demoPictureCache.pictures == nil {
+		p, err := demoPictures(ctx)
+		if err != nil {
+			return nil, err
+		}
+		demoPictureCache.pictures = p
+	}
+	return demoPictureCache.pictures, nil
 }
 
 // demoPictureKey names a drawn car: its body shape and paint.
