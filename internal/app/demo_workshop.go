@@ -95,7 +95,7 @@ func seedDemoWorkshop(ctx context.Context, s *store.Store, now time.Time) error 
 			}
 			a := &garage.Appointment{Start: start, End: end, Status: status, ServiceIDs: []int64{sv.ID}, Services: []string{sv.Title},
 				Minutes: sv.Minutes, Name: c.name, Email: c.email, Phone: c.phone, Plate: c.plate, Make: c.make, Model: c.model,
-				Mileage: 40000 + 7919*n%120000, Source: []string{"web", "staff"}[n%2]}
+				Mileage: 40000 + 7919*n%120000, Source: []string{garage.AppointmentFromWeb, garage.AppointmentFromStaff}[n%2]}
 			if err := s.BookAppointment(ctx, "", a, "", nil, now, garage.Actor{}); err != nil && !errors.Is(err, store.ErrConflict) {
 				return err
 			}

@@ -145,10 +145,49 @@ type Appointment struct {
 	Mileage    int // km; 0 when not given
 	Comment    string
 	Note       string // internal, staff only
-	Source     string // "web" or "staff"
+	Source     string // AppointmentFromWeb, AppointmentFromStaff or AppointmentFromQuote
+	QuoteID    *int64 // the accepted quote it was planned from
 	RemindedAt *time.Time
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+}
+
+// Where an appointment came from.
+const (
+	AppointmentFromWeb   = "web"   // booked online by the customer
+	AppointmentFromStaff = "staff" // taken by the staff (phone, counter)
+	AppointmentFromQuote = "quote" // planned by the staff from an accepted quote
+)
+
+var appointmentSources = map[string]string{
+	AppointmentFromWeb: "en ligne", AppointmentFromStaff: "par l'atelier", AppointmentFromQuote: "par l'atelier, sur devis accepté",
+}
+
+// SourceLabel says in French where the appointment came from.
+func (a *Appointment) SourceLabel() string { return appointmentSources[a.Source] }
+
+// ErrQuoteNotAccepted: only an accepted quote is planned at the workshop.
+var ErrQuoteNotAccepted = errors.New("Seul un devis accepté par le client peut être planifié à l'atelier.")
+
+// PlanQuote prepares the appointment of an accepted quote: the
+// customer and the car as the quote has them, the quote's number in the
+// staff's note. The staff still choose the services, the day and the time.
+func PlanQuote(q *Quote) (*Appointment, error) {
+	if q.Status != QuoteAccepted {
+		return nil, ErrQuoteNotAccepted
+	}
+	mk, model, _ := strings.Cut(strings.TrimSpace(q.Vehicle), " ")
+	id := q.ID
+	return &Appointment{Name: q.Name, Email: q.Email, Phone: q.Phone, Plate: q.Plate,
+		Make: truncateRunes(mk, AppointmentMaxCar), Model: truncateRunes(strings.TrimSpace(model), AppointmentMaxCar),
+		Source: AppointmentFromQuote, QuoteID: &id, Note: "Devis " + q.Number + " accepté."}, nil
+}
+
+func truncateRunes(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
 }
 
 // Car describes the car in one line: "Peugeot 208 (AB-123-CD)".

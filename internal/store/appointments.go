@@ -54,17 +54,21 @@ func (s *Store) SaveWorkshopSettings(ctx context.Context, ws garage.WorkshopSett
 }
 
 const appointmentColumns = `id, start_at, end_at, bay, status, service_ids, services, minutes, name, email, phone, plate, make, model,
-	mileage, comment, note, source, reminded_at, created_at, updated_at`
+	mileage, comment, note, source, quote_id, reminded_at, created_at, updated_at`
 
 func scanAppointment(row scanner) (*garage.Appointment, error) {
 	var a garage.Appointment
 	var start, end, reminded int64
 	var ids, titles string
+	var quote sql.NullInt64
 	if err := row.Scan(&a.ID, &start, &end, &a.Bay, &a.Status, &ids, &titles, &a.Minutes, &a.Name, &a.Email, &a.Phone, &a.Plate,
-		&a.Make, &a.Model, &a.Mileage, &a.Comment, &a.Note, &a.Source, &reminded, &a.CreatedAt, &a.UpdatedAt); err != nil {
+		&a.Make, &a.Model, &a.Mileage, &a.Comment, &a.Note, &a.Source, &quote, &reminded, &a.CreatedAt, &a.UpdatedAt); err != nil {
 		return nil, err
 	}
 	a.Start, a.End = time.Unix(start, 0).UTC(), time.Unix(end, 0).UTC()
+	if quote.Valid {
+		a.QuoteID = &quote.Int64
+	}
 	if reminded > 0 {
 		t := time.Unix(reminded, 0).UTC()
 		a.RemindedAt = &t
@@ -177,10 +181,10 @@ func (s *Store) BookAppointment(ctx context.Context, key string, a *garage.Appoi
 			}
 			a.Bay = bay
 			if err := tx.QueryRowContext(ctx, `INSERT INTO appointments (token_hash, start_at, end_at, bay, status, service_ids, services, minutes,
-				name, email, phone, plate, make, model, mileage, comment, note, source, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19) RETURNING id`,
+				name, email, phone, plate, make, model, mileage, comment, note, source, quote_id, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20) RETURNING id`,
 				token, a.Start.Unix(), a.End.Unix(), a.Bay, a.Status, ids, titles, a.Minutes, a.Name, a.Email, a.Phone, a.Plate, a.Make,
-				a.Model, a.Mileage, a.Comment, a.Note, a.Source, now).Scan(&a.ID); err != nil {
+				a.Model, a.Mileage, a.Comment, a.Note, a.Source, a.QuoteID, now).Scan(&a.ID); err != nil {
 				return err
 			}
 			a.CreatedAt, a.UpdatedAt = now, now
@@ -223,6 +227,14 @@ func (s *Store) AppointmentHistory(ctx context.Context, a *garage.Appointment) (
 	return queryAll(ctx, s.db, scanAppointment, `SELECT `+appointmentColumns+` FROM appointments
 		WHERE id <> $1 AND ((email <> '' AND lower(email) = lower($2)) OR (plate <> '' AND plate = $3))
 		ORDER BY start_at DESC LIMIT 20`, a.ID, a.Email, a.Plate)
+}
+
+// AppointmentsOfQuote returns the appointments planned from a quote, in
+// date order.
+func (s *Store) AppointmentsOfQuote(ctx context.Context, quoteID int64) (list []*garage.Appointment, err error) {
+	defer wrap(&err, "appointments of quote %d", quoteID)
+	return queryAll(ctx, s.db, scanAppointment, `SELECT `+appointmentColumns+` FROM appointments
+		WHERE quote_id = $1 ORDER BY start_at, id`, quoteID)
 }
 
 // CountAppointmentsToConfirm counts the requests waiting for the staff

@@ -37,7 +37,39 @@ func (a *app) workshopBoard(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	a.renderBoard(w, r, http.StatusOK, day, views.AppointmentAdminForm{Jour: day.String()}, views.BlockForm{Jour: day.String()})
+	f := views.AppointmentAdminForm{Jour: day.String()}
+	if v := r.URL.Query().Get("devis"); v != "" {
+		ap, ok := a.quoteToPlan(w, r, v)
+		if !ok {
+			return
+		}
+		f = views.AppointmentAdminForm{Jour: day.String(), Devis: v, Nom: ap.Name, Email: ap.Email, Telephone: ap.Phone,
+			Immat: ap.Plate, Marque: ap.Make, Modele: ap.Model, Plan: ap.Note}
+	}
+	a.renderBoard(w, r, http.StatusOK, day, f, views.BlockForm{Jour: day.String()})
+}
+
+// quoteToPlan reads the accepted quote the staff plan at the workshop (the
+// planning's ?devis= and its form's devis field) and prepares its
+// appointment; on a malformed id (400), an unknown quote (404) or one not
+// accepted (409) it answers and reports false.
+func (a *app) quoteToPlan(w http.ResponseWriter, r *http.Request, v string) (*garage.Appointment, bool) {
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		a.errorPage(w, r, http.StatusBadRequest)
+		return nil, false
+	}
+	q, err := a.store.QuoteByID(r.Context(), id)
+	if err != nil {
+		a.storeError(w, r, err)
+		return nil, false
+	}
+	ap, err := garage.PlanQuote(q)
+	if err != nil {
+		a.errorPageText(w, r, http.StatusConflict, "Devis non accepté", err.Error())
+		return nil, false
+	}
+	return ap, true
 }
 
 func (a *app) renderBoard(w http.ResponseWriter, r *http.Request, status int, day hours.Date, nf views.AppointmentAdminForm, bf views.BlockForm) {
@@ -115,7 +147,16 @@ func (a *app) appointmentNewPost(w http.ResponseWriter, r *http.Request) {
 	form := r.PostForm
 	get := func(k string) string { return strings.TrimSpace(form.Get(k)) }
 	f := views.AppointmentAdminForm{Jour: get("jour"), Heure: get("heure"), Nom: get("nom"), Email: get("email"), Telephone: get("telephone"),
-		Immat: get("immatriculation"), Marque: get("marque"), Modele: get("modele"), Commentaire: get("commentaire")}
+		Immat: get("immatriculation"), Marque: get("marque"), Modele: get("modele"), Commentaire: get("commentaire"), Devis: get("devis")}
+	source, quoteID, note := garage.AppointmentFromStaff, (*int64)(nil), ""
+	if f.Devis != "" {
+		planned, ok := a.quoteToPlan(w, r, f.Devis)
+		if !ok {
+			return
+		}
+		source, quoteID, note = planned.Source, planned.QuoteID, planned.Note
+		f.Plan = note
+	}
 	v := garage.NewValidator()
 	services, err := a.workshopServiceList(r)
 	if err != nil {
@@ -137,7 +178,7 @@ func (a *app) appointmentNewPost(w http.ResponseWriter, r *http.Request) {
 		Make:    v.Line("marque", "La marque", f.Marque, false, garage.AppointmentMaxCar),
 		Model:   v.Line("modele", "Le modèle", f.Modele, false, garage.AppointmentMaxCar),
 		Comment: v.Text("commentaire", "Le commentaire", f.Commentaire, false, 0, garage.AppointmentMaxComment),
-		Status:  garage.AppointmentConfirmed, Source: "staff", ServiceIDs: ids, Services: titles, Minutes: minutes,
+		Status:  garage.AppointmentConfirmed, Source: source, QuoteID: quoteID, Note: note, ServiceIDs: ids, Services: titles, Minutes: minutes,
 	}
 	if derr != nil {
 		day = hours.DateOf(a.now().In(hours.Paris()))

@@ -296,7 +296,7 @@ func (a *app) appointmentBookPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	appt.Start, appt.End, appt.Minutes, appt.ServiceIDs, appt.Services = b.slot.Start, b.slot.End, b.minutes, b.ids, b.titles
-	appt.Status, appt.Source = garage.AppointmentRequested, "web"
+	appt.Status, appt.Source = garage.AppointmentRequested, garage.AppointmentFromWeb
 	if ws.AutoConfirm {
 		appt.Status = garage.AppointmentConfirmed
 	}

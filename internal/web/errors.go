@@ -31,14 +31,20 @@ func (a *app) errorPage(w http.ResponseWriter, r *http.Request, status int) {
 	if !ok {
 		texts = errorTexts[http.StatusInternalServerError]
 	}
-	p, err := a.page(r, "", texts[0], "")
+	a.errorPageText(w, r, status, texts[0], texts[1])
+}
+
+// errorPageText answers with an error page of status that says what went
+// wrong in the case at hand (title and text in French).
+func (a *app) errorPageText(w http.ResponseWriter, r *http.Request, status int, title, text string) {
+	p, err := a.page(r, "", title, "")
 	if err != nil {
-		p = &views.Page{Title: texts[0], Asset: a.assets.Path, RequestID: requestID(r.Context())}
+		p = &views.Page{Title: title, Asset: a.assets.Path, RequestID: requestID(r.Context())}
 	}
 	p.NoIndex = true
 	p.Canonical = ""
 	w.Header().Set("Cache-Control", "no-store")
-	a.render(w, r, status, views.ErrorPage(p, status, texts[0], texts[1]))
+	a.render(w, r, status, views.ErrorPage(p, status, title, text))
 }
 
 // serverError logs err with the request ID and answers with a 500 page that

@@ -281,6 +281,12 @@ func (a *app) renderQuoteEdit(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	d.Garage = g
+	if q.Status == garage.QuoteAccepted {
+		if d.Planned, err = a.store.AppointmentsOfQuote(ctx, q.ID); err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+	}
 	title := "Devis " + q.Number
 	if q.Number == "" {
 		title = "Brouillon de devis"

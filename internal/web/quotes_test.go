@@ -311,21 +311,38 @@ func TestQuoteFromBoardToAcceptance(t *testing.T) {
 	}
 }
 
+// sentQuote has admin set the price board, build a quote for Léa Martin's
+// Peugeot 208 (2 h of T1 labour) and send it: its id and the customer's link.
+func (e *env) sentQuote(admin *http.Client) (int64, string) {
+	e.t.Helper()
+	e.setBoard(admin)
+	if res := e.postForm(admin, views.AdminQuoteNewPath, staffQuoteForm([6]string{"main-oeuvre", "t1", "", "", "2", ""})); res.StatusCode != http.StatusSeeOther {
+		e.t.Fatalf("new quote: %d\n%s", res.StatusCode, res.body)
+	}
+	list, err := e.store.ListQuotes(context.Background(), garage.QuoteDraft, e.clock.Now(), 1)
+	if err != nil || len(list) != 1 {
+		e.t.Fatalf("draft quote: %v %v", list, err)
+	}
+	if res := e.postForm(admin, views.AdminQuotePath(list[0].ID, "envoyer"), nil); res.StatusCode != http.StatusSeeOther {
+		e.t.Fatalf("send quote: %d", res.StatusCode)
+	}
+	var link string
+	for _, m := range e.outbox(e.t) {
+		if m.Kind == "quote.send" {
+			link = quoteLinkRe.FindString(m.Text)
+		}
+	}
+	if link == "" {
+		e.t.Fatal("no link in the quote's e-mail")
+	}
+	return list[0].ID, link
+}
+
 // TestQuoteLinkExpired: past its validity, the customer's page says the
 // quote expired and an answer is refused in French with 409.
 func TestQuoteLinkExpired(t *testing.T) {
 	e := newEnv(t, "sqlite")
-	admin := e.loggedIn(adminEmail, adminPassword)
-	e.setBoard(admin)
-	if res := e.postForm(admin, views.AdminQuoteNewPath, staffQuoteForm([6]string{"main-oeuvre", "t1", "", "", "2", ""})); res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("new: %d\n%s", res.StatusCode, res.body)
-	}
-	list, _ := e.store.ListQuotes(context.Background(), "", e.clock.Now(), 10)
-	e.postForm(admin, views.AdminQuotePath(list[0].ID, "envoyer"), nil)
-	var link string
-	for _, m := range e.outbox(t) {
-		link += quoteLinkRe.FindString(m.Text)
-	}
+	id, link := e.sentQuote(e.loggedIn(adminEmail, adminPassword))
 	e.clock.Advance(31 * 24 * time.Hour) // valid through 3 April
 	c := e.client()
 	if page := e.get(c, link); !strings.Contains(page.body, "Ce devis a expiré") {
@@ -335,7 +352,7 @@ func TestQuoteLinkExpired(t *testing.T) {
 	if res.StatusCode != http.StatusConflict || !strings.Contains(res.body, "expiré") {
 		t.Fatalf("accept expired: %d", res.StatusCode)
 	}
-	q, _ := e.store.QuoteByID(context.Background(), list[0].ID)
+	q, _ := e.store.QuoteByID(context.Background(), id)
 	if q.Status != garage.QuoteSent {
 		t.Fatalf("expired quote changed: %s", q.Status)
 	}

@@ -12,6 +12,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -78,6 +79,7 @@ func run(base, email, pw, out string) error {
 		{"alerte", "/alertes/nouvelle"}, {"contact", "/contact"}, {"avis", "/avis"},
 		{"avis-moderation", "/avis/moderation"}, {"mentions-legales", "/mentions-legales"},
 		{"confidentialite", "/confidentialite"}, {"connexion", "/connexion"}, {"mot-de-passe-oublie", "/mot-de-passe-oublie"},
+		{"rendez-vous", "/rendez-vous"}, {"tarifs", "/tarifs"}, {"devis", "/devis"},
 	}
 	for _, s := range public {
 		if err := both(ctx, base, out, s); err != nil {
@@ -97,10 +99,11 @@ func run(base, email, pw, out string) error {
 	); err != nil {
 		return fmt.Errorf("login: %w", err)
 	}
-	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/admin/messages")); err != nil {
+	msg, err := firstLink(ctx, base+"/admin/messages", `.admin-main a[href^="/admin/messages/"]:not([href$=".csv"])`)
+	if err != nil {
 		return err
 	}
-	msg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector('.admin-main a[href^="/admin/messages/"]:not([href$=".csv"])') || {}).pathname || ""`))
+	accepted, err := firstLink(ctx, base+"/admin/devis?statut=accepte", `.admin-main a[href^="/admin/devis/"]`)
 	if err != nil {
 		return err
 	}
@@ -110,10 +113,15 @@ func run(base, email, pw, out string) error {
 		{"admin-avis", "/admin/avis"}, {"admin-avis-nouveau", "/admin/avis/nouveau"}, {"admin-horaires", "/admin/horaires"},
 		{"admin-services", "/admin/services"}, {"admin-garage", "/admin/garage"}, {"admin-comptes", "/admin/comptes"},
 		{"admin-journal", "/admin/journal"}, {"admin-compte", "/admin/compte"}, {"admin-equipements", "/admin/equipements"},
-		{"admin-flux", "/admin/flux"},
+		{"admin-flux", "/admin/flux"}, {"admin-atelier", "/admin/atelier"}, {"admin-atelier-reglages", "/admin/atelier/reglages"},
+		{"admin-devis", "/admin/devis"}, {"admin-devis-nouveau", "/admin/devis/nouveau"}, {"admin-tarifs", "/admin/tarifs"},
 	}
 	if msg != "" {
 		admin = append(admin, shot{"admin-message", msg})
+	}
+	if accepted != "" {
+		admin = append(admin, shot{"admin-devis-accepte", accepted},
+			shot{"admin-atelier-devis", "/admin/atelier?devis=" + strings.TrimPrefix(accepted, "/admin/devis/")})
 	}
 	for _, s := range admin {
 		if err := both(ctx, base, out, s); err != nil {
@@ -121,6 +129,15 @@ func run(base, email, pw, out string) error {
 		}
 	}
 	return nil
+}
+
+// firstLink opens page and returns the path of the first link matching css
+// that ends with an id, or "" when there is none.
+func firstLink(ctx context.Context, page, css string) (string, error) {
+	if err := chromedp.Do(ctx, chromedp.Navigate(page)); err != nil {
+		return "", err
+	}
+	return chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll(`+strconv.Quote(css)+`)].map(a => a.pathname).find(p => /\/\d+$/.test(p)) || ""`))
 }
 
 // both takes the page at 390x844 and 1366x900, each PNG at most maxHeight tall.

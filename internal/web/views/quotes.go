@@ -104,6 +104,7 @@ type QuoteAdmin struct {
 	Form     *QuoteForm // set for a draft
 	Previous *garage.Quote
 	Garage   *garage.Details
+	Planned  []*garage.Appointment // the appointments planned from an accepted quote
 }
 
 // QuoteCustomer is the customer's page of a sent quote.
