@@ -237,7 +237,7 @@ func TestPublicCarPage(t *testing.T) {
 			for _, u := range set.URLs {
 				locs[strings.TrimPrefix(u.Loc, e.app.cfg.PublicURL)] = true
 			}
-			if !locs["/"] || !locs["/occasions"] || !locs[views.CarPath(clio)] || !locs[views.CarPath(recent)] || locs[views.CarPath(sold)] || locs[views.CarPath(gone)] || locs[views.CarPath(draft)] {
+			if !locs["/"] || !locs["/occasions"] || !locs["/rendez-vous"] || !locs["/tarifs"] || !locs["/devis"] || !locs[views.CarPath(clio)] || !locs[views.CarPath(recent)] || locs[views.CarPath(sold)] || locs[views.CarPath(gone)] || locs[views.CarPath(draft)] {
 				t.Fatalf("sitemap URLs: %v", locs)
 			}
 			if r := e.get(c, "/robots.txt"); !strings.Contains(r.body, "Sitemap: ") {

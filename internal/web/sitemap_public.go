@@ -27,7 +27,8 @@ type sitemapURLSet struct {
 }
 
 // sitemapStaticPaths are the public pages listed in sitemap.xml besides cars.
-var sitemapStaticPaths = []string{"/", "/services", "/occasions", "/avis", "/avis/moderation", "/contact", "/mentions-legales", "/confidentialite"}
+var sitemapStaticPaths = []string{"/", "/services", "/rendez-vous", "/tarifs", "/devis", "/occasions", "/avis", "/avis/moderation",
+	"/contact", "/mentions-legales", "/confidentialite"}
 
 // sitemapMaxCars bounds the sitemap (one file holds at most 50 000 URLs).
 const sitemapMaxCars = 40000
