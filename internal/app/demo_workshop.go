@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"time"
 
@@ -33,6 +35,12 @@ var demoCustomers = []struct{ name, email, phone, plate, make, model string }{
 // sets two bays, and fills a week of appointments around now (past ones
 // returned, today's in the workshop, coming ones confirmed or requested).
 // It does nothing when the workshop already has appointments.
+
+// DemoAppointmentToken is the personal link of one demo appointment three days
+// ahead (/rendez-vous/{token}), so that the customer's page (see, move,
+// cancel) can be tried.
+const DemoAppointmentToken = "demo-rendez-vous-a-deplacer-ou-annuler-0001"
+
 func seedDemoWorkshop(ctx context.Context, s *store.Store, now time.Time) error {
 	paris := now.In(hours.Paris())
 	today := hours.DateOf(paris)
@@ -68,7 +76,7 @@ func seedDemoWorkshop(ctx context.Context, s *store.Store, now time.Time) error 
 		return err
 	}
 	dayOf := garage.WorkshopDayOf(hours.Schedule{Week: week})
-	n := 0
+	n, linked := 0, false
 	for d := -2; d <= 5; d++ {
 		day := today.AddDays(d)
 		for _, clock := range []int{9 * 60, 10*60 + 30, 14 * 60, 15*60 + 30} {
@@ -96,7 +104,12 @@ func seedDemoWorkshop(ctx context.Context, s *store.Store, now time.Time) error 
 			a := &garage.Appointment{Start: start, End: end, Status: status, ServiceIDs: []int64{sv.ID}, Services: []string{sv.Title},
 				Minutes: sv.Minutes, Name: c.name, Email: c.email, Phone: c.phone, Plate: c.plate, Make: c.make, Model: c.model,
 				Mileage: 40000 + 7919*n%120000, Source: []string{garage.AppointmentFromWeb, garage.AppointmentFromStaff}[n%2]}
-			if err := s.BookAppointment(ctx, "", a, "", nil, now, garage.Actor{}); err != nil && !errors.Is(err, store.ErrConflict) {
+			hash := ""
+			if !linked && d >= 3 && status == garage.AppointmentConfirmed && a.Email != "" {
+				sum := sha256.Sum256([]byte(DemoAppointmentToken))
+				hash, linked = hex.EncodeToString(sum[:]), true
+			}
+			if err := s.BookAppointment(ctx, "", a, hash, nil, now, garage.Actor{}); err != nil && !errors.Is(err, store.ErrConflict) {
 				return err
 			}
 		}

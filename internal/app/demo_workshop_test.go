@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"testing"
 	"time"
 
@@ -38,6 +40,12 @@ func TestDemoWorkshopHasTwoBaysAndALivingWeek(t *testing.T) {
 		if len(list) < 15 || !bays[2] || statuses[garage.AppointmentReturned] == 0 || statuses[garage.AppointmentRequested] == 0 ||
 			statuses[garage.AppointmentInProgress]+statuses[garage.AppointmentArrived] == 0 {
 			t.Fatalf("%d appointments, statuses %v, bays %v", len(list), statuses, bays)
+		}
+		// One appointment, three days ahead, has the demo's personal link.
+		sum := sha256.Sum256([]byte(DemoAppointmentToken))
+		linked, err := s.AppointmentByToken(ctx, hex.EncodeToString(sum[:]))
+		if err != nil || linked.Status != garage.AppointmentConfirmed || linked.Start.Before(now.Add(48*time.Hour)) {
+			t.Fatalf("demo link: %+v %v", linked, err)
 		}
 		services, _ := s.ListServices(ctx, true)
 		bookable := 0

@@ -337,8 +337,11 @@ func (s *Store) CancelAppointmentByToken(ctx context.Context, tokenHash string, 
 }
 
 // MoveAppointment moves an appointment to [start, end) on the lowest free
-// bay (ErrConflict when none), audited.
-func (s *Store) MoveAppointment(ctx context.Context, id int64, start, end time.Time, mail AppointmentMail, now time.Time, by garage.Actor) (a *garage.Appointment, err error) {
+// bay (ErrConflict when none), audited. allowed, when set, is checked on the
+// locked row (ErrBadTransition when it says no): the customer's move by the
+// personal link is allowed until the minimum notice only.
+func (s *Store) MoveAppointment(ctx context.Context, id int64, start, end time.Time, allowed func(*garage.Appointment) bool, mail AppointmentMail,
+	now time.Time, by garage.Actor) (a *garage.Appointment, err error) {
 	defer wrap(&err, "move appointment %d", id)
 	ws, err := s.WorkshopSettings(ctx)
 	if err != nil {
@@ -349,7 +352,7 @@ func (s *Store) MoveAppointment(ctx context.Context, id int64, start, end time.T
 			if a, err = s.lockAppointment(ctx, tx, id); err != nil {
 				return err
 			}
-			if !a.Status.HoldsBay() || a.Status == garage.AppointmentReturned {
+			if !a.Status.HoldsBay() || a.Status == garage.AppointmentReturned || (allowed != nil && !allowed(a)) {
 				return ErrBadTransition
 			}
 			before := garage.AppointmentText(a)

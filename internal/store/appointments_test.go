@@ -212,10 +212,10 @@ func TestAppointmentStatusCancelAndBlocks(t *testing.T) {
 			t.Fatalf("after unblocking: %v", err)
 		}
 		// Moving finds the free bay; onto a taken time it is refused.
-		if _, err := s.MoveAppointment(ctx, c.ID, apptAt(12, 8, 30), apptAt(12, 9, 30), nil, apptNow, by); !errors.Is(err, store.ErrConflict) {
+		if _, err := s.MoveAppointment(ctx, c.ID, apptAt(12, 8, 30), apptAt(12, 9, 30), nil, nil, apptNow, by); !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("move onto a taken time: %v", err)
 		}
-		if moved, err := s.MoveAppointment(ctx, c.ID, apptAt(12, 14, 0), apptAt(12, 15, 0), nil, apptNow, by); err != nil || !moved.Start.Equal(apptAt(12, 14, 0)) {
+		if moved, err := s.MoveAppointment(ctx, c.ID, apptAt(12, 14, 0), apptAt(12, 15, 0), nil, nil, apptNow, by); err != nil || !moved.Start.Equal(apptAt(12, 14, 0)) {
 			t.Fatalf("move: %v", err)
 		}
 		entries, err := s.ListAudit(ctx, "", 50, 0)

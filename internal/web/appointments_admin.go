@@ -325,13 +325,11 @@ func (a *app) appointmentMovePost(w http.ResponseWriter, r *http.Request) {
 	v.Check(cerr == nil, "heure", "Indiquez l'heure du rendez-vous (par exemple 9:30).")
 	var slot garage.Slot
 	if v.Valid() {
-		q, err := a.slotQuery(r.Context(), ap.Minutes, day, 1)
+		q, err := a.moveQuery(r.Context(), ap, day, 1)
 		if err != nil {
 			a.serverError(w, r, err)
 			return
 		}
-		// The appointment's own period does not count against it.
-		q.Busy = slices.DeleteFunc(q.Busy, func(b garage.Busy) bool { return b.Bay == ap.Bay && b.Start.Equal(ap.Start) && b.End.Equal(ap.End) })
 		q.Settings.NoticeHours, q.Settings.HorizonDays = 0, garage.WorkshopMaxHorizonDays
 		var err2 error
 		if slot, err2 = garage.CheckSlot(q, time.Date(day.Year, day.Month, day.Day, clock/60, clock%60, 0, 0, hours.Paris())); err2 != nil {
@@ -343,7 +341,7 @@ func (a *app) appointmentMovePost(w http.ResponseWriter, r *http.Request) {
 		a.renderAppointmentAdmin(w, r, http.StatusUnprocessableEntity, ap, f)
 		return
 	}
-	_, err := a.store.MoveAppointment(r.Context(), ap.ID, slot.Start, slot.End, nil, a.now(), a.actor(r))
+	_, err := a.store.MoveAppointment(r.Context(), ap.ID, slot.Start, slot.End, nil, nil, a.now(), a.actor(r))
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		f.Errors = map[string]string{"heure": garage.ErrSlotTaken.Error()}

@@ -111,17 +111,9 @@ func (a *app) appointmentsPage(w http.ResponseWriter, r *http.Request) {
 	s := views.AppointmentSearch{Min: today.String(), Max: last.String(), Day: today.String()}
 	status := http.StatusOK
 	ids, minutes, _, err := chosenServices(q["service"], bookable)
-	from := today
-	if v := q.Get("jour"); v != "" {
-		d, derr := hours.ParseDate(v)
-		switch {
-		case derr != nil:
-			s.Error, status = derr.Error(), http.StatusBadRequest
-		case d.After(last):
-			s.Error, status = garage.ErrSlotHorizon.Error(), http.StatusUnprocessableEntity
-		case d.After(today):
-			from = d
-		}
+	from, dstatus, derr := firstSlotDay(q.Get("jour"), today, last)
+	if derr != nil {
+		s.Error, status = derr.Error(), dstatus
 	}
 	if err != nil {
 		s.Error, status = err.Error(), http.StatusBadRequest
@@ -134,20 +126,7 @@ func (a *app) appointmentsPage(w http.ResponseWriter, r *http.Request) {
 			a.serverError(w, r, err)
 			return
 		}
-		slots := garage.FreeSlots(sq)
-		for i := range appointmentDays {
-			d := from.AddDays(i)
-			if d.After(last) {
-				break
-			}
-			day := views.SlotDay{Date: d}
-			for _, sl := range slots {
-				if hours.DateOf(sl.Start.In(hours.Paris())) == d {
-					day.Slots = append(day.Slots, sl)
-				}
-			}
-			s.Days = append(s.Days, day)
-		}
+		s.Days = slotDays(garage.FreeSlots(sq), from, last)
 		if from.After(today) {
 			s.Prev = views.AppointmentsSearchPath(ids, laterDate(from.AddDays(-appointmentDays), today))
 		}
@@ -170,6 +149,42 @@ func (a *app) appointmentsPage(w http.ResponseWriter, r *http.Request) {
 		p.NoIndex = true
 	}
 	a.render(w, r, status, views.AppointmentsPage(p, s))
+}
+
+// firstSlotDay reads the first day a slots page shows (its ?jour=): today
+// when empty or past, at most last; a status and French message otherwise.
+func firstSlotDay(v string, today, last hours.Date) (hours.Date, int, error) {
+	if v == "" {
+		return today, http.StatusOK, nil
+	}
+	d, err := hours.ParseDate(v)
+	switch {
+	case err != nil:
+		return today, http.StatusBadRequest, err
+	case d.After(last):
+		return today, http.StatusUnprocessableEntity, garage.ErrSlotHorizon
+	}
+	return laterDate(d, today), http.StatusOK, nil
+}
+
+// slotDays groups free slots by day for the appointmentDays days from
+// from, none after last.
+func slotDays(slots []garage.Slot, from, last hours.Date) []views.SlotDay {
+	var days []views.SlotDay
+	for i := range appointmentDays {
+		d := from.AddDays(i)
+		if d.After(last) {
+			break
+		}
+		day := views.SlotDay{Date: d}
+		for _, sl := range slots {
+			if hours.DateOf(sl.Start.In(hours.Paris())) == d {
+				day.Slots = append(day.Slots, sl)
+			}
+		}
+		days = append(days, day)
+	}
+	return days
 }
 
 func laterDate(a, b hours.Date) hours.Date {
@@ -221,17 +236,28 @@ func (a *app) readBooking(ctx context.Context, form url.Values) (b bookingReques
 // bookingProblem answers a refused booking: a French page with status, or a
 // 500 for a failure.
 func (a *app) bookingProblem(w http.ResponseWriter, r *http.Request, status int, err error) {
+	a.slotProblem(w, r, status, err, views.AppointmentsPath)
+}
+
+// slotProblem answers a refused slot, with a link back to the slots at back.
+func (a *app) slotProblem(w http.ResponseWriter, r *http.Request, status int, err error, back string) {
+	a.appointmentProblem(w, r, status, "Créneau indisponible", err, back, "Choisir un autre créneau")
+}
+
+// appointmentProblem answers status with a French page: title, the error's
+// message and a link (href, label) to go on; a 500 for a failure.
+func (a *app) appointmentProblem(w http.ResponseWriter, r *http.Request, status int, title string, err error, href, label string) {
 	if status >= http.StatusInternalServerError {
 		a.serverError(w, r, err)
 		return
 	}
-	p, perr := a.page(r, "rendez-vous", "Créneau indisponible", "")
+	p, perr := a.page(r, "rendez-vous", title, "")
 	if perr != nil {
 		a.serverError(w, r, perr)
 		return
 	}
 	p.NoIndex, p.Canonical = true, ""
-	a.render(w, r, status, views.AppointmentProblem(p, err.Error()))
+	a.render(w, r, status, views.AppointmentProblem(p, err.Error(), href, label))
 }
 
 // appointmentBook is the form that books one slot.
@@ -335,7 +361,7 @@ func (a *app) appointmentBookPost(w http.ResponseWriter, r *http.Request) {
 }
 
 // appointmentMails makes the customer's e-mail of kind about ap (none
-// without an address), with the .ics for a booking or a reminder.
+// without an address), with the .ics for a booking, a move or a reminder.
 func (a *app) appointmentMails(ctx context.Context, g *garage.Details, ap *garage.Appointment, kind, token string) ([]*garage.OutboxMail, error) {
 	if ap.Email == "" {
 		return nil, nil
@@ -344,7 +370,7 @@ func (a *app) appointmentMails(ctx context.Context, g *garage.Details, ap *garag
 	if token != "" {
 		n.Link = a.cfg.PublicURL + views.AppointmentTokenPath(token)
 	}
-	if kind == "booked" || kind == "reminder" {
+	if kind == "booked" || kind == "moved" || kind == "reminder" {
 		host := strings.TrimPrefix(strings.TrimPrefix(a.cfg.PublicURL, "https://"), "http://")
 		n.ICS = garage.AppointmentICS(ap, "rdv-"+strconv.FormatInt(ap.ID, 10)+"@"+host, "Atelier — "+g.DisplayName(),
 			g.Address(), strings.Join(ap.Services, ", ")+" — "+ap.Car(), a.now())
@@ -431,7 +457,7 @@ func (a *app) renderAppointment(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	p.NoIndex, p.Canonical = true, ""
-	if done != "reserve" && done != "annule" {
+	if done != "reserve" && done != "annule" && done != "deplace" {
 		done = ""
 	}
 	a.render(w, r, status, views.AppointmentPage(p, views.AppointmentView{Appointment: ap, Token: token, Done: done,
@@ -464,14 +490,8 @@ func (a *app) appointmentCancelPost(w http.ResponseWriter, r *http.Request) {
 	ap, err := a.store.CancelAppointmentByToken(ctx, hashToken(token), allowed, mail, now)
 	switch {
 	case errors.Is(err, store.ErrBadTransition):
-		p, perr := a.page(r, "rendez-vous", "Annulation impossible", "")
-		if perr != nil {
-			a.serverError(w, r, perr)
-			return
-		}
-		p.NoIndex, p.Canonical = true, ""
-		a.render(w, r, http.StatusConflict, views.AppointmentProblem(p,
-			"Ce rendez-vous ne peut plus être annulé en ligne (moins de "+strconv.Itoa(ws.NoticeHours)+"\u00a0h avant, ou déjà commencé) : appelez-nous."))
+		a.appointmentProblem(w, r, http.StatusConflict, "Annulation impossible", errors.New("Ce rendez-vous ne peut plus être annulé en ligne (moins de "+
+			strconv.Itoa(ws.NoticeHours)+"\u00a0h avant, ou déjà commencé) : appelez-nous."), views.AppointmentTokenPath(token), "Revoir mon rendez-vous")
 		return
 	case err != nil:
 		a.storeError(w, r, err)

@@ -187,6 +187,8 @@ func (a *app) routes() []route {
 		{"GET /rendez-vous/merci", public, h(a.appointmentThanks)},
 		{"GET /rendez-vous/{token}", public, h(a.appointmentPage)},
 		{"POST /rendez-vous/{token}/annuler", public, h(a.appointmentCancelPost)},
+		{"GET /rendez-vous/{token}/deplacer", public, h(a.appointmentMove)},
+		{"POST /rendez-vous/{token}/deplacer", public, h(a.appointmentMoveByLinkPost)},
 
 		// Workshop (issue 17): the planning board and its actions; the settings are the administrator's.
 		{"GET /admin/atelier", staff, h(a.workshopBoard)},

@@ -63,6 +63,8 @@ var expectedAccess = map[string]access{
 	"GET /rendez-vous/merci":                        public,
 	"GET /rendez-vous/{token}":                      public,
 	"POST /rendez-vous/{token}/annuler":             public,
+	"GET /rendez-vous/{token}/deplacer":             public,
+	"POST /rendez-vous/{token}/deplacer":            public,
 	"GET /admin/atelier":                            staff,
 	"POST /admin/atelier/nouveau":                   staff,
 	"GET /admin/atelier/rendez-vous/{id}":           staff,
