@@ -52,7 +52,9 @@ func (a *app) appointmentMove(w http.ResponseWriter, r *http.Request) {
 			a.serverError(w, r, err)
 			return
 		}
-		v.Days = slotDays(garage.FreeSlots(q), from, last)
+		// Its own start is no move.
+		slots := slices.DeleteFunc(garage.FreeSlots(q), func(sl garage.Slot) bool { return sl.Start.Equal(ap.Start) })
+		v.Days = slotDays(slots, from, last)
 		if from.After(today) {
 			v.Prev = views.AppointmentMovePath(token, laterDate(from.AddDays(-appointmentDays), today))
 		}
