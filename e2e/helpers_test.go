@@ -56,6 +56,34 @@ func (b *browser) waitJS(t *testing.T, expr string) {
 	b.do(t, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingInterval(50*time.Millisecond)))
 }
 
+// markPage marks the current document, so that waitNewPage can tell the
+// page an action loads from the one it leaves.
+func (b *browser) markPage(t *testing.T) {
+	t.Helper()
+	_ = eval[bool](t, b, `window.__e2eLeft = true`)
+}
+
+// waitNewPage waits until a document loaded after markPage is complete and
+// cond (a JavaScript expression) holds in it. Evaluations that fail while
+// the old page is torn down are retried.
+func (b *browser) waitNewPage(t *testing.T, cond string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!window.__e2eLeft && document.readyState === "complete" && !!(` + cond + `)`))
+		cancel()
+		if err == nil && ok {
+			b.check(t)
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no new page where %s within 30 s (last error: %v)", cond, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // waitText waits until the first element matching css contains want.
 func (b *browser) waitText(t *testing.T, css, want string) {
 	t.Helper()
@@ -116,6 +144,11 @@ func (b *browser) logout(t *testing.T) {
 // while the page settles cannot make it miss.
 func activate(css string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(chromedp.Focus(chromedp.CSS(css)), chromedp.KeyEvent(kb.Enter))
+}
+
+// tick focuses the checkbox and presses Space, for the same reason.
+func tick(css string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(chromedp.Focus(chromedp.CSS(css)), chromedp.KeyEvent(" "))
 }
 
 func jsString(s string) string {

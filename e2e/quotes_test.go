@@ -70,7 +70,7 @@ func storyQuote(t *testing.T, s *site, smtp *mailtest.Server) {
 		chromedp.SendKeys(chromedp.ID("prenom"), "Hugo"),
 		chromedp.SendKeys(chromedp.ID("email"), visitor),
 		chromedp.SendKeys(chromedp.ID("telephone"), "06 12 34 56 78"),
-		chromedp.Click(chromedp.CSS(`input[name="consentement"]`)),
+		tick(`input[name="consentement"]`),
 	)
 	time.Sleep(time.Until(rendered.Add(spamDelay)))
 	b.do(t, activate(`.lead-form button[type="submit"]`), chromedp.WaitVisible(chromedp.CSS("h1.quote-thanks")))
@@ -127,10 +127,10 @@ func storyQuote(t *testing.T, s *site, smtp *mailtest.Server) {
 	c.checkA11y(t, "customer quote")
 	c.do(t,
 		chromedp.SendKeys(chromedp.CSS(`form[action$="/accepter"] input[name="nom"]`), "Hugo Bernard"),
-		chromedp.Click(chromedp.CSS(`input[name="bon_pour_accord"]`)),
-		activate(`form[action$="/accepter"] button`),
-		chromedp.WaitVisible(chromedp.CSS(".quote-state-accepte")),
+		tick(`input[name="bon_pour_accord"]`),
 	)
+	c.waitJS(t, `document.querySelector('form[action$="/accepter"] input[name="nom"]').value === "Hugo Bernard" && document.querySelector('input[name="bon_pour_accord"]').checked`)
+	c.do(t, activate(`form[action$="/accepter"] button`), chromedp.WaitVisible(chromedp.CSS(".quote-state-accepte")))
 	if msg := c.text(t, "main"); !strings.Contains(msg, "Vous avez accepté ce devis") {
 		t.Fatalf("after accepting: %q", msg)
 	}

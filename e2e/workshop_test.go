@@ -64,10 +64,13 @@ func book(t *testing.T, b *browser, s *site, name string) {
 		chromedp.Navigate(s.URL+"/"),
 		activate(`.hero-actions a[href="/rendez-vous"]`),
 		chromedp.WaitVisible(chromedp.CSS(`input[name="service"]`)),
-		chromedp.Click(chromedp.CSS(`input[name="service"]`)),
-		activate(`.appointment-search button[type="submit"]`),
-		chromedp.WaitVisible(chromedp.CSS(".slot-list .slot")),
+		tick(`input[name="service"]`),
 	)
+	// Ticking already shows the slots in place (rdv.js); the submit then
+	// loads the same list as a page of its own, whose URL carries the choice.
+	b.markPage(t)
+	b.do(t, activate(`.appointment-search button[type="submit"]`))
+	b.waitNewPage(t, `document.querySelector(".slot-list .slot")`)
 	if loc := b.location(t); !strings.Contains(loc, "service=") {
 		t.Errorf("the URL does not carry the choice: %s", loc)
 	}
@@ -89,7 +92,7 @@ func book(t *testing.T, b *browser, s *site, name string) {
 		chromedp.SendKeys(chromedp.ID("rdv-immatriculation"), "ab-123-cd"),
 		chromedp.SendKeys(chromedp.ID("rdv-marque"), "Peugeot"),
 		chromedp.SendKeys(chromedp.ID("rdv-modele"), "208"),
-		chromedp.Click(chromedp.ID("rdv-consentement")),
+		tick("#rdv-consentement"),
 	)
 	time.Sleep(time.Until(rendered.Add(spamDelay)))
 	b.do(t,
