@@ -71,7 +71,7 @@ func (b *browser) waitNewPage(t *testing.T, cond string) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!window.__e2eLeft && document.readyState === "complete" && !!(` + cond + `)`))
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!window.__e2eLeft && document.readyState === "complete" && !!(`+cond+`)`))
 		cancel()
 		if err == nil && ok {
 			b.check(t)
