@@ -1,8 +1,10 @@
 package views
 
 import (
+	"context"
 	"net/url"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/vparrot/garage/internal/garage"
@@ -44,6 +46,21 @@ func TestFilterChips(t *testing.T) {
 		u, _ := url.Parse(c.RemoveURL)
 		if u.Query().Get("tri") != "prix" {
 			t.Errorf("%s: removing a filter lost the sort order", c.Label)
+		}
+	}
+}
+
+// TestAverageStars: an average shows as stars filled to the nearest half
+// star, and says its value to screen readers elsewhere (aria-hidden here).
+func TestAverageStars(t *testing.T) {
+	for avg, want := range map[float64]string{0: "stars-fill-0", 1: "stars-fill-2", 4.24: "stars-fill-8", 4.25: "stars-fill-9",
+		4.7: "stars-fill-9", 4.75: "stars-fill-10", 5: "stars-fill-10", 7: "stars-fill-10", -1: "stars-fill-0"} {
+		var b strings.Builder
+		if err := averageStars(avg).Render(context.Background(), &b); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), `class="stars-fill `+want+`"`) || !strings.Contains(b.String(), `aria-hidden="true"`) {
+			t.Errorf("%v: %s, want %s", avg, b.String(), want)
 		}
 	}
 }
