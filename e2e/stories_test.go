@@ -134,12 +134,18 @@ func storyFilterCars(t *testing.T, s *site) {
 	if strings.Contains(titles, "3008") {
 		t.Errorf("filtered list still shows a 21 900 € car: %q", titles)
 	}
+	if n := b.text(t, "[data-filter-count]"); n != "(1)" {
+		t.Errorf("the Filtrer button counts %q active filters, want (1)", n)
+	}
 
 	// Back restores the previous results, still without a reload.
 	b.back(t)
 	b.waitJS(t, countIs("6 véhicules"))
 	if m := eval[int](t, b, `window.__marker || 0`); m != 42 {
 		t.Fatal("Back reloaded the page")
+	}
+	if n := b.text(t, "[data-filter-count]"); n != "" {
+		t.Errorf("the Filtrer button counts %q active filters after Back, want none", n)
 	}
 	if u := b.location(t); strings.Contains(u, "prix_max") {
 		t.Fatalf("URL after Back: %q", u)

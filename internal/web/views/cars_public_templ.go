@@ -47,7 +47,7 @@ func CarsPage(p *Page, s *CarSearch) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Nos véhicules d'occasion</h1><div class=\"cars-layout\"><details class=\"filters-panel\"><summary class=\"btn btn-secondary filters-toggle\">Filtrer ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Nos véhicules d'occasion</h1><div class=\"cars-layout\"><details class=\"filters-panel\"><summary class=\"btn btn-secondary filters-toggle\">Filtrer <span data-filter-count>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -70,7 +70,7 @@ func CarsPage(p *Page, s *CarSearch) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "</summary><form class=\"car-filters\" method=\"get\" action=\"/occasions\" data-car-filters aria-label=\"Filtrer les véhicules\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "</span></summary><form class=\"car-filters\" method=\"get\" action=\"/occasions\" data-car-filters aria-label=\"Filtrer les véhicules\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -64,6 +64,12 @@
         var nodes = Array.prototype.map.call(fresh.childNodes, function (n) { return document.importNode(n, true); });
         results.replaceChildren.apply(results, nodes);
         results.removeAttribute("aria-busy");
+        // The phone's "Filtrer (n)" button counts the active filters (the chips).
+        var count = document.querySelector("[data-filter-count]");
+        if (count) {
+          var n = results.querySelectorAll(".filter-chips .chip").length;
+          count.textContent = n > 0 ? "(" + n + ")" : "";
+        }
         var current = window.location.pathname + window.location.search;
         if (url === current || mode === "none") return;
         // While a slider moves, its successive results share one history
