@@ -163,6 +163,21 @@ func TestHostileInputOnEveryForm(t *testing.T) {
 	if err := e.store.SetPriceItem(ctx, &garage.PriceItem{Kind: garage.PriceRate, Code: "t1", Label: "T1", CentsTTC: 7200, Active: true}, now, garage.Actor{}); err != nil {
 		t.Fatal(err)
 	}
+	// Two sent quotes, valid long after the sweep's clock, for the customer's accept and refuse forms.
+	sentQuote := func(token string) string {
+		q := &garage.Quote{Name: "Léa Martin", Email: "lea@exemple.fr", VAT: garage.DefaultVATBasisPoints,
+			ValidUntil: time.Date(2027, 12, 31, 0, 0, 0, 0, time.UTC),
+			Lines:      []garage.QuoteLine{{Kind: garage.LinePart, Label: "Filtre", Quantity: 100, UnitCents: 1250}}}
+		if err := e.store.CreateQuote(ctx, q, now, garage.Actor{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.store.SendQuote(ctx, q.ID, hashToken(token), nil, now, garage.Actor{}); err != nil {
+			t.Fatal(err)
+		}
+		return "/devis/" + token
+	}
+	toAccept, toRefuse := sentQuote("hostile-sweep-quote-0"), sentQuote("hostile-sweep-quote-1")
+	quotes := 2
 	// Workshop (issue 17): a bookable service, a slot 50 days ahead (within the horizon while the clock runs),
 	// an appointment for the staff's forms.
 	vidange := bookableVidange(t, e.store)
@@ -184,10 +199,24 @@ func TestHostileInputOnEveryForm(t *testing.T) {
 	}
 	apptPath := views.AdminAppointmentPath(appt.ID)
 
+	// Forms that a payload may answer for good (a final status, an answered quote): their sweep ends when the
+	// page no longer shows them.
+	// A customer's quote form answered by a payload goes on with a new sent quote.
+	mayEnd := map[string]bool{apptPath + "/statut": true}
+	renew := func(action string) (page, next string, ok bool) {
+		if !strings.HasPrefix(action, "/devis/hostile-sweep-quote-") {
+			return "", "", false
+		}
+		page = sentQuote("hostile-sweep-quote-" + strconv.Itoa(quotes))
+		quotes++
+		return page, page + action[strings.LastIndex(action, "/"):], true
+	}
 	forms := []struct {
 		page, action string
 		anonymous    bool
 	}{
+		{toAccept, toAccept + "/accepter", true},
+		{toRefuse, toRefuse + "/refuser", true},
 		// Workshop (issue 17): the booking form, the planning's forms, an appointment's forms, the settings (first: the
 		// hostile hours forms below may close the slot's day).
 		{slotPath, "/rendez-vous/reserver", true},
@@ -252,8 +281,13 @@ func TestHostileInputOnEveryForm(t *testing.T) {
 				if page.StatusCode != http.StatusOK {
 					t.Fatalf("GET %s: %d", f.page, page.StatusCode)
 				}
-				if i > 0 && strings.HasSuffix(f.action, "/statut") && !strings.Contains(page.body, `action="`+f.action+`"`) {
-					break // the payloads walked the appointment to a final status: nothing more to change
+				if i > 0 && !strings.Contains(page.body, `action="`+f.action+`"`) {
+					if p, a, ok := renew(f.action); ok {
+						f.page, f.action = p, a
+						page = e.get(c, f.page)
+					} else if mayEnd[f.action] {
+						break // a payload answered the form for good: nothing more to change
+					}
 				}
 				base = formFields(t, page.body, f.action)
 			}
