@@ -80,7 +80,7 @@ func seed(ctx context.Context, s *store.Store, dataDir string, nCars int, logf f
 	}
 	g := &garage.Details{Name: garage.DefaultName, Street: "12 avenue des Mécaniciens", PostalCode: "31200", City: "Toulouse",
 		Phone: "05 61 00 00 00", Email: "contact@garage-parrot.test", LegalName: garage.DefaultName + " SARL",
-		SIRET: "000 000 000 00000", Host: "Banc d'essai"}
+		SIRET: "84127759300015", Host: "Banc d'essai"}
 	if err := s.SaveGarageDetails(ctx, g, now, garage.Actor{}); err != nil {
 		return nil, fmt.Errorf("garage details: %w", err)
 	}
